@@ -1,0 +1,24 @@
+"""selector: pilot-unit selection and phased-rollout optimisation for public-sector planners.
+
+    >>> import selector
+    >>> scenario = selector.load("scenarios/dlt-offices.csv")
+    >>> plan = selector.solve(scenario)
+    >>> plan.status, plan.by_year
+
+The library never prints; ``selector.cli`` is a thin layer over these functions.
+"""
+
+__version__ = "0.1.0"
+
+from .check import CheckReport, check_schedule  # noqa: E402
+from .errors import InfeasibleError, Problem, ScenarioError, SelectorError, SolverError  # noqa: E402
+from .model import Model, build_model  # noqa: E402
+from .scenario import Scenario, load  # noqa: E402
+from .settings import Settings  # noqa: E402
+from .solve import Plan, solve  # noqa: E402
+
+__all__ = [
+    "__version__", "load", "solve", "build_model", "check_schedule",
+    "Scenario", "Settings", "Plan", "Model", "CheckReport",
+    "SelectorError", "ScenarioError", "InfeasibleError", "SolverError", "Problem",
+]

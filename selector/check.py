@@ -1,0 +1,195 @@
+"""An independent verifier of schedules: ``selector check SCENARIO.csv SCHEDULE.csv``.
+
+It shares no code with the model builder or the solver: it re-reads the validated scenario, reads
+the schedule CSV with the standard library, and tests every rule directly on the years written in
+the file, recomputing scores and the objective with its own arithmetic. A schedule produced by hand
+in Excel can be checked the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problem, ScenarioError
+from .scenario import Scenario
+
+_TOLERANCE = 1e-6
+
+
+@dataclass
+class CheckReport:
+    """The outcome of a check: every broken rule in plain words, and the recomputed objective."""
+
+    violations: list[str] = field(default_factory=list)
+    objective: float | None = None
+    units_checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def _unescape(text: str) -> str:
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
+
+
+def read_schedule(path: str | Path) -> list[dict[str, str]]:
+    """The schedule's rows as dicts of text; raises ScenarioError when it is not a schedule CSV."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ScenarioError([Problem(name, None, None, f"cannot be read ({exc.strerror})", "check the path")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ScenarioError([Problem(name, None, None, "is not UTF-8 text", "pass the schedule written by selector")])
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    needed = ("unit_id", "fiscal_year", "pilot")
+    header = rows[0].keys() if rows else next(csv.reader(io.StringIO(text)), [])
+    missing = [c for c in needed if c not in header]
+    if missing:
+        raise ScenarioError([Problem(name, 1, c, "column is missing from the schedule", f"add the column '{c}'")
+                             for c in missing])
+    for row in rows:
+        for key in list(row):
+            if isinstance(row[key], str):
+                row[key] = _unescape(row[key].strip())
+    return rows
+
+
+def _scores(unit: dict, scenario: Scenario) -> tuple[float, float]:
+    """(pilot score, rollout score), recomputed from the raw criteria with the scenario's weights."""
+    s = scenario.settings
+    lo, hi = s.scale
+    pilot_total = sum(s.pilot_weights.values())
+    rollout_total = sum(s.rollout_weights.values())
+    pilot = rollout = 0.0
+    for criterion in set(s.pilot_weights) | set(s.rollout_weights):
+        value = float(unit[criterion])
+        n = (hi - value) / (hi - lo) if criterion in s.cost_type else (value - lo) / (hi - lo)
+        pilot += s.pilot_weights.get(criterion, 0.0) / pilot_total * n
+        rollout += s.rollout_weights.get(criterion, 0.0) / rollout_total * n
+    return pilot, rollout
+
+
+def check_schedule(scenario: Scenario, schedule_path: str | Path) -> CheckReport:
+    """Test every rule of the scenario on the schedule file; list every violation."""
+    rows = read_schedule(schedule_path)
+    s = scenario.settings
+    first, last = s.first_year, s.last_year
+    report = CheckReport()
+    bad = report.violations
+    units = {u["unit_id"]: u for u in scenario.units.to_dict(orient="records")}
+
+    year: dict[str, int | None] = {}
+    pilot: dict[str, bool] = {}
+    for number, row in enumerate(rows, start=2):
+        uid = row["unit_id"]
+        if uid not in units:
+            bad.append(f"line {number}: unit '{uid}' is not in the scenario")
+            continue
+        if uid in year:
+            bad.append(f"unit {uid} appears more than once in the schedule")
+            continue
+        text = row["fiscal_year"]
+        try:
+            year[uid] = int(text) if text != "" else None
+        except ValueError:
+            bad.append(f"line {number}: fiscal_year '{text}' of unit {uid} is not a year")
+            year[uid] = None
+        flag = row["pilot"].lower()
+        if flag not in ("true", "false"):
+            bad.append(f"line {number}: pilot '{row['pilot']}' of unit {uid} is not true or false")
+        pilot[uid] = flag == "true"
+        phase = row.get("phase")
+        expected = ("done" if units[uid]["done"] else "unscheduled" if year[uid] is None
+                    else "pilot" if year[uid] == first else f"wave {year[uid] - first}")
+        if phase is not None and phase != expected:
+            bad.append(f"unit {uid}: phase '{phase}' should be '{expected}'")
+        for col, want in zip(("pilot_score", "rollout_score"), _scores(units[uid], scenario)):
+            if row.get(col) not in (None, ""):
+                try:
+                    got = float(row[col])
+                except ValueError:
+                    got = math.nan
+                if not abs(got - want) <= 5.1e-7:
+                    bad.append(f"unit {uid}: {col} {row[col]} should be {want:.6f}")
+
+    for uid, unit in sorted(units.items()):
+        if uid not in year:
+            bad.append(f"unit {uid} is missing from the schedule")
+            continue
+        y = year[uid]
+        if unit["done"]:
+            if y is not None:
+                bad.append(f"unit {uid} is done already but is scheduled in FY{y}")
+            if pilot[uid]:
+                bad.append(f"unit {uid} is done already but is marked a pilot")
+            continue
+        if y is None:
+            bad.append(f"unit {uid} is not scheduled: every unit must be upgraded by FY{last}")
+            continue
+        if not first <= y <= last:
+            bad.append(f"unit {uid} is scheduled in FY{y}, outside the horizon FY{first}-{last}")
+        lo = unit["earliest_year"]
+        hi = unit["latest_year"]
+        if not _missing(lo) and y < lo:
+            bad.append(f"unit {uid} is scheduled in FY{y}, before its earliest_year {int(lo)}")
+        if not _missing(hi) and y > hi:
+            bad.append(f"unit {uid} is scheduled in FY{y}, after its latest_year {int(hi)}")
+        if pilot[uid] != (y == first):
+            bad.append(f"unit {uid}: pilot = {str(pilot[uid]).lower()} but it is upgraded in FY{y} "
+                       f"(the pilot year FY{first} upgrades exactly the pilots)")
+        if unit["pilot"] == "must" and not pilot[uid]:
+            bad.append(f"unit {uid} is marked pilot = must but is not a pilot")
+        if unit["pilot"] == "never" and pilot[uid]:
+            bad.append(f"unit {uid} is marked pilot = never but is a pilot")
+        after = unit["after"]
+        if after and after in units and not units[after]["done"]:
+            ya = year.get(after)
+            if ya is not None and not y > ya:
+                bad.append(f"unit {uid} (FY{y}) must come after unit {after} (FY{ya})")
+
+    scheduled = {u: y for u, y in year.items() if y is not None and not units[u]["done"]}
+    for fy in range(first, last + 1):
+        spent = sum(float(units[u]["cost"]) for u, y in scheduled.items() if y == fy)
+        budget = float(s.budget[fy])
+        if spent > budget * (1 + _TOLERANCE) + _TOLERANCE:
+            bad.append(f"FY{fy} spends {spent:,.0f} baht, over its budget of {budget:,.0f} (by {spent - budget:,.0f})")
+        count = sum(1 for y in scheduled.values() if y == fy)
+        if s.max_units_per_year is not None and count > s.max_units_per_year:
+            bad.append(f"FY{fy} upgrades {count} units, over the capacity of {s.max_units_per_year}")
+
+    pilots = sorted(u for u, flag in pilot.items() if flag and not units[u]["done"])
+    pmax = scenario.pilots_max
+    if not s.pilots_min <= len(pilots) <= pmax:
+        bad.append(f"{len(pilots)} pilots, outside the allowed {s.pilots_min}-{pmax}")
+    for column in s.cover:
+        values = {str(units[u][column]) for u in units if not units[u]["done"]}
+        covered = {str(units[u][column]) for u in pilots}
+        for value in sorted(values - covered):
+            bad.append(f"no pilot in {column} '{value}' (every value needs at least one)")
+    if s.max_mean_risk is not None and pilots:
+        mean = sum(float(units[u]["risk"]) for u in pilots) / len(pilots)
+        if mean > s.max_mean_risk + _TOLERANCE:
+            bad.append(f"the pilots' mean risk is {mean:.4g}, above max_mean_risk = {s.max_mean_risk:g}")
+
+    lam = s.pilot_emphasis * (last - first + 1)
+    total = 0.0
+    for uid, y in scheduled.items():
+        p_score, r_score = _scores(units[uid], scenario)
+        total += r_score * (last - y + 1) + (lam * p_score if pilot[uid] else 0.0)
+    report.objective = total
+    report.units_checked = len(year)
+    return report
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))

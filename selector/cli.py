@@ -1,0 +1,221 @@
+"""The `selector` command: a thin click layer over the Python API.
+
+Exit codes: 0 plan written and proven optimal (or check passed); 1 unexpected error;
+2 bad input or usage; 3 no feasible plan (or check found broken rules); 4 plan written but not
+proven optimal within the time limit; 5 time limit reached before any plan was found.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import Problem, ScenarioError, SelectorError
+from .scenario import Scenario, load
+
+EXIT_OK, EXIT_ERROR, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NOT_PROVEN, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4, 5
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func):
+    """Turn selector's exceptions into messages and exit codes; never show a traceback to a planner."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except SelectorError as exc:
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; no output was changed.", err=True)
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # a bug: say so plainly, traceback only on request
+            if os.environ.get("SELECTOR_DEBUG"):
+                raise
+            _fail(f"unexpected {type(exc).__name__}: {exc}. Set SELECTOR_DEBUG=1 to see the traceback, "
+                  "and please report it.", EXIT_ERROR)
+
+    return wrapper
+
+
+def _parse_budget(values: tuple[str, ...]) -> dict[int, float]:
+    budget, problems = {}, []
+    for text in values:
+        year, sep, amount = text.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            budget[int(year.strip())] = float(amount.strip().replace(",", "").replace("_", ""))
+        except ValueError:
+            problems.append(Problem("--budget", None, None, f"'{text}' is not YEAR=BAHT", "write e.g. --budget 2556=120000000"))
+    if problems:
+        raise ScenarioError(problems)
+    return budget
+
+
+def _parse_pilots(text: str) -> dict[str, int]:
+    lo, sep, hi = text.partition(":")
+    try:
+        if not sep:
+            raise ValueError
+        out = {}
+        if lo.strip():
+            out["pilots_min"] = int(lo)
+        if hi.strip():
+            out["pilots_max"] = int(hi)
+        if any(v < 0 for v in out.values()):
+            raise ValueError
+        return out
+    except ValueError:
+        raise ScenarioError([Problem("--pilots", None, None, f"'{text}' is not MIN:MAX", "write e.g. --pilots 8:12")])
+
+
+def _load(scenario: str, settings: str | None, **overrides) -> Scenario:
+    return load(scenario, settings, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _check_output_path(out: Path, inputs: list[Path]) -> None:
+    for path in inputs:
+        if path.exists() and out.exists() and os.path.samefile(out, path) or out.resolve() == path.resolve():
+            raise ScenarioError([Problem(str(out), None, None, "the output would overwrite an input file",
+                                         "choose another --out / --json path")])
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise ScenarioError([Problem(str(out), None, None, f"the folder '{parent}' does not exist", "create it or choose another path")])
+    if not os.access(parent, os.W_OK):
+        raise ScenarioError([Problem(str(out), None, None, f"the folder '{parent}' is not writable",
+                                     "choose a folder you can write to")])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="selector")
+def main() -> None:
+    """Choose pilot units and phase the rollout of a service improvement, within each year's budget.
+
+    \b
+    Example:
+      selector solve scenarios/dlt-offices.csv
+      selector check scenarios/dlt-offices.csv scenarios/dlt-offices-schedule.csv
+    """
+
+
+_settings_option = click.option("--settings", type=click.Path(dir_okay=False), default=None,
+                                help="Settings TOML [default: the .toml beside the CSV].")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
+@_settings_option
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
+              help="Schedule CSV to write [default: <stem>-schedule.csv beside the scenario].")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Also write the full record as JSON.")
+@click.option("--solver", type=click.Choice(["highs", "cbc"], case_sensitive=False), default=None, help="MIP solver [default: highs].")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds the solver may run [default: 60].")
+@click.option("--gap", type=click.FloatRange(min=0, max=1, max_open=True), default=None,
+              help="Relative MIP gap accepted as optimal [default: 0.0001].")
+@click.option("--budget", "budgets", multiple=True, metavar="YEAR=BAHT", help="Override one fiscal year's budget (repeatable).")
+@click.option("--pilots", metavar="MIN:MAX", default=None, help="Override the number of pilots, e.g. 8:12.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@click.option("--verbose", "-v", is_flag=True, help="Show the solver's log on stderr.")
+@handle_errors
+def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, pilots, quiet, verbose):
+    """Score the units, solve the phase schedule and write it.
+
+    \b
+    Example:
+      selector solve scenarios/dlt-offices.csv --budget 2556=90000000 --pilots 8:12
+    Exit codes: 0 optimal, 2 bad input, 3 no feasible plan, 4 not proven optimal, 5 no plan in time.
+    """
+    from .output import write_json, write_schedule_csv
+    from .report import summary_text
+    from .solve import FEASIBLE, INFEASIBLE, NO_SOLUTION, solve as solve_plan
+
+    started = time.perf_counter()
+    overrides = {}
+    if budgets:
+        overrides["budget"] = _parse_budget(budgets)
+    if pilots:
+        overrides.update(_parse_pilots(pilots))
+    csv_path = Path(scenario)
+    out_path = Path(out) if out else csv_path.with_name(csv_path.stem + "-schedule.csv")
+    inputs = [csv_path] + ([Path(settings)] if settings else [csv_path.with_suffix(".toml")])
+    for target in [out_path] + ([Path(json_path)] if json_path else []):
+        _check_output_path(target, inputs)
+    sc = _load(scenario, settings, **overrides)
+    plan = solve_plan(sc, solver=solver, time_limit=time_limit, gap=gap, verbose=verbose)
+    elapsed = time.perf_counter() - started
+
+    if plan.status == INFEASIBLE:
+        _fail("no plan satisfies every rule:\n" + "\n".join(f"  - {r}" for r in plan.reasons)
+              + "\nNo schedule was written.", EXIT_INFEASIBLE)
+    if plan.status == NO_SOLUTION:
+        _fail(f"the solver found no plan within the time limit of {time_limit or sc.settings.time_limit:g} s; "
+              "nothing is proven either way. Raise --time-limit or try the other --solver. No schedule was written.",
+              EXIT_NO_SOLUTION)
+    write_schedule_csv(plan, out_path)
+    if json_path:
+        write_json(plan, json_path, elapsed=elapsed)
+    if not quiet:
+        click.echo(summary_text(plan, out_path, elapsed))
+    if plan.status == FEASIBLE:
+        sys.exit(EXIT_NOT_PROVEN)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
+@click.argument("schedule", type=click.Path(exists=True, dir_okay=False))
+@_settings_option
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing when every rule holds.")
+@handle_errors
+def check(scenario, schedule, settings, quiet):
+    """Verify a schedule against every rule of the scenario, independently of the solver.
+
+    \b
+    Example:
+      selector check scenarios/dlt-offices.csv scenarios/dlt-offices-schedule.csv
+    Exit codes: 0 every rule holds, 2 bad input, 3 some rule is broken (each is listed).
+    """
+    from .check import check_schedule
+
+    sc = _load(scenario, settings)
+    report = check_schedule(sc, schedule)
+    if report.violations:
+        click.echo(f"{len(report.violations)} broken rule(s) in {schedule}:", err=True)
+        for line in report.violations:
+            click.echo(f"  - {line}", err=True)
+        sys.exit(EXIT_INFEASIBLE)
+    if not quiet:
+        click.echo(f"OK: {report.units_checked} units, every rule holds; objective {report.objective:.6f}")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
+@_settings_option
+@handle_errors
+def validate(scenario, settings):
+    """Validate a scenario and summarise it, without solving.
+
+    \b
+    Example:
+      selector validate scenarios/dlt-offices.csv
+    """
+    from .report import scenario_text
+
+    sc = _load(scenario, settings)
+    click.echo(scenario_text(sc))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,84 @@
+"""The exception family of selector; the CLI turns each into an exit code.
+
+    SelectorError
+    ├── ScenarioError   bad input: every problem found, each naming file, line, column and fix (exit 2)
+    ├── InfeasibleError no plan satisfies every rule, with the reasons found (exit 3)
+    └── SolverError     the solver is missing or failed (exit 1)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as the input allows.
+
+    ``line`` is the 1-based line in the file (the CSV header is line 1, so the first unit is on
+    line 2); it is ``None`` when the problem concerns the file as a whole.
+    """
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.column:
+            where += f", column '{self.column}'"
+        return f"{where}: {self.message}. Fix: {self.fix}"
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "fix": self.fix,
+        }
+
+
+class SelectorError(Exception):
+    """Base class of every error selector raises on purpose."""
+
+    exit_code = 1
+
+
+class ScenarioError(SelectorError):
+    """The scenario (CSV, TOML or command-line overrides) is not valid; lists every problem."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems), key=_problem_order)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the input"
+        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
+
+
+def _problem_order(problem: Problem) -> tuple:
+    return (problem.file, problem.line or 0, problem.column or "", problem.message)
+
+
+class InfeasibleError(SelectorError):
+    """No schedule satisfies every rule; ``reasons`` says what was found to be wrong."""
+
+    exit_code = 3
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = list(reasons)
+        text = "no plan satisfies every rule"
+        if self.reasons:
+            text += ":\n" + "\n".join(f"  - {r}" for r in self.reasons)
+        super().__init__(text)
+
+
+class SolverError(SelectorError):
+    """The solver could not be run, or stopped without an answer we can use."""
+
+    exit_code = 1

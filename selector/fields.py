@@ -1,0 +1,110 @@
+"""The data dictionary of the units CSV and of the settings TOML.
+
+Validation (``selector.scenario``) and the README's tables are generated from these lists, so the
+documentation and the checks cannot drift apart (``tests/test_docs.py`` keeps the README in step).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+CRITERIA: tuple[str, ...] = (
+    "infrastructure",
+    "staff",
+    "leadership",
+    "importance",
+    "workload",
+    "success",
+    "risk",
+)
+"""The seven criteria of the Department of Land Transport's method, in their canonical order."""
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # text | number | year | choice | boolean
+    required: bool
+    default: str
+    unit: str
+    description: str
+
+
+UNIT_FIELDS: tuple[Field, ...] = (
+    Field("unit_id", "text", True, "", "", "Unique id of the unit (ASCII letters, digits, - _ . recommended)."),
+    Field("name", "text", True, "", "", "Name of the unit, Thai or English."),
+    Field("region", "text", True, "", "", "Region of the unit; by default every region needs a pilot."),
+    Field("cost", "number", True, "", "baht", "Cost of upgrading the unit, spent in the fiscal year it is upgraded; >= 0."),
+    *(
+        Field(c, "number", True, "", "score", f"Criterion '{c}' on the declared scale (default 1 to 5)"
+              + ("; lower is better." if c == "risk" else "; higher is better."))
+        for c in CRITERIA
+    ),
+    Field("pilot", "choice", False, "", "", "`must` (the unit is a pilot), `never` (it cannot be one) or empty."),
+    Field("earliest_year", "year", False, "", "B.E. fiscal year", "The unit cannot be upgraded before this fiscal year."),
+    Field("latest_year", "year", False, "", "B.E. fiscal year", "The unit must be upgraded by this fiscal year."),
+    Field("after", "text", False, "", "", "A unit_id that must be upgraded in an earlier fiscal year than this unit."),
+    Field("done", "boolean", False, "false", "", "true: the unit already meets the standard; kept in the output, never scheduled, costs nothing."),
+)
+"""Every column selector reads. Any other column is kept and passed through to the schedule."""
+
+REQUIRED_COLUMNS = tuple(f.name for f in UNIT_FIELDS if f.required)
+KNOWN_COLUMNS = tuple(f.name for f in UNIT_FIELDS)
+
+TRUE_WORDS = ("true", "yes", "1", "y", "ใช่")
+FALSE_WORDS = ("false", "no", "0", "n", "", "ไม่ใช่")
+
+
+@dataclass(frozen=True)
+class Setting:
+    section: str
+    key: str
+    default: Any
+    description: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("horizon", "first_year", 2555, "First fiscal year (B.E.) of the plan: the pilot year."),
+    Setting("horizon", "last_year", 2558, "Last fiscal year (B.E.): every unit is upgraded by then."),
+    Setting("budget", "<year>", None, "Budget in baht for each fiscal year of the horizon, e.g. `2556 = 120_000_000`. Every year must be given."),
+    Setting("pilots", "min", 1, "Least number of pilot units."),
+    Setting("pilots", "max", "ceil(10% of units to schedule)", "Greatest number of pilot units."),
+    Setting("pilots", "max_mean_risk", None, "Optional cap on the pilots' mean raw `risk` value."),
+    Setting("pilots", "cover", ["region"], "Columns whose every value must have at least one pilot."),
+    Setting("capacity", "max_units_per_year", None, "Optional: most units upgraded in any one fiscal year."),
+    Setting("criteria", "scale", [1, 5], "The scale [lo, hi] of every criterion."),
+    Setting("criteria", "cost_type", ["risk"], "Criteria where lower is better."),
+    Setting("weights.pilot", "<criterion>", "infrastructure 0.25, staff 0.15, leadership 0.15, success 0.25, risk 0.20",
+            "Weights of the pilot suitability score; normalised to sum 1."),
+    Setting("weights.rollout", "<criterion>", "importance 0.35, workload 0.35, infrastructure 0.10, staff 0.10, leadership 0.10",
+            "Weights of the rollout priority score; normalised to sum 1."),
+    Setting("objective", "pilot_emphasis", 1.0, "Weight of pilot suitability against rollout priority (lambda = emphasis x years)."),
+    Setting("solver", "name", "highs", "`highs` (default) or `cbc`."),
+    Setting("solver", "time_limit", 60, "Seconds the solver may run."),
+    Setting("solver", "gap", 0.0001, "Relative MIP gap accepted as optimal (0.0001 = 0.01%)."),
+)
+
+DEFAULT_PILOT_WEIGHTS = {"infrastructure": 0.25, "staff": 0.15, "leadership": 0.15, "success": 0.25, "risk": 0.20}
+DEFAULT_ROLLOUT_WEIGHTS = {"importance": 0.35, "workload": 0.35, "infrastructure": 0.10, "staff": 0.10, "leadership": 0.10}
+
+
+def columns_table_markdown() -> str:
+    """The README's table of CSV columns."""
+    rows = ["| column | required | type | unit | default | meaning |", "|---|---|---|---|---|---|"]
+    for f in UNIT_FIELDS:
+        rows.append(
+            f"| `{f.name}` | {'yes' if f.required else 'no'} | {f.kind} | {f.unit} | {f.default} | {f.description} |"
+        )
+    return "\n".join(rows)
+
+
+def settings_table_markdown() -> str:
+    """The README's table of settings keys."""
+    rows = ["| section | key | default | meaning |", "|---|---|---|---|"]
+    for s in SETTINGS:
+        default = "required" if s.default is None and s.section == "budget" else (
+            "none" if s.default is None else f"`{s.default}`" if not isinstance(s.default, str) or s.key in ("name",) else s.default
+        )
+        rows.append(f"| `[{s.section}]` | `{s.key}` | {default} | {s.description} |")
+    return "\n".join(rows)

@@ -1,0 +1,72 @@
+"""Plain-text summaries for the terminal (returned as strings: the library never prints)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .scenario import Scenario
+from .solve import FEASIBLE, OPTIMAL, Plan
+
+
+def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+
+    def fmt(cells):
+        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+    return [fmt(header), "  ".join("-" * w for w in widths)] + [fmt(r) for r in rows]
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def summary_text(plan: Plan, out_path: str | Path | None = None, elapsed: float | None = None) -> str:
+    """The solve summary: per fiscal year the units, cost, budget and share used; pilots by region; the facts."""
+    lines = []
+    by_year = plan.by_year
+    rows = [[f"FY{r.fiscal_year}", r.phase, str(r.units), str(r.pilots), f"{r.cost:,.0f}", f"{r.budget:,.0f}",
+             _pct(r.budget_used), _pct(r.coverage)] for r in by_year.itertuples()]
+    rows.append(["total", "", str(int(by_year["units"].sum())), str(int(by_year["pilots"].sum())),
+                 f"{by_year['cost'].sum():,.0f}", f"{by_year['budget'].sum():,.0f}",
+                 _pct(by_year["cost"].sum() / by_year["budget"].sum()) if by_year["budget"].sum() else "", ""])
+    lines += _table(["year", "phase", "units", "pilots", "cost (baht)", "budget (baht)", "used", "coverage"], rows,
+                    {2, 3, 4, 5, 6, 7})
+    done = int(plan.scenario.units["done"].sum())
+    if done:
+        lines.append(f"({done} unit(s) already done are not scheduled)")
+    lines.append("")
+    pilots = plan.pilots
+    counts = pilots.groupby("region").size().sort_index()
+    lines.append(f"Pilots ({len(pilots)}) by region: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if plan.status == OPTIMAL:
+        verdict = f"optimal (proven; gap {100 * plan.gap:.4f}% <= {100 * plan.scenario.settings.gap:.4f}%)"
+    elif plan.status == FEASIBLE:
+        verdict = f"feasible, not proven optimal, gap {100 * plan.gap:.4f}%"
+    else:
+        verdict = plan.status
+    lines.append(f"Status: {verdict}")
+    lines.append(f"Objective {plan.objective:.6f}, bound {plan.bound:.6f}; solver {plan.solver} {plan.solver_version}, "
+                 f"build {plan.build_seconds:.2f} s, solve {plan.solve_seconds:.2f} s"
+                 + (f", total {elapsed:.2f} s" if elapsed is not None else ""))
+    if out_path is not None:
+        lines.append(f"Schedule written to {out_path}")
+    return "\n".join(lines)
+
+
+def scenario_text(scenario: Scenario) -> str:
+    """What ``selector validate`` prints: the scenario at a glance."""
+    s = scenario.settings
+    units = scenario.units
+    todo = scenario.to_schedule
+    lines = [f"Valid scenario: {len(units)} units ({len(todo)} to schedule, {len(units) - len(todo)} done), "
+             f"fiscal years {s.first_year}-{s.last_year} (pilot year {s.first_year})"]
+    lines.append(f"Total cost {todo['cost'].sum():,.0f} baht; total budget {sum(s.budget.values()):,.0f} baht")
+    rows = [[f"FY{y}", f"{s.budget[y]:,.0f}"] for y in s.years]
+    lines += _table(["year", "budget (baht)"], rows, {1})
+    lines.append(f"Pilots: {s.pilots_min} to {scenario.pilots_max}; cover: {', '.join(s.cover) or 'none'}"
+                 + (f"; mean risk <= {s.max_mean_risk:g}" if s.max_mean_risk is not None else ""))
+    lines.append("Units by region: " + ", ".join(f"{k} {v}" for k, v in todo.groupby("region").size().sort_index().items()))
+    if scenario.extra_columns:
+        lines.append("Passed-through columns: " + ", ".join(scenario.extra_columns))
+    return "\n".join(lines)

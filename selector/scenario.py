@@ -1,0 +1,450 @@
+"""Load and validate a scenario (units CSV + settings TOML) into one immutable ``Scenario``.
+
+Everything is checked before anything is solved, and every problem is reported at once, each with
+the file, the line (CSV header = line 1, first unit = line 2), the column and the fix.
+Per-value checks (ranges, uniqueness, allowed words) run through a pandera schema built from the
+data dictionary in ``selector.fields``; rules across rows and files are plain functions below.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from .errors import Problem, ScenarioError
+from .fields import CRITERIA, FALSE_WORDS, KNOWN_COLUMNS, REQUIRED_COLUMNS, TRUE_WORDS
+from .settings import Settings, load_settings
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: one row per unit (sorted by ``unit_id``) and the resolved rules.
+
+    ``units`` has the typed columns of ``selector.fields.UNIT_FIELDS`` plus any pass-through
+    columns (kept as text) in their original order. It is never modified: use ``with_`` to derive
+    a variant, which is a new Scenario.
+    """
+
+    units: pd.DataFrame
+    settings: Settings
+    csv_path: str | None = None
+    settings_path: str | None = None
+    csv_sha256: str | None = None
+    settings_sha256: str | None = None
+
+    @property
+    def extra_columns(self) -> tuple[str, ...]:
+        return tuple(c for c in self.units.columns if c not in KNOWN_COLUMNS)
+
+    @property
+    def to_schedule(self) -> pd.DataFrame:
+        """The units that still need upgrading (not ``done``)."""
+        return self.units[~self.units["done"]]
+
+    @property
+    def pilots_max(self) -> int:
+        """The pilot limit, resolving the default ceil(10% of the units to schedule)."""
+        if self.settings.pilots_max is not None:
+            return self.settings.pilots_max
+        return max(1, math.ceil(0.1 * len(self.to_schedule)))
+
+    def with_settings(self, **changes: Any) -> "Scenario":
+        """A variant with some settings replaced (validated like the TOML)."""
+        settings = replace(self.settings, **changes)
+        problems = check_scenario(self.units, settings, self.csv_path or "<units>", self.settings_path or "<settings>")
+        if problems:
+            raise ScenarioError(problems)
+        return replace(self, settings=settings)
+
+    def __repr__(self) -> str:
+        s = self.settings
+        return (
+            f"Scenario({len(self.units)} units, {len(self.to_schedule)} to schedule, "
+            f"FY{s.first_year}-{s.last_year}, budget {sum(s.budget.values()):,.0f} baht, "
+            f"pilots {s.pilots_min}-{self.pilots_max})"
+        )
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def default_settings_path(csv_path: Path) -> Path:
+    return csv_path.with_suffix(".toml")
+
+
+def load(csv_path: str | Path, settings_path: str | Path | None = None, **overrides: Any) -> Scenario:
+    """Read, validate and freeze a scenario.
+
+    ``settings_path`` defaults to the TOML beside the CSV with the same stem. ``overrides`` replace
+    resolved settings (``budget``, ``pilots_min``, ``pilots_max``, ``solver``, ``time_limit``,
+    ``gap``...), as the CLI flags do. Raises ``ScenarioError`` listing every problem.
+    """
+    csv_path = Path(csv_path)
+    toml_path = Path(settings_path) if settings_path is not None else default_settings_path(csv_path)
+    csv_name = str(csv_path)
+    toml_name = str(toml_path)
+    problems: list[Problem] = []
+
+    if not toml_path.exists():
+        if settings_path is not None:
+            problems.append(Problem(toml_name, None, None, "settings file not found", "check the --settings path"))
+        settings, settings_problems = load_settings(None)
+        toml_sha = None
+    else:
+        settings, settings_problems = load_settings(toml_path, toml_name)
+        toml_sha = sha256_of(toml_path)
+    problems += settings_problems
+
+    if overrides:
+        settings = _apply_overrides(settings, overrides)
+
+    table, csv_problems = read_units(csv_path, csv_name)
+    problems += csv_problems
+    if table is not None and not csv_problems:
+        problems += check_scenario(table, settings, csv_name, toml_name)
+    if problems:
+        raise ScenarioError(problems)
+    return Scenario(
+        units=table,
+        settings=settings,
+        csv_path=csv_name,
+        settings_path=toml_name,
+        csv_sha256=sha256_of(csv_path),
+        settings_sha256=toml_sha,
+    )
+
+
+def _apply_overrides(settings: Settings, overrides: Mapping[str, Any]) -> Settings:
+    changes = dict(overrides)
+    if "budget" in changes:
+        merged = dict(settings.budget)
+        merged.update({int(y): float(v) for y, v in changes["budget"].items()})
+        changes["budget"] = merged
+    from .settings import _freeze
+
+    return _freeze(replace(settings, **changes))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the CSV
+
+
+def _decode(raw: bytes, name: str) -> tuple[str | None, list[Problem]]:
+    if raw[:4] == b"PK\x03\x04":
+        return None, [Problem(name, None, None, "is an Excel workbook (.xlsx), not a CSV file",
+                              "in Excel choose File > Save As > 'CSV UTF-8 (Comma delimited)'")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(name, line, None, "is not UTF-8 text (perhaps Thai Windows cp874)",
+                              "in Excel choose 'CSV UTF-8 (Comma delimited)' when saving")]
+    if "\ufeff" in text:
+        line = text[: text.index("\ufeff")].count("\n") + 1
+        return None, [Problem(name, line, None, "has a byte-order mark in the middle of the file (two files pasted together?)",
+                              "remove the stray BOM character or re-save the file as CSV UTF-8")]
+    return text, []
+
+
+def parse_number(text: str) -> tuple[float | None, str | None]:
+    """Parse a number as a planner might type it; returns (value, None) or (None, reason).
+
+    Accepted: ``1200000``, ``1,200,000`` (comma thousands groups), ``1_200_000`` is not; Thai digits
+    (``๑๒๓``) are read as 123. NaN and infinity are refused.
+    """
+    s = text.strip().translate(_THAI_DIGITS)
+    if s == "":
+        return None, "is empty"
+    if _GROUPED.match(s):
+        s = s.replace(",", "")
+    if not _NUMBER.match(s):
+        return None, f"'{text.strip()}' is not a number"
+    value = float(s)
+    if not math.isfinite(value):
+        return None, f"'{text.strip()}' is not a finite number"
+    return value, None
+
+
+def read_units(path: Path, name: str | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read the units CSV into a typed DataFrame sorted by unit_id; collect every problem."""
+    name = name or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(name, None, None, f"cannot be read ({exc.strerror})", "check the path")]
+    text, problems = _decode(raw, name)
+    if text is None:
+        return None, problems
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    while rows and not any(cell.strip() for cell in rows[-1]):
+        rows.pop()
+    if not rows:
+        return None, [Problem(name, None, None, "is empty", "put a header line and one line per unit")]
+    header = [h.strip() for h in rows[0]]
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        sep = "semicolons" if ";" in header[0] else "tabs"
+        return None, [Problem(name, 1, None, f"the columns are separated by {sep}, not commas",
+                              "save as 'CSV UTF-8 (Comma delimited)' or replace the separators with commas")]
+    problems = []
+    seen = set()
+    for col in header:
+        if col == "":
+            problems.append(Problem(name, 1, None, "a column has no name", "give every column a header or delete it"))
+        elif col in seen:
+            problems.append(Problem(name, 1, col, "the column appears twice", "delete or rename one of them"))
+        seen.add(col)
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    for col in missing:
+        problems.append(Problem(name, 1, col, "required column is missing", f"add a column named '{col}'"))
+    body = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line, e.g. from merged cells exported as nothing
+        if len(row) != len(header):
+            problems.append(Problem(name, number, None, f"has {len(row)} fields but the header has {len(header)}",
+                                    "check for an extra or missing comma (quote text that contains commas)"))
+            continue
+        body.append((number, row))
+    if not body and not problems:
+        problems.append(Problem(name, None, None, "has a header but no units", "add one line per unit"))
+    if problems:
+        return None, problems
+
+    frame = pd.DataFrame([r for _, r in body], columns=header, dtype=object)
+    frame.index = pd.Index([n for n, _ in body], name="line")
+    frame = frame.map(lambda v: v.strip() if isinstance(v, str) else v)
+    typed, problems = _coerce(frame, name)
+    if problems:
+        return None, problems
+    return typed.sort_values("unit_id", kind="mergesort"), []
+
+
+def _coerce(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    problems: list[Problem] = []
+    out = frame.copy()
+
+    def numbers(col: str, required: bool) -> None:
+        vals = []
+        for line, text in frame[col].items():
+            if text == "" and not required:
+                vals.append(np.nan)
+                continue
+            value, reason = parse_number(text)
+            if reason:
+                problems.append(Problem(name, int(line), col, f"value {reason}",
+                                        "write a plain number such as 3 or 1200000"))
+                value = np.nan
+            vals.append(value)
+        out[col] = pd.Series(vals, index=frame.index, dtype=float)
+
+    for col in ("cost", *CRITERIA):
+        numbers(col, True)
+    for col in ("earliest_year", "latest_year"):
+        if col in frame:
+            numbers(col, False)
+            bad = out[col].notna() & (out[col] != out[col].round())
+            for line in out.index[bad]:
+                problems.append(Problem(name, int(line), col, f"'{frame.at[line, col]}' is not a whole year",
+                                        "write a Buddhist-Era fiscal year such as 2556"))
+        else:
+            out[col] = np.nan
+    if "pilot" in frame:
+        out["pilot"] = frame["pilot"].str.lower()
+    else:
+        out["pilot"] = ""
+    if "after" not in frame:
+        out["after"] = ""
+    if "done" in frame:
+        done = []
+        for line, text in frame["done"].items():
+            word = text.lower()
+            if word in TRUE_WORDS:
+                done.append(True)
+            elif word in FALSE_WORDS:
+                done.append(False)
+            else:
+                problems.append(Problem(name, int(line), "done", f"'{text}' is not true or false",
+                                        "write true, false or leave the cell empty"))
+                done.append(False)
+        out["done"] = pd.Series(done, index=frame.index, dtype=bool)
+    else:
+        out["done"] = False
+    return out, problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking a typed table against the rules
+
+
+def _schema(settings: Settings) -> pa.DataFrameSchema:
+    lo, hi = settings.scale
+    criterion = dict(checks=pa.Check.in_range(lo, hi), nullable=True)
+    return pa.DataFrameSchema(
+        {
+            "unit_id": pa.Column(str, [pa.Check.str_length(min_value=1)], unique=True),
+            "name": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "region": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "cost": pa.Column(float, pa.Check.ge(0), nullable=True),
+            **{c: pa.Column(float, **criterion) for c in CRITERIA},
+            "pilot": pa.Column(str, pa.Check.isin(["", "must", "never"])),
+            "earliest_year": pa.Column(float, nullable=True),
+            "latest_year": pa.Column(float, nullable=True),
+        },
+        strict=False,
+    )
+
+
+_FIXES = {
+    "unit_id": ("every unit needs its own id", "give each unit a different, non-empty unit_id"),
+    "name": ("the name is empty", "write the unit's name"),
+    "region": ("the region is empty", "write the unit's region"),
+    "cost": ("the cost is negative", "write the cost in baht as a number >= 0"),
+    "pilot": ("is not must, never or empty", "write must, never or leave the cell empty"),
+}
+
+
+def check_scenario(units: pd.DataFrame, settings: Settings, csv_name: str, toml_name: str) -> list[Problem]:
+    """Every problem of a typed table under given settings (empty list when all is well)."""
+    problems: list[Problem] = []
+    try:
+        _schema(settings).validate(units, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        problems += _from_failure_cases(err.failure_cases, units, settings, csv_name)
+    problems += check_after(units, csv_name)
+    problems += check_windows(units, settings, csv_name)
+    problems += check_cover_columns(units, settings, csv_name, toml_name)
+    problems += check_budget_years(settings, toml_name)
+    problems += check_pilot_limits(units, settings, toml_name)
+    return problems
+
+
+def _from_failure_cases(cases: pd.DataFrame, units: pd.DataFrame, settings: Settings, csv_name: str) -> list[Problem]:
+    lo, hi = settings.scale
+    problems = []
+    for case in cases.itertuples():
+        column = case.column
+        line = int(case.index) if case.index is not None and not pd.isna(case.index) else None
+        value = case.failure_case
+        if column in CRITERIA:
+            problems.append(Problem(csv_name, line, column, f"value {value:g} is outside the scale {lo:g} to {hi:g}",
+                                    f"use a score from {lo:g} to {hi:g}, or change [criteria] scale"))
+        elif column == "unit_id" and "unique" in str(case.check):
+            others = [int(i) for i in units.index[units["unit_id"] == value]]
+            problems.append(Problem(csv_name, line, column, f"unit_id '{value}' is used on lines "
+                                    + ", ".join(map(str, others)), "give each unit a different unit_id"))
+        elif column in _FIXES:
+            message, fix = _FIXES[column]
+            if column == "pilot":
+                message = f"'{value}' {message}"
+            elif column == "unit_id":
+                message = "unit_id is empty"
+            problems.append(Problem(csv_name, line, column, message, fix))
+        else:
+            problems.append(Problem(csv_name, line, column, f"value {value!r} fails {case.check}", "correct the value"))
+    return problems
+
+
+def check_after(units: pd.DataFrame, csv_name: str) -> list[Problem]:
+    """`after` names a known unit, not itself, not a done-later chain, and forms no cycle."""
+    problems = []
+    ids = set(units["unit_id"])
+    line_of = {uid: int(line) for line, uid in units["unit_id"].items()}
+    edges = {}
+    for line, (uid, after) in units[["unit_id", "after"]].iterrows():
+        if after == "":
+            continue
+        if after not in ids:
+            problems.append(Problem(csv_name, int(line), "after", f"unit '{after}' does not exist",
+                                    "write the unit_id of another unit, or leave the cell empty"))
+        elif after == uid:
+            problems.append(Problem(csv_name, int(line), "after", "a unit cannot come after itself",
+                                    "name another unit or leave the cell empty"))
+        else:
+            edges[uid] = after
+    reported = set()
+    for start in sorted(edges):
+        path, node = [], start
+        while node in edges and node not in path:
+            path.append(node)
+            node = edges[node]
+        if node in path:
+            cycle = path[path.index(node):]
+            key = frozenset(cycle)
+            if key in reported:
+                continue
+            reported.add(key)
+            first = min(cycle, key=lambda u: line_of[u])
+            problems.append(Problem(csv_name, line_of[first], "after",
+                                    "the 'after' rules form a cycle: " + " -> ".join(cycle + [cycle[0]]),
+                                    "remove 'after' from one unit of the cycle"))
+    return problems
+
+
+def check_windows(units: pd.DataFrame, settings: Settings, csv_name: str) -> list[Problem]:
+    """Year windows lie in the horizon, are not empty, and let must-pilots be upgraded in the pilot year."""
+    problems = []
+    first, last = settings.first_year, settings.last_year
+    for line, row in units.iterrows():
+        lo = row["earliest_year"] if not pd.isna(row["earliest_year"]) else first
+        hi = row["latest_year"] if not pd.isna(row["latest_year"]) else last
+        for col, year in (("earliest_year", row["earliest_year"]), ("latest_year", row["latest_year"])):
+            if not pd.isna(year) and not first <= year <= last and not row["done"]:
+                problems.append(Problem(csv_name, int(line), col, f"year {year:.0f} is outside the horizon {first}-{last}",
+                                        f"use a fiscal year from {first} to {last} (B.E.)"))
+        if lo > hi:
+            problems.append(Problem(csv_name, int(line), "earliest_year",
+                                    f"earliest_year {lo:.0f} is after latest_year {hi:.0f}: no year is allowed",
+                                    "make earliest_year <= latest_year"))
+        if row["pilot"] == "must" and lo > first:
+            problems.append(Problem(csv_name, int(line), "pilot",
+                                    f"the unit must be a pilot but its earliest_year {lo:.0f} is after the pilot year {first}",
+                                    "clear earliest_year or the 'must'"))
+        if row["pilot"] == "must" and row["done"]:
+            problems.append(Problem(csv_name, int(line), "pilot", "a done unit cannot be a pilot",
+                                    "clear 'must' or 'done'"))
+    return problems
+
+
+def check_cover_columns(units: pd.DataFrame, settings: Settings, csv_name: str, toml_name: str) -> list[Problem]:
+    problems = []
+    for col in settings.cover:
+        if col not in units.columns:
+            problems.append(Problem(toml_name, None, "[pilots] cover",
+                                    f"cover column '{col}' is not a column of {csv_name}",
+                                    "name a column of the CSV, e.g. cover = [\"region\"]"))
+    return problems
+
+
+def check_budget_years(settings: Settings, toml_name: str) -> list[Problem]:
+    missing = [y for y in settings.years if y not in settings.budget]
+    if not missing:
+        return []
+    return [Problem(toml_name, None, "[budget]", "no budget for fiscal year " + ", ".join(map(str, missing)),
+                    f"add a line such as {missing[0]} = 100_000_000 under [budget], or pass --budget {missing[0]}=BAHT")]
+
+
+def check_pilot_limits(units: pd.DataFrame, settings: Settings, toml_name: str) -> list[Problem]:
+    if settings.pilots_max is not None and settings.pilots_min > settings.pilots_max:
+        return [Problem(toml_name, None, "[pilots] min",
+                        f"min = {settings.pilots_min} is greater than max = {settings.pilots_max}",
+                        "make min <= max (or pass --pilots MIN:MAX)")]
+    return []

@@ -1,0 +1,331 @@
+"""Solve a scenario and say honestly what was proven.
+
+PuLP reports "Optimal" after a time limit too, so the status is read from the solver itself:
+HiGHS's model status and MIP gap, or CBC's result line and gap in its log. A plan is called
+``optimal`` only when the solver proved it within the requested relative gap; a plan found before a
+time limit is ``feasible`` with the proven gap; ``infeasible`` means the solver proved no plan exists.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+import pulp
+
+from .diagnose import basic_reasons
+from .errors import SolverError
+from .fields import KNOWN_COLUMNS
+from .model import Model, build_model
+from .scenario import Scenario
+
+OPTIMAL = "optimal"
+FEASIBLE = "feasible"
+INFEASIBLE = "infeasible"
+NO_SOLUTION = "no_solution"  # time limit reached before any plan was found: nothing proven either way
+
+SCORE_DECIMALS = 6
+
+SCHEDULE_COLUMNS = (
+    "unit_id", "name", "region", "fiscal_year", "phase", "pilot", "cost", "pilot_score", "rollout_score",
+)
+
+
+@dataclass(frozen=True)
+class SolverRun:
+    """What the solver proved: status, values of the binaries, objective, bound, gap."""
+
+    status: str
+    values: dict[str, float]
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    solver: str
+    version: str
+    seconds: float
+
+
+@dataclass
+class Plan:
+    """A solved scenario: the schedule and the facts of the solve.
+
+    ``schedule`` has one row per unit (done units included, with phase ``done``), sorted by fiscal
+    year then unit_id. ``objective`` is recomputed from the schedule; ``bound`` is the solver's proven
+    bound on the best objective; ``gap`` = (bound - objective) / |objective|.
+    """
+
+    scenario: Scenario
+    status: str
+    schedule: pd.DataFrame | None
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    solver: str
+    solver_version: str
+    solve_seconds: float
+    build_seconds: float
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def proven_optimal(self) -> bool:
+        return self.status == OPTIMAL
+
+    @property
+    def has_schedule(self) -> bool:
+        return self.schedule is not None
+
+    @property
+    def by_year(self) -> pd.DataFrame:
+        """Per fiscal year: units, pilots, cost, budget, share of the budget used, cumulative coverage."""
+        settings = self.scenario.settings
+        rows = []
+        sched = self.schedule
+        total = int((~self.scenario.units["done"]).sum())
+        done_before = int(self.scenario.units["done"].sum())
+        cumulative = 0
+        for year in settings.years:
+            in_year = sched[sched["fiscal_year"] == year] if sched is not None else sched
+            units = int(len(in_year)) if in_year is not None else 0
+            cost = float(in_year["cost"].sum()) if in_year is not None else 0.0
+            cumulative += units
+            budget = float(settings.budget[year])
+            rows.append({
+                "fiscal_year": year,
+                "phase": phase_label(year, settings.first_year),
+                "units": units,
+                "pilots": int(in_year["pilot"].sum()) if in_year is not None else 0,
+                "cost": cost,
+                "budget": budget,
+                "budget_used": cost / budget if budget > 0 else (0.0 if cost == 0 else math.inf),
+                "cumulative_units": cumulative + done_before,
+                "coverage": (cumulative + done_before) / (total + done_before) if total + done_before else 1.0,
+            })
+        return pd.DataFrame(rows)
+
+    @property
+    def pilots(self) -> pd.DataFrame:
+        if self.schedule is None:
+            return pd.DataFrame(columns=list(SCHEDULE_COLUMNS))
+        return self.schedule[self.schedule["pilot"]].reset_index(drop=True)
+
+    def __repr__(self) -> str:
+        if self.objective is None:
+            return f"Plan({self.status}, solver={self.solver})"
+        return (f"Plan({self.status}, objective={self.objective:.6g}, gap={_pct(self.gap)}, "
+                f"{len(self.pilots)} pilots, solver={self.solver})")
+
+
+def _pct(gap: float | None) -> str:
+    return "n/a" if gap is None else f"{100 * gap:.4g}%"
+
+
+def phase_label(year: int, first_year: int) -> str:
+    return "pilot" if year == first_year else f"wave {year - first_year}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the solvers
+
+
+@contextmanager
+def _redirect_stdout_fd(target: int | None):
+    """Point file descriptor 1 elsewhere while native solver code runs (HiGHS prints a banner there).
+
+    ``target`` is a file descriptor, or None for the null device. Python's own sys.stdout is
+    flushed first so nothing is reordered.
+    """
+    try:
+        sys.stdout.flush()
+    except (AttributeError, ValueError):
+        pass
+    try:
+        saved = os.dup(1)
+    except OSError:  # no fd 1 at all (some embedded interpreters): nothing to protect
+        yield
+        return
+    null = None
+    try:
+        if target is None:
+            null = os.open(os.devnull, os.O_WRONLY)
+            target = null
+        os.dup2(target, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        if null is not None:
+            os.close(null)
+
+
+def _relative_gap(objective: float, bound: float) -> float:
+    return max(0.0, bound - objective) / max(abs(objective), 1e-9)
+
+
+def run_highs(prob: pulp.LpProblem, time_limit: float, gap: float, verbose: bool) -> SolverRun:
+    import highspy
+
+    solver = pulp.HiGHS(msg=verbose, gapRel=gap, timeLimit=time_limit, random_seed=0)
+    start = time.perf_counter()
+    with _redirect_stdout_fd(2 if verbose else None):
+        try:
+            prob.solve(solver)
+        except pulp.PulpSolverError as exc:
+            raise SolverError(f"HiGHS failed: {exc}. Try --solver cbc.") from exc
+    seconds = time.perf_counter() - start
+    h = prob.solverModel
+    status = h.getModelStatus()
+    info = h.getInfo()
+    S = highspy.HighsModelStatus
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    version = highspy.Highs().version()
+    if status == S.kInfeasible:
+        return SolverRun(INFEASIBLE, {}, None, None, None, "highs", version, seconds)
+    if status == S.kOptimal:
+        kind = OPTIMAL
+    elif status in (S.kTimeLimit, S.kInterrupt, S.kIterationLimit, S.kSolutionLimit) and has_solution:
+        kind = FEASIBLE
+    elif status in (S.kTimeLimit, S.kInterrupt, S.kIterationLimit, S.kSolutionLimit):
+        return SolverRun(NO_SOLUTION, {}, None, None, None, "highs", version, seconds)
+    else:
+        raise SolverError(f"HiGHS stopped with status {h.modelStatusToString(status)}. Try --solver cbc.")
+    values = {v.name: v.varValue for v in prob.variables()}
+    # PuLP hands HiGHS the negated objective of a maximisation: undo the sign.
+    objective = -info.objective_function_value
+    bound = -info.mip_dual_bound
+    return SolverRun(kind, values, objective, bound, _relative_gap(objective, bound), "highs", version, seconds)
+
+
+_CBC_NUMBER = r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
+
+
+def run_cbc(prob: pulp.LpProblem, time_limit: float, gap: float, verbose: bool) -> SolverRun:
+    try:
+        import cbcbox
+
+        path = cbcbox.cbc_bin_path()
+    except Exception as exc:  # cbcbox missing or without a binary for this platform
+        raise SolverError(f"CBC is not available ({exc}); install it with `pip install cbcbox` or use --solver highs") from exc
+    with tempfile.TemporaryDirectory(prefix="selector-cbc-") as tmp:
+        log = Path(tmp) / "cbc.log"
+        solver = pulp.COIN_CMD(path=path, msg=False, gapRel=gap, timeLimit=time_limit, threads=1,
+                               logPath=str(log), keepFiles=False)
+        start = time.perf_counter()
+        try:
+            prob.solve(solver)
+        except pulp.PulpSolverError as exc:
+            raise SolverError(f"CBC failed: {exc}. Try --solver highs.") from exc
+        seconds = time.perf_counter() - start
+        text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    if verbose:
+        sys.stderr.write(text)
+    version_match = re.search(r"Version:\s*(\S+)", text)
+    version = version_match.group(1) if version_match else "unknown"
+    sol = prob.sol_status
+    if sol == pulp.LpSolutionInfeasible or re.search(r"Result - (Problem proven infeasible|Linear relaxation infeasible)", text):
+        return SolverRun(INFEASIBLE, {}, None, None, None, "cbc", version, seconds)
+    if sol not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+        if re.search(r"Result - Stopped", text):
+            return SolverRun(NO_SOLUTION, {}, None, None, None, "cbc", version, seconds)
+        raise SolverError(f"CBC stopped with status {pulp.LpStatus.get(prob.status, prob.status)}. Try --solver highs.")
+    values = {v.name: v.varValue for v in prob.variables()}
+    objective = float(pulp.value(prob.objective))
+    bound_match = re.search(r"(?:Upper|Lower) bound:\s*" + _CBC_NUMBER, text)
+    bound = float(bound_match.group(1)) if bound_match else None
+    if sol == pulp.LpSolutionOptimal:
+        if bound is None:
+            bound = objective
+        return SolverRun(OPTIMAL, values, objective, bound, _relative_gap(objective, bound), "cbc", version, seconds)
+    if bound is None:
+        raise SolverError("CBC stopped before proving a bound; rerun with a longer --time-limit or --solver highs")
+    return SolverRun(FEASIBLE, values, objective, bound, _relative_gap(objective, bound), "cbc", version, seconds)
+
+
+SOLVERS: dict[str, Callable[[pulp.LpProblem, float, float, bool], SolverRun]] = {"highs": run_highs, "cbc": run_cbc}
+
+
+# ---------------------------------------------------------------------------------------------
+# From a scenario to a plan
+
+
+def solve(scenario: Scenario, *, solver: str | None = None, time_limit: float | None = None,
+          gap: float | None = None, verbose: bool = False,
+          extra: Callable[[Model], None] | None = None) -> Plan:
+    """Build and solve the scenario's integer program; never prints.
+
+    ``solver``, ``time_limit`` and ``gap`` default to the scenario's settings. Returns a ``Plan``
+    whatever the outcome: check ``plan.status`` (``optimal``, ``feasible``, ``infeasible`` or
+    ``no_solution``); an infeasible plan carries plain-words ``reasons``.
+    """
+    settings = scenario.settings
+    solver = (solver or settings.solver).lower()
+    if solver not in SOLVERS:
+        raise SolverError(f"unknown solver '{solver}'; choose one of {', '.join(SOLVERS)}")
+    time_limit = settings.time_limit if time_limit is None else time_limit
+    gap = settings.gap if gap is None else gap
+
+    reasons = basic_reasons(scenario)
+    start = time.perf_counter()
+    model = build_model(scenario, extra=extra)
+    build_seconds = time.perf_counter() - start
+    if reasons:  # contradictions found before solving: no need to run the solver
+        return Plan(scenario, INFEASIBLE, None, None, None, None, solver, "", 0.0, build_seconds, reasons)
+
+    run = SOLVERS[solver](model.prob, time_limit, gap, verbose)
+    if run.status in (INFEASIBLE, NO_SOLUTION):
+        reasons = [] if run.status == NO_SOLUTION else (basic_reasons(scenario, deep=True) or [
+            "the rules together leave no feasible plan (no single rule is at fault on its own); "
+            "try relaxing the budgets, the pilot limits or the cover rule"
+        ])
+        return Plan(scenario, run.status, None, None, None, None, run.solver, run.version,
+                    run.seconds, build_seconds, reasons)
+
+    schedule = schedule_from_values(model, run.values)
+    assignment = {uid: (None if pd.isna(y) else int(y)) for uid, y in zip(schedule["unit_id"], schedule["fiscal_year"])
+                  if uid in model.units.index}
+    pilots = set(schedule.loc[schedule["pilot"], "unit_id"])
+    objective = model.objective_value(assignment, pilots)
+    bound = max(run.bound, objective) if run.bound is not None else objective
+    return Plan(scenario, run.status, schedule, objective, bound, _relative_gap(objective, bound), run.solver,
+                run.version, run.seconds, build_seconds, [])
+
+
+def schedule_from_values(model: Model, values: dict[str, float]) -> pd.DataFrame:
+    """The schedule table from the solver's values of x and p (rounded: they are binaries)."""
+    scenario = model.scenario
+    first = scenario.settings.first_year
+    year_of: dict[str, int] = {}
+    for (uid, year), var in model.x.items():
+        if values.get(var.name, 0.0) > 0.5:
+            year_of[uid] = year
+    pilot_of = {uid: values.get(var.name, 0.0) > 0.5 for uid, var in model.p.items()}
+    units = scenario.units
+    scores = model.scores
+    rows = pd.DataFrame({
+        "unit_id": units["unit_id"].to_numpy(),
+        "name": units["name"].to_numpy(),
+        "region": units["region"].to_numpy(),
+    })
+    years = [year_of.get(uid) for uid in rows["unit_id"]]
+    rows["fiscal_year"] = pd.array(years, dtype="Int64")
+    rows["phase"] = ["done" if done else phase_label(y, first) if y is not None else "unscheduled"
+                     for y, done in zip(years, units["done"])]
+    rows["pilot"] = [bool(pilot_of.get(uid, False)) for uid in rows["unit_id"]]
+    rows["cost"] = [0.0 if done else c for c, done in zip(units["cost"], units["done"])]
+    # Rounded for the reader (Excel); the objective is computed from the unrounded scores.
+    rows["pilot_score"] = scores.loc[rows["unit_id"], "pilot_score"].to_numpy().round(SCORE_DECIMALS)
+    rows["rollout_score"] = scores.loc[rows["unit_id"], "rollout_score"].to_numpy().round(SCORE_DECIMALS)
+    for col in units.columns:
+        if col not in KNOWN_COLUMNS:
+            rows[col] = units[col].to_numpy()
+    order_year = rows["fiscal_year"].fillna(10**6).astype("int64")
+    rows = rows.assign(_y=order_year).sort_values(["_y", "unit_id"], kind="mergesort").drop(columns="_y")
+    return rows.reset_index(drop=True)
