@@ -217,5 +217,24 @@ def validate(scenario, settings):
     click.echo(scenario_text(sc))
 
 
+def _register_commands() -> None:
+    """Add the commands of every module in ``selector.commands`` (each lists its click commands in COMMANDS).
+
+    Each feature's command lives in its own module there, so features stay apart; modules import
+    their heavy dependencies inside the command, keeping ``selector --help`` fast.
+    """
+    import importlib
+    import pkgutil
+
+    from . import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            main.add_command(command)
+
+
+_register_commands()
+
 if __name__ == "__main__":  # pragma: no cover
     main()
