@@ -15,7 +15,8 @@ from .scenario import Scenario
 
 
 def _baht(amount: float) -> str:
-    return f"{amount:,.0f} baht"
+    amount = float(amount)
+    return f"{amount:,.0f} baht" if amount.is_integer() else f"{amount:,.2f} baht"
 
 
 def _window(row: pd.Series, first: int, last: int) -> tuple[int, int]:
