@@ -230,7 +230,9 @@ def run_cbc(prob: pulp.LpProblem, time_limit: float, gap: float, verbose: bool) 
     version_match = re.search(r"Version:\s*(\S+)", text)
     version = version_match.group(1) if version_match else "unknown"
     sol = prob.sol_status
-    if sol == pulp.LpSolutionInfeasible or re.search(r"Result - (Problem proven infeasible|Linear relaxation infeasible)", text):
+    # CBC's solution file says "Infeasible" or "Integer infeasible"; PuLP maps only the first to a
+    # solution status, so the problem status is read too.
+    if sol == pulp.LpSolutionInfeasible or prob.status == pulp.LpStatusInfeasible or re.search(r"Result - (Problem proven infeasible|Linear relaxation infeasible)", text):
         return SolverRun(INFEASIBLE, {}, None, None, None, "cbc", version, seconds)
     if sol not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
         if re.search(r"Result - Stopped", text):
