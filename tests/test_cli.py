@@ -196,3 +196,22 @@ def test_every_command_has_help_with_an_example():
         result = run(name, "--help")
         assert result.exit_code == 0
         assert "Example" in result.stdout, name
+
+
+def test_subprocess_quiet_stdout_is_empty_even_with_the_highs_banner(four):
+    """HiGHS prints a banner on file descriptor 1 from native code; selector keeps stdout clean."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "selector", "solve", str(four), "--quiet"],
+                          capture_output=True, env=env, cwd=four.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == b""
+    verbose = subprocess.run([sys.executable, "-m", "selector", "solve", str(four), "--verbose"],
+                             capture_output=True, env=env, cwd=four.parent)
+    assert b"HiGHS" in verbose.stderr and b"HiGHS" not in verbose.stdout
+    assert b"Status: optimal" in verbose.stdout
