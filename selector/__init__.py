@@ -13,12 +13,13 @@ __version__ = "0.1.0"
 from .check import CheckReport, check_schedule  # noqa: E402
 from .errors import InfeasibleError, Problem, ScenarioError, SelectorError, SolverError  # noqa: E402
 from .model import Model, build_model  # noqa: E402
+from .replan import Replan, replan  # noqa: E402
 from .scenario import Scenario, load  # noqa: E402
 from .settings import Settings  # noqa: E402
 from .solve import Plan, solve  # noqa: E402
 
 __all__ = [
-    "__version__", "load", "solve", "build_model", "check_schedule",
-    "Scenario", "Settings", "Plan", "Model", "CheckReport",
+    "__version__", "load", "solve", "replan", "build_model", "check_schedule",
+    "Scenario", "Replan", "Settings", "Plan", "Model", "CheckReport",
     "SelectorError", "ScenarioError", "InfeasibleError", "SolverError", "Problem",
 ]

@@ -83,6 +83,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("solver", "name", "highs", "`highs` (default) or `cbc`."),
     Setting("solver", "time_limit", 60, "Seconds the solver may run."),
     Setting("solver", "gap", 0.0001, "Relative MIP gap accepted as optimal (0.0001 = 0.01%)."),
+    Setting("replan", "stability", 1.0, "`selector replan`: objective points lost per unit-year a unit moves from its baseline year (0 = re-optimise freely)."),
+    Setting("replan", "later_factor", 2.0, "`selector replan`: a year later costs this many times a year earlier (> 0)."),
 )
 
 DEFAULT_PILOT_WEIGHTS = {"infrastructure": 0.25, "staff": 0.15, "leadership": 0.15, "success": 0.25, "risk": 0.20}

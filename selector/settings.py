@@ -29,6 +29,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "weights": ("pilot", "rollout"),
     "objective": ("pilot_emphasis",),
     "solver": ("name", "time_limit", "gap"),
+    "replan": ("stability", "later_factor"),
 }
 
 
@@ -52,6 +53,8 @@ class Settings:
     solver: str = "highs"
     time_limit: float = 60.0
     gap: float = 1e-4
+    stability: float = 1.0  # [replan] objective points lost per unit-year moved from the baseline
+    later_factor: float = 2.0  # [replan] a year later costs later_factor x a year earlier
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -73,6 +76,7 @@ class Settings:
             "weights": {"pilot": dict(self.pilot_weights), "rollout": dict(self.rollout_weights)},
             "objective": {"pilot_emphasis": self.pilot_emphasis},
             "solver": {"name": self.solver, "time_limit": self.time_limit, "gap": self.gap},
+            "replan": {"stability": self.stability, "later_factor": self.later_factor},
         }
 
 
@@ -256,6 +260,12 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: _
     values["time_limit"] = float(tl) if tl is not None else 60.0
     gap = get("solver", "gap", (int, float), lambda v: 0 <= v < 1, "a fraction such as 0.0001 (= 0.01%)")
     values["gap"] = float(gap) if gap is not None else 1e-4
+    stability = get("replan", "stability", (int, float), lambda v: math.isfinite(v) and v >= 0,
+                    "a number >= 0 (objective points per unit-year moved; 0 = re-optimise freely)")
+    values["stability"] = float(stability) if stability is not None else Settings.stability
+    later = get("replan", "later_factor", (int, float), lambda v: math.isfinite(v) and v > 0,
+                "a number > 0 (2 = a year later costs twice a year earlier)")
+    values["later_factor"] = float(later) if later is not None else Settings.later_factor
 
     return _freeze(Settings(**values)), problems
 
