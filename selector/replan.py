@@ -295,8 +295,10 @@ def moves_text(result: Replan) -> str:
         lines.append(f"{len(hist.assumed_done)} unit(s) of FY{result.plan.scenario.settings.first_year}-{hist.from_year - 1} "
                      "not in the progress file were taken as done as planned")
     if result.objective is not None:
-        lines.append(f"Objective {result.objective:.6f}; stability penalty {result.penalty:g} unit-years "
-                     f"(weight {result.stability:g}, later x{result.later_factor:g})")
+        unit_years = int(result.moves["years_moved"].abs().sum()) if not result.moves.empty else 0
+        lines.append(f"Objective {result.objective:.6f} (as `selector solve` counts it); stability penalty "
+                     f"{result.penalty:g} ({unit_years} unit-year(s) moved, a year later x{result.later_factor:g}); "
+                     f"maximised {result.objective:.6f} - {result.stability:g} x {result.penalty:g} = {result.plan.objective:.6f}")
     return "\n".join(lines)
 
 
