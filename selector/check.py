@@ -193,3 +193,48 @@ def check_schedule(scenario: Scenario, schedule_path: str | Path) -> CheckReport
 
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def check_replan(scenario: Scenario, schedule_path: str | Path, baseline, progress, from_year: int) -> CheckReport:
+    """Check a re-planned schedule: every rule of the re-plan's scenario, and that history is kept.
+
+    ``baseline`` and ``progress`` are read and matched with the scenario by ``selector.progress``
+    (the same validation as ``selector replan``); the rules are then tested on the file as
+    ``check_schedule`` does, under the re-plan's scenario (revised scores; pilot rules dropped once
+    the pilot year is over). Independently of that scenario, every unit's year is compared with
+    what happened: a frozen unit (done, in progress, or of a past year and not listed) keeps its
+    baseline year; a failed or deferred unit is upgraded again in FY``from_year`` or later (a unit
+    deferred from a later year, after its baseline year); no other unit is in a year before
+    ``from_year``.
+    """
+    from .progress import DEFERRED, history, read_baseline, read_progress, replan_scenario
+
+    s = scenario.settings
+    base = read_baseline(baseline, s.first_year, s.last_year)
+    rows, progress_name = read_progress(progress, s.scale) if progress is not None else ({}, "<progress>")
+    hist = history(scenario, base, rows, int(from_year), progress_name)
+    report = check_schedule(replan_scenario(scenario, hist), schedule_path)
+    bad = report.violations
+    written: dict[str, int | None] = {}
+    for row in read_schedule(schedule_path):
+        text = row["fiscal_year"]
+        written.setdefault(row["unit_id"], int(text) if text.isdigit() else None)
+    done_in_scenario = set(scenario.units.loc[scenario.units["done"], "unit_id"])
+    for uid in sorted(set(scenario.units["unit_id"]) - done_in_scenario):
+        year = written.get(uid)
+        base_year = base.year.get(uid)
+        state = rows[uid].state if uid in rows else None
+        if year is None:
+            continue  # reported by check_schedule
+        if state in ("failed", DEFERRED):
+            floor = base_year + 1 if base_year is not None and base_year >= from_year else from_year
+            if year < floor:
+                bad.append(f"unit {uid} is {state} but is upgraded in FY{year}: it must come in FY{floor} or later")
+        elif base_year is not None and (base_year < from_year or (state == "in_progress" and base_year == from_year)):
+            if year != base_year:
+                bad.append(f"unit {uid} happened in FY{base_year} ({state or 'done as planned'}) but the schedule moves it "
+                           f"to FY{year}: years before FY{from_year} are frozen and done units never move")
+        elif year < from_year:
+            bad.append(f"unit {uid} is upgraded in FY{year}, a frozen year before FY{from_year}, but it was not "
+                       "upgraded then in the baseline")
+    return report

@@ -177,20 +177,36 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
 @click.argument("schedule", type=click.Path(exists=True, dir_okay=False))
 @_settings_option
+@click.option("--budget", "budgets", multiple=True, metavar="YEAR=BAHT", help="Override one fiscal year's budget (repeatable).")
+@click.option("--baseline", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="For a re-planned schedule: the approved schedule it started from (needs --from).")
+@click.option("--progress", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="For a re-planned schedule: the progress file it used.")
+@click.option("--from", "from_year", type=int, default=None, metavar="YEAR",
+              help="For a re-planned schedule: the fiscal year it re-planned from; earlier years must be as they happened.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing when every rule holds.")
 @handle_errors
-def check(scenario, schedule, settings, quiet):
+def check(scenario, schedule, settings, budgets, baseline, progress, from_year, quiet):
     """Verify a schedule against every rule of the scenario, independently of the solver.
 
     \b
     Example:
       selector check scenarios/dlt-offices.csv scenarios/dlt-offices-schedule.csv
+      selector check scenarios/dlt-offices.csv scenarios/dlt-offices-replan-2557.csv \\
+        --baseline scenarios/dlt-offices-schedule.csv --progress scenarios/dlt-offices-progress-2557.csv \\
+        --from 2557 --budget 2557=111750000 --budget 2558=198750000
     Exit codes: 0 every rule holds, 2 bad input, 3 some rule is broken (each is listed).
     """
-    from .check import check_schedule
+    from .check import check_replan, check_schedule
 
-    sc = _load(scenario, settings)
-    report = check_schedule(sc, schedule)
+    if (baseline is None) != (from_year is None) or (progress is not None and baseline is None):
+        raise ScenarioError([Problem("--baseline/--from", None, None, "a re-planned schedule needs both --baseline and --from",
+                                     "pass --baseline APPROVED.csv --from YEAR [--progress PROGRESS.csv], or none of them")])
+    sc = _load(scenario, settings, budget=_parse_budget(budgets) if budgets else None)
+    if baseline is not None:
+        report = check_replan(sc, schedule, baseline, progress, from_year)
+    else:
+        report = check_schedule(sc, schedule)
     if report.violations:
         click.echo(f"{len(report.violations)} broken rule(s) in {schedule}:", err=True)
         for line in report.violations:
