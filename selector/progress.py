@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 from .errors import Problem, ScenarioError
@@ -79,7 +80,7 @@ def _rows(source, name: str) -> tuple[list[str], list[tuple[int, dict[str, str]]
             for col, value in zip(header, values):
                 if value is None or (not isinstance(value, str) and pd.isna(value)):
                     text = ""
-                elif isinstance(value, bool) or type(value).__name__ == "bool_":
+                elif isinstance(value, (bool, np.bool_)):
                     text = "true" if value else "false"
                 elif isinstance(value, float) and value.is_integer():
                     text = str(int(value))
@@ -129,22 +130,27 @@ def _duplicates(body, name: str) -> list[Problem]:
             for uid, numbers in sorted(lines.items()) if len(numbers) > 1 and uid]
 
 
-def read_baseline(source, first_year: int, last_year: int, name: str | None = None) -> Baseline:
-    """Read and validate an approved schedule (as written by ``selector solve``): unit_id, fiscal_year[, pilot]."""
-    name = name or (str(source) if not isinstance(source, pd.DataFrame) else "<baseline>")
+def _read(source, name: str | None, default_name: str, needed: tuple[str, ...]):
+    """(name, body, problems so far) of a readable file with the needed columns; else ScenarioError."""
+    name = name or (str(source) if not isinstance(source, pd.DataFrame) else default_name)
     header, body, problems = _rows(source, name)
     if header:
-        problems += _missing_columns(header, ("unit_id", "fiscal_year"), name)
+        problems += _missing_columns(header, needed, name)
     if problems:
         raise ScenarioError(problems)
-    problems += _duplicates(body, name)
+    problems = _duplicates(body, name)
+    problems += [Problem(name, number, "unit_id", "unit_id is empty", "write the unit's id") for number, row in body
+                 if not row["unit_id"]]
+    return name, [(number, row) for number, row in body if row["unit_id"]], problems
+
+
+def read_baseline(source, first_year: int, last_year: int, name: str | None = None) -> Baseline:
+    """Read and validate an approved schedule (as written by ``selector solve``): unit_id, fiscal_year[, pilot]."""
+    name, body, problems = _read(source, name, "<baseline>", ("unit_id", "fiscal_year"))
     year: dict[str, int | None] = {}
     pilot: dict[str, bool] = {}
     for number, row in body:
         uid = row["unit_id"]
-        if not uid:
-            problems.append(Problem(name, number, "unit_id", "unit_id is empty", "write the unit's id"))
-            continue
         text = row["fiscal_year"].translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
         if text == "":
             year[uid] = None
@@ -169,20 +175,11 @@ def read_baseline(source, first_year: int, last_year: int, name: str | None = No
 
 def read_progress(source, scale: tuple[float, float], name: str | None = None) -> tuple[dict[str, ProgressRow], str]:
     """Read and validate a progress file: unit_id, state[, success][, risk]; other columns are ignored."""
-    name = name or (str(source) if not isinstance(source, pd.DataFrame) else "<progress>")
-    header, body, problems = _rows(source, name)
-    if header:
-        problems += _missing_columns(header, ("unit_id", "state"), name)
-    if problems:
-        raise ScenarioError(problems)
-    problems += _duplicates(body, name)
+    name, body, problems = _read(source, name, "<progress>", ("unit_id", "state"))
     lo, hi = scale
     rows: dict[str, ProgressRow] = {}
     for number, row in body:
         uid = row["unit_id"]
-        if not uid:
-            problems.append(Problem(name, number, "unit_id", "unit_id is empty", "write the unit's id"))
-            continue
         state = _STATE_WORDS.get(row["state"].lower())
         if state is None:
             problems.append(Problem(name, number, "state", f"'{row['state']}' is not a state",

@@ -91,6 +91,19 @@ def brute_force(remaining, budget_2557, stability=1000.0, later_factor=1.0):
     return fewest, best
 
 
+def freeze_before(baseline_years, from_year):
+    """An ``extra`` hook fixing the years before ``from_year`` as in the baseline, written directly on x."""
+
+    def freeze(m):
+        for (uid, year), var in m.x.items():
+            if baseline_years[uid] < from_year:
+                m.prob.addConstraint(var == (1 if year == baseline_years[uid] else 0), f"frozen_{m.names[uid]}_{year}")
+            elif year < from_year:
+                m.prob.addConstraint(var == 0, f"frozen_{m.names[uid]}_{year}")
+
+    return freeze
+
+
 def value_of(result, remaining, stability, later_factor):
     year = dict(zip(result.schedule["unit_id"], result.schedule["fiscal_year"]))
     return sum(ROLLOUT[u] * (LAST - int(year[u]) + 1) - stability * move_cost(BASELINE[u], int(year[u]), later_factor)
@@ -150,14 +163,7 @@ def test_stability_zero_equals_a_fresh_solve_with_the_frozen_years_fixed(tiny):
     csv_path, baseline_path = tiny
     cut = selector.load(csv_path, budget={2557: 60})
 
-    def freeze(m):
-        for (uid, year), var in m.x.items():
-            if BASELINE[uid] < 2557:
-                m.prob.addConstraint(var == (1 if year == BASELINE[uid] else 0), f"frozen_{uid}_{year}")
-            elif year < 2557:
-                m.prob.addConstraint(var == 0, f"frozen_{uid}_{year}")
-
-    fresh = selector.solve(cut, extra=freeze)
+    fresh = selector.solve(cut, extra=freeze_before(BASELINE, 2557))
     result = selector.replan(selector.load(csv_path), baseline_path, None, 2557, stability=0, budget={2557: 60})
     assert fresh.status == result.status == "optimal"
     assert result.objective == pytest.approx(fresh.objective, abs=1e-9)
@@ -197,6 +203,17 @@ def test_new_deferred_and_removed_units(write_scenario, tmp_path):
     assert moves.loc["Z", "reason"] == "removed" and pd.isna(moves.loc["Z", "new_year"])
     assert moves.loc["B", "reason"] == "deferred" and moves.loc["B", "new_year"] == 2558
     assert result.removed == ("Z",)
+
+
+def test_a_solved_plan_is_a_baseline_as_it_is(tiny):
+    """The schedule DataFrame of ``selector.solve`` serves as the baseline; with everything as planned
+    and nothing changed, nothing moves and the objective is the plan's."""
+    csv_path, _ = tiny
+    scenario = selector.load(csv_path)
+    plan = selector.solve(scenario)
+    result = selector.replan(scenario, plan.schedule, None, 2557)
+    assert result.moves.empty and result.penalty == 0
+    assert result.objective == pytest.approx(plan.objective)
 
 
 def test_replan_from_the_pilot_year_keeps_the_pilot_rules(tiny):
@@ -320,14 +337,7 @@ def test_default_scenario_stability_zero_equals_fresh_solve(default_baseline):
     base = pd.read_csv(default_baseline, encoding="utf-8-sig")
     frozen = dict(zip(base["unit_id"], base["fiscal_year"]))
 
-    def freeze(m):
-        for (uid, year), var in m.x.items():
-            if frozen[uid] < 2557:
-                m.prob.addConstraint(var == (1 if year == frozen[uid] else 0), f"frozen_{m.names[uid]}_{year}")
-            elif year < 2557:
-                m.prob.addConstraint(var == 0, f"frozen_{m.names[uid]}_{year}")
-
-    fresh = selector.solve(selector.load(DEFAULT_CSV, budget=budget), extra=freeze, gap=0)
+    fresh = selector.solve(selector.load(DEFAULT_CSV, budget=budget), extra=freeze_before(frozen, 2557), gap=0)
     result = selector.replan(selector.load(DEFAULT_CSV), default_baseline, None, 2557, stability=0, budget=budget, gap=0)
     assert fresh.status == result.status == "optimal"
     assert result.objective == pytest.approx(fresh.objective, abs=1e-6)
