@@ -200,9 +200,10 @@ def check_replan(scenario: Scenario, schedule_path: str | Path, baseline, progre
 
     ``baseline`` and ``progress`` are read and matched with the scenario by ``selector.progress``
     (the same validation as ``selector replan``); the rules are then tested on the file as
-    ``check_schedule`` does, under the re-plan's scenario (revised scores; pilot rules dropped once
-    the pilot year is over). Independently of that scenario, every unit's year is compared with
-    what happened: a frozen unit (done, in progress, or of a past year and not listed) keeps its
+    ``check_schedule`` does, under the re-plan's rules (revised scores; pilot rules dropped once
+    the pilot year is over; no window or `after` rule on units whose year is history, but the
+    units' own windows, not the re-plan's). History is then tested directly, every unit's year
+    against what happened: a frozen unit (done, in progress, or of a past year and not listed) keeps its
     baseline year; a failed or deferred unit is upgraded again in FY``from_year`` or later (a unit
     deferred from a later year, after its baseline year); no other unit is in a year before
     ``from_year``.
@@ -213,7 +214,7 @@ def check_replan(scenario: Scenario, schedule_path: str | Path, baseline, progre
     base = read_baseline(baseline, s.first_year, s.last_year)
     rows, progress_name = read_progress(progress, s.scale) if progress is not None else ({}, "<progress>")
     hist = history(scenario, base, rows, int(from_year), progress_name)
-    report = check_schedule(replan_scenario(scenario, hist), schedule_path)
+    report = check_schedule(replan_scenario(scenario, hist, windows=False), schedule_path)
     bad = report.violations
     written: dict[str, int | None] = {}
     for row in read_schedule(schedule_path):

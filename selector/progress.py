@@ -281,11 +281,13 @@ def history(scenario: Scenario, baseline: Baseline, progress: Mapping[str, Progr
     return History(from_year, baseline, dict(progress), frozen, returning, earliest, new, removed, tuple(sorted(assumed)))
 
 
-def replan_scenario(scenario: Scenario, hist: History) -> Scenario:
+def replan_scenario(scenario: Scenario, hist: History, windows: bool = True) -> Scenario:
     """The scenario the re-plan solves: history written into the units table, as new windows.
 
     Frozen units get earliest_year = latest_year = the year they happened in, and no `after` rule
     (their year is history). Every other unit gets earliest_year >= its earliest re-plan year.
+    With ``windows=False`` (for ``selector check``, which tests history directly) the frozen units'
+    windows are cleared instead and the others keep their own.
     Revised success / risk scores replace the scenario's. When the pilot year is over
     (``from_year`` > first year), the pilot rules (count, cover, mean risk, must / never) concern
     the past: they were met by the pilots that happened and are dropped, so that a failed pilot
@@ -295,11 +297,12 @@ def replan_scenario(scenario: Scenario, hist: History) -> Scenario:
     by_id = pd.Series(units.index, index=units["unit_id"])
     for uid, year in hist.frozen.items():
         line = by_id[uid]
-        units.at[line, "earliest_year"] = float(year)
-        units.at[line, "latest_year"] = float(year)
+        units.at[line, "earliest_year"] = float(year) if windows else float("nan")
+        units.at[line, "latest_year"] = float(year) if windows else float("nan")
         units.at[line, "after"] = ""
     for uid, year in hist.earliest.items():
-        units.at[by_id[uid], "earliest_year"] = float(year)
+        if windows:
+            units.at[by_id[uid], "earliest_year"] = float(year)
     for uid, row in hist.progress.items():
         if uid in by_id.index:
             for col, value in row.updates.items():
