@@ -46,6 +46,7 @@ class Baseline:
     year: Mapping[str, int | None]
     pilot: Mapping[str, bool]
     name: str = "<baseline>"
+    unit_names: Mapping[str, str] = field(default_factory=dict)  # from its `name` column, if any
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,8 @@ def read_baseline(source, first_year: int, last_year: int, name: str | None = No
         pilot[uid] = flag == "true" if flag else year[uid] == first_year
     if problems:
         raise ScenarioError(problems)
-    return Baseline(year=year, pilot=pilot, name=name)
+    names = {row["unit_id"]: row.get("name", "") for _, row in body}
+    return Baseline(year=year, pilot=pilot, name=name, unit_names=names)
 
 
 def read_progress(source, scale: tuple[float, float], name: str | None = None) -> tuple[dict[str, ProgressRow], str]:

@@ -136,7 +136,7 @@ def list_moves(scenario: Scenario, hist: History, schedule: pd.DataFrame, later_
     gains more than the stability penalty costs).
     """
     new_year = {uid: _as_int(y) for uid, y in zip(schedule["unit_id"], schedule["fiscal_year"])}
-    names = dict(zip(scenario.units["unit_id"], scenario.units["name"]))
+    names = {**hist.baseline.unit_names, **dict(zip(scenario.units["unit_id"], scenario.units["name"]))}
     done = set(scenario.units.loc[scenario.units["done"], "unit_id"])
     overloaded = _overloaded_years(scenario, hist)
     rows = []

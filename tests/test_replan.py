@@ -195,12 +195,13 @@ def test_new_deferred_and_removed_units(write_scenario, tmp_path):
     """F is new (not in the baseline); Z was in the baseline but left the scenario; B is deferred from
     FY2557, so it must come later: FY2558 (costs 30; FY2558 holds D, E, F = 40 of 100)."""
     csv_path = write_scenario(TINY_CSV + "F,New branch,North,10,3,3,3,3,3,3,3\n", TINY_TOML)
-    baseline = baseline_frame({**BASELINE, "Z": 2558})
+    baseline = baseline_frame({**BASELINE, "Z": 2558}).assign(name=lambda f: f["unit_id"].map({"Z": "Closed office"}))
     progress = pd.DataFrame({"unit_id": ["B"], "state": ["deferred"]})
     result = selector.replan(selector.load(csv_path), baseline, progress, 2557)
     moves = result.moves.set_index("unit_id")
     assert moves.loc["F", "reason"] == "new unit" and moves.loc["F", "new_year"] >= 2557
     assert moves.loc["Z", "reason"] == "removed" and pd.isna(moves.loc["Z", "new_year"])
+    assert moves.loc["Z", "name"] == "Closed office"  # named from the baseline: the scenario no longer has it
     assert moves.loc["B", "reason"] == "deferred" and moves.loc["B", "new_year"] == 2558
     assert result.removed == ("Z",)
 
