@@ -38,7 +38,7 @@ from .scenario import Scenario
 from .solve import INFEASIBLE, NO_SOLUTION, SOLVERS, Plan, _relative_gap, schedule_from_values
 
 NEW_UNIT, REMOVED, FAILED_PILOT, FAILED_UNIT, DEFERRED_UNIT = "new unit", "removed", "failed pilot", "failed", "deferred"
-BUDGET_CUT, CAPACITY, KNOCK_ON = "budget cut", "capacity", "knock-on"
+BUDGET_CUT, CAPACITY, KNOCK_ON, DONE_EARLY = "budget cut", "capacity", "knock-on", "done early"
 MOVE_COLUMNS = ("unit_id", "name", "baseline_year", "new_year", "years_moved", "reason")
 
 
@@ -127,13 +127,14 @@ def _overloaded_years(scenario: Scenario, hist: History) -> dict[int, str]:
     return out
 
 
-def list_moves(scenario: Scenario, hist: History, schedule: pd.DataFrame, later_factor: float) -> pd.DataFrame:
+def list_moves(scenario: Scenario, hist: History, schedule: pd.DataFrame) -> pd.DataFrame:
     """Every unit whose year differs from the baseline, with its reason (README: "Re-planning", rule order).
 
-    1. new unit (not in the baseline); 2. removed (not in the scenario); 3. failed pilot / failed;
-    4. deferred; 5. budget cut / capacity: its baseline year no longer holds its baseline units;
-    6. knock-on: moved although its own year still fits (to make room, or because the objective
-    gains more than the stability penalty costs).
+    1. new unit (not in the baseline); 2. removed (not in the scenario); 3. done early (planned for
+    ``from_year`` or later, now marked done in the scenario); 4. failed pilot / failed; 5. deferred;
+    6. budget cut / capacity: its baseline year no longer holds its baseline units; 7. knock-on:
+    moved although its own year still fits (to make room, or because the objective gains more than
+    the stability penalty costs).
     """
     new_year = {uid: _as_int(y) for uid, y in zip(schedule["unit_id"], schedule["fiscal_year"])}
     names = {**hist.baseline.unit_names, **dict(zip(scenario.units["unit_id"], scenario.units["name"]))}
@@ -141,11 +142,13 @@ def list_moves(scenario: Scenario, hist: History, schedule: pd.DataFrame, later_
     overloaded = _overloaded_years(scenario, hist)
     rows = []
     for uid in sorted(set(new_year) | set(hist.baseline.year)):
-        if uid in done:
-            continue
         base = hist.baseline.year.get(uid)
         year = new_year.get(uid)
-        if uid in hist.removed:
+        if uid in done:
+            if base is None or base < hist.from_year:
+                continue
+            reason = DONE_EARLY
+        elif uid in hist.removed:
             reason = REMOVED
         elif uid in hist.new:
             reason = NEW_UNIT
@@ -171,10 +174,9 @@ def _money_reasons(scenario: Scenario, hist: History) -> list[str]:
     """The remaining years cannot pay for the units still to upgrade."""
     s = scenario.settings
     todo = scenario.to_schedule
-    remaining = todo[~todo["unit_id"].isin(list(hist.frozen))]
+    past = [u for u, y in hist.frozen.items() if y < hist.from_year]
     later = [y for y in s.years if y >= hist.from_year]
-    need = float(remaining["cost"].sum()) + sum(
-        float(todo.loc[todo["unit_id"] == u, "cost"].iloc[0]) for u, y in hist.frozen.items() if y >= hist.from_year)
+    need = float(todo.loc[~todo["unit_id"].isin(past), "cost"].sum())
     have = float(sum(s.budget[y] for y in later))
     if need > have:
         return [f"the units still to upgrade in FY{later[0]}-{later[-1]} cost {need:,.0f} baht but the budgets of "
@@ -265,7 +267,7 @@ def replan(scenario: Scenario, baseline, progress, from_year: int, stability: fl
     bound = max(run.bound, total) if run.bound is not None else total
     plan = Plan(derived, run.status, schedule, total, bound, _relative_gap(total, bound), run.solver, run.version,
                 run.seconds, build_seconds, [])
-    moves = list_moves(derived, hist, schedule, later_factor)
+    moves = list_moves(derived, hist, schedule)
     return Replan(plan, hist, stability, later_factor, objective, penalty, moves)
 
 

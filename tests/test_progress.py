@@ -8,7 +8,7 @@ from click.testing import CliRunner
 import selector
 from selector.cli import main
 from selector.errors import ScenarioError
-from tests.test_replan import TINY_CSV, TINY_TOML, baseline_frame
+from tests.test_replan import TINY_CSV, TINY_TOML, baseline_frame, with_column
 
 
 @pytest.fixture
@@ -81,9 +81,7 @@ def test_from_year_and_budgets_are_checked(tiny):
 
 def test_a_passed_latest_year_points_at_the_scenario_line(write_scenario, tmp_path):
     """W1 must be upgraded by FY2556 (line 3) but was deferred: no year is left for it."""
-    rows = TINY_CSV.splitlines()
-    csv_text = "\n".join([rows[0] + ",latest_year"] + [r + (",2556" if r.startswith("W1") else ",") for r in rows[1:]]) + "\n"
-    scenario = selector.load(write_scenario(csv_text, TINY_TOML))
+    scenario = selector.load(write_scenario(with_column(TINY_CSV, "latest_year", {"W1": "2556"}), TINY_TOML))
     baseline = tmp_path / "b.csv"
     baseline_frame().to_csv(baseline, index=False)
     progress = tmp_path / "p.csv"

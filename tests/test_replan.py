@@ -58,6 +58,12 @@ COST = {"P1": 10, "W1": 10, "A": 50, "B": 30, "C": 30, "D": 20, "E": 10}
 LAST = 2558
 
 
+def with_column(csv_text: str, column: str, values: dict[str, str]) -> str:
+    """The CSV with one more column: values by unit_id, empty for the other units."""
+    header, *rows = csv_text.splitlines()
+    return "\n".join([f"{header},{column}"] + [f"{r},{values.get(r.split(',')[0], '')}" for r in rows]) + "\n"
+
+
 def baseline_frame(years=BASELINE) -> pd.DataFrame:
     return pd.DataFrame({"unit_id": list(years), "fiscal_year": list(years.values()),
                          "pilot": [y == 2555 for y in years.values()]})
@@ -215,6 +221,16 @@ def test_a_solved_plan_is_a_baseline_as_it_is(tiny):
     result = selector.replan(scenario, plan.schedule, None, 2557)
     assert result.moves.empty and result.penalty == 0
     assert result.objective == pytest.approx(plan.objective)
+
+
+def test_a_unit_done_early_leaves_the_plan_and_frees_its_money(write_scenario, tmp_path):
+    """A (FY2557, cost 50) is marked done in the scenario: FY2557 then holds B and C (60) within a cut
+    to 60, so nothing else moves; A is listed as done early."""
+    csv_path = write_scenario(with_column(TINY_CSV, "done", {"A": "true"}), TINY_TOML)
+    scenario = selector.load(csv_path)
+    assert list(scenario.units.loc[scenario.units["done"], "unit_id"]) == ["A"]
+    result = selector.replan(scenario, baseline_frame(), None, 2557, budget={2557: 60})
+    assert result.moves[["unit_id", "reason"]].values.tolist() == [["A", "done early"]]
 
 
 def test_replan_from_the_pilot_year_keeps_the_pilot_rules(tiny):
