@@ -133,6 +133,47 @@ def test_budget_cut_moves_the_fewest_units_possible(tiny, cut, fewest_by_hand):
     assert value_of(result, remaining, 1000, 1) == pytest.approx(best)
 
 
+@settings(max_examples=30, derandomize=True, deadline=None)
+@given(costs=st.lists(st.integers(min_value=1, max_value=40), min_size=5, max_size=5),
+       importance=st.lists(st.integers(min_value=1, max_value=5), min_size=5, max_size=5),
+       later=st.lists(st.booleans(), min_size=5, max_size=5), cut=st.floats(min_value=0.3, max_value=1.0),
+       room=st.integers(min_value=0, max_value=80))
+def test_fewest_moves_against_brute_force_on_random_scenarios(tmp_path_factory, costs, importance, later, cut, room):
+    """Random costs, priorities and baseline years for five units of FY2557-2558 (budgets = the baseline's
+    spending, so the baseline fits), FY2557 cut to a fraction: with a large stability the re-plan moves
+    exactly as few units as the best of the 32 assignments, and has the best penalised value (or is
+    infeasible exactly when no assignment fits)."""
+    names = ["U1", "U2", "U3", "U4", "U5"]
+    base = {u: 2558 if flag else 2557 for u, flag in zip(names, later)}
+    spend = {y: sum(c for u, c in zip(names, costs) if base[u] == y) for y in (2557, 2558)}
+    budget = {2557: round(spend[2557] * cut), 2558: spend[2558] + room}
+    lines = [TINY_CSV.splitlines()[0], TINY_CSV.splitlines()[1]]
+    lines += [f"{u},Unit {u},North,{c},3,3,3,{i},3,3,3" for u, c, i in zip(names, costs, importance)]
+    folder = tmp_path_factory.mktemp("random")
+    csv_path = folder / "r.csv"
+    csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "r.toml").write_text(TINY_TOML.replace("2556 = 10", "2556 = 0").replace("2557 = 110", f"2557 = {budget[2557]}")
+                                   .replace("2558 = 100", f"2558 = {budget[2558]}"), encoding="utf-8")
+    fewest = best = None
+    for years in itertools.product((2557, 2558), repeat=5):
+        if any(sum(c for c, y in zip(costs, years) if y == fy) > budget[fy] for fy in budget):
+            continue
+        moved = sum(y != base[u] for u, y in zip(names, years))
+        value = sum((i - 1) / 4 * (LAST - y + 1) for i, y in zip(importance, years)) - 1000 * moved
+        fewest = moved if fewest is None else min(fewest, moved)
+        best = value if best is None else max(best, value)
+    baseline = pd.DataFrame({"unit_id": ["P1"] + names, "fiscal_year": [2555] + list(base.values())})
+    result = selector.replan(selector.load(csv_path), baseline, None, 2557, stability=1000, later_factor=1)
+    if fewest is None:
+        assert result.status == "infeasible"
+        return
+    assert len(result.moves) == fewest
+    assert result.plan.objective - result.objective + 1000 * result.penalty == pytest.approx(0, abs=1e-9)
+    year = dict(zip(result.schedule["unit_id"], result.schedule["fiscal_year"]))
+    value = sum((i - 1) / 4 * (LAST - int(year[u]) + 1) for u, i in zip(names, importance)) - 1000 * result.penalty
+    assert value == pytest.approx(best, abs=1e-6)
+
+
 @pytest.mark.parametrize("stability, later_factor", [(0.0, 1.0), (1.0, 2.0), (0.3, 3.0)])
 def test_replan_is_the_best_penalised_plan(tiny, stability, later_factor):
     """Whatever the weights, the re-plan's value is the brute-force best (FY2557 cut to 60)."""
