@@ -165,11 +165,12 @@ class Comparison:
 def compare(plans: Mapping[str, PlanLike]) -> Comparison:
     """Compare named plans (``Plan`` objects or files of ``selector solve``); the first is the base.
 
-    Raises ValueError when fewer than two plans are given or a plan has no schedule, and
+    One plan alone gives its tables (nothing moved). Raises ValueError when no plan is given or a
+    plan has no schedule, and
     ScenarioError when the plans do not schedule the same units.
     """
-    if len(plans) < 2:
-        raise ValueError("compare needs at least two plans, e.g. {'base': plan_a, 'variant': plan_b}")
+    if not plans:
+        raise ValueError("compare needs plans to compare, e.g. {'base': plan_a, 'variant': plan_b}")
     names = tuple(str(n) for n in plans)
     facts = tuple(_facts(p) for p in plans.values())
     _check_same_units(names, facts)
@@ -181,7 +182,8 @@ def compare(plans: Mapping[str, PlanLike]) -> Comparison:
     coverage = pd.DataFrame({n: _coverage(f, years) for n, f in zip(names, facts)}, index=_year_index(years))
     pilots = pd.DataFrame({n: f.schedule[f.schedule["pilot"]].groupby("region").size() for n, f in zip(names, facts)})
     pilots = pilots.fillna(0).astype(int).sort_index().rename_axis("region")
-    moved = pd.concat([_moved(facts[0], f, n) for n, f in zip(names[1:], facts[1:])], ignore_index=True)
+    moves = [_moved(facts[0], f, n) for n, f in zip(names[1:], facts[1:])]
+    moved = pd.concat(moves, ignore_index=True) if moves else pd.DataFrame(columns=list(MOVED_COLUMNS))
     objectives = _objectives(names, facts, moved)
     return Comparison(names, facts, objectives, cost, budget, units, coverage, pilots, moved)
 

@@ -118,8 +118,10 @@ def test_plans_of_different_units_are_refused(plans, write_scenario):
     other = selector.solve(selector.load(write_scenario(UNITS.replace("D,", "E,"), SETTINGS, stem="other")))
     with pytest.raises(selector.ScenarioError, match="unit 'D' of base is missing"):
         selector.compare({"base": base, "other": other})
-    with pytest.raises(ValueError, match="at least two"):
-        selector.compare({"base": base})
+    with pytest.raises(ValueError, match="needs plans"):
+        selector.compare({})
+    alone = selector.compare({"base": base})
+    assert alone.moved.empty and alone.units["base"].tolist() == [1, 2, 1]
 
 
 def test_comparison_html_shows_every_table(plans):
