@@ -122,7 +122,7 @@ def _facts(plan: PlanLike) -> PlanFacts:
     return read_plan_file(plan)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Comparison:
     """Plans side by side; the first is the base. Every table is a DataFrame with a column per plan.
 
@@ -149,6 +149,9 @@ class Comparison:
     def moved_in(self, name: str) -> pd.DataFrame:
         """The units that moved in plan ``name`` against the base."""
         return self.moved[self.moved["scenario"] == name].reset_index(drop=True)
+
+    def __repr__(self) -> str:
+        return f"Comparison({', '.join(self.names)}: {len(self.moved)} unit moves against {self.names[0]})"
 
     def to_text(self) -> str:
         """The terminal summary printed by ``selector compare``."""
