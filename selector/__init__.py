@@ -4,7 +4,7 @@
     >>> scenario = selector.load("scenarios/dlt-offices.csv")
     >>> plan = selector.solve(scenario)
     >>> plan.status, plan.by_year
-    >>> cut = selector.solve(scenario.with_(budget={2556: 104.8e6}))
+    >>> cut = selector.solve(scenario.with_(budget={2556: 104.8e6, 2558: 187.7e6}))
     >>> selector.compare({"base": plan, "cut 20%": cut}).moved
 
 The library never prints; ``selector.cli`` is a thin layer over these functions.

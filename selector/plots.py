@@ -89,9 +89,17 @@ def _axes(ax, figsize: tuple[float, float]):
     return fig, fig.add_subplot()
 
 
-def _finish(ax, families: list[str]) -> None:
+def _thai_ticks(ax, families: list[str]) -> None:
     # tick labels are (re)made when drawn, outside _thai_text: give them the font explicitly
     ax.tick_params(labelfontfamily=families)
+
+
+def _finish(ax, families: list[str], title: str, **legend) -> None:
+    """The common dress of a chart: title, legend without frame, no top and right spines, Thai ticks."""
+    ax.set_title(title)
+    ax.legend(frameon=False, **legend)
+    ax.spines[["top", "right"]].set_visible(False)
+    _thai_ticks(ax, families)
 
 
 def _comparison(plans: Plans) -> Comparison:
@@ -146,7 +154,7 @@ def phase_map(plan: Plan, *, ax=None, label: str = "name", region: str = "region
         ax.xaxis.tick_top()
         ax.set_title(f"Phase map: {n} units, {len(pilots)} pilots (★)", fontsize=11)
         ax.spines[["right", "bottom"]].set_visible(False)
-        _finish(ax, families)
+        _thai_ticks(ax, families)
     return fig
 
 
@@ -170,10 +178,7 @@ def budget_chart(plan: Plan, *, ax=None) -> Figure:
         ax.bar_label(bars, labels=[f"{u:.0%}" for u in by_year["budget_used"]], fontsize=8, padding=2)
         ax.set_xticks(x, labels=_year_labels(by_year["fiscal_year"]))
         ax.set_ylabel("million baht")
-        ax.set_title("Budget used per fiscal year")
-        ax.legend(frameon=False)
-        ax.spines[["top", "right"]].set_visible(False)
-        _finish(ax, families)
+        _finish(ax, families, "Budget used per fiscal year")
     return fig
 
 
@@ -188,11 +193,8 @@ def coverage_chart(plans: Plans, *, ax=None) -> Figure:
         ax.set_xticks(x, labels=_year_labels(coverage.index))
         ax.set_ylim(0, 105)
         ax.set_ylabel("% of units upgraded")
-        ax.set_title("Cumulative coverage")
         ax.grid(axis="y", alpha=0.3)
-        ax.legend(frameon=False)
-        ax.spines[["top", "right"]].set_visible(False)
-        _finish(ax, families)
+        _finish(ax, families, "Cumulative coverage")
     return fig
 
 
@@ -208,10 +210,7 @@ def pilots_chart(plans: Plans, *, ax=None) -> Figure:
         ax.set_xticks(x, labels=list(table.index))
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.set_ylabel("pilots")
-        ax.set_title("Pilots per region")
-        ax.legend(frameon=False)
-        ax.spines[["top", "right"]].set_visible(False)
-        _finish(ax, families)
+        _finish(ax, families, "Pilots per region")
     return fig
 
 
@@ -230,10 +229,7 @@ def criteria_profile(plan: Plan, *, ax=None) -> Figure:
         ax.set_ylim(len(CRITERIA) - 0.5, -0.5)
         ax.set_xlim(lo, hi)
         ax.set_xlabel(f"mean score ({lo:g} to {hi:g})")
-        ax.set_title("Criteria profile: pilots against all units")
-        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
-        ax.spines[["top", "right"]].set_visible(False)
-        _finish(ax, families)
+        _finish(ax, families, "Criteria profile: pilots against all units", loc="upper left", bbox_to_anchor=(1, 1))
     return fig
 
 

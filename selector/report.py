@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,11 +15,20 @@ if TYPE_CHECKING:  # pragma: no cover
     from .compare import Comparison
 
 
+def display_width(text: str) -> int:
+    """Columns a text takes in a terminal: Thai vowel and tone marks above or below a consonant take none."""
+    return sum(1 for ch in text if unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
+
+
 def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    widths = [max(display_width(str(x)) for x in col) for col in zip(header, *rows)]
+
+    def pad(text: str, width: int, right_align: bool) -> str:
+        space = " " * (width - display_width(text))
+        return space + text if right_align else text + space
 
     def fmt(cells):
-        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return "  ".join(pad(str(c), w, i in right) for i, (c, w) in enumerate(zip(cells, widths)))
 
     return [fmt(header), "  ".join("-" * w for w in widths)] + [fmt(r) for r in rows]
 

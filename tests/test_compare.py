@@ -180,3 +180,12 @@ def test_read_plan_file_round_trips_the_schedule(plans, tmp_path):
     assert facts.objective is None and facts.budget is None
     pd.testing.assert_series_equal(facts.schedule["fiscal_year"], base.schedule["fiscal_year"], check_names=False)
     assert facts.schedule["pilot"].tolist() == base.schedule["pilot"].tolist()
+
+
+def test_terminal_columns_align_with_thai_marks():
+    """เชียงใหม่ has 9 code points, two of them marks drawn over a consonant (ี and ่): 7 columns."""
+    from selector.report import _table, display_width
+
+    assert display_width("เชียงใหม่") == 7 and display_width("Chiang Mai") == 10
+    lines = _table(["name", "n"], [["เชียงใหม่", "1"], ["Chiang Mai", "22"]], {1})
+    assert len({display_width(line) for line in lines}) == 1
