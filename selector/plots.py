@@ -14,10 +14,14 @@ import warnings
 from contextlib import contextmanager
 from typing import Iterator, Mapping, Union
 
-import matplotlib as mpl
 import numpy as np
-from matplotlib import font_manager
-from matplotlib.figure import Figure
+
+try:
+    import matplotlib as mpl
+    from matplotlib import font_manager
+    from matplotlib.figure import Figure
+except ImportError as exc:  # the plots are an extra: say how to get them
+    raise ImportError("selector.plots needs matplotlib >= 3.11: pip install 'selector[plots]'") from exc
 
 from .compare import Comparison, compare
 from .fields import CRITERIA
@@ -36,6 +40,10 @@ BUDGET_COLOUR = "#c6dbef"
 COST_COLOUR = "#2171b5"
 
 Plans = Union[Plan, Mapping[str, Plan], Comparison]
+
+if tuple(int(part) for part in mpl.__version__.split(".")[:2] if part.isdigit()) < (3, 11):
+    warnings.warn(f"matplotlib {mpl.__version__} may misplace Thai vowels and tone marks; "
+                  "selector.plots wants matplotlib >= 3.11", stacklevel=2)
 
 
 def covers(path: str, text: str = THAI_SAMPLE) -> bool:
