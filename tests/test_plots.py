@@ -14,9 +14,12 @@ from matplotlib.figure import Figure  # noqa: E402
 import selector  # noqa: E402
 from selector import plots  # noqa: E402
 
+from .test_model import FOUR_TOML  # noqa: E402
+
 THAI_TEXT = "สำนักงานขนส่งจังหวัดอุตรดิตถ์ เชียงใหม่"  # consonants, vowels above and below, tone marks
 
-# Two regions, one pilot each (cover = region); FY2555 budget 20 holds exactly the two pilots.
+# Two regions, one pilot each (cover = region); FY2555 budget 20 holds exactly the two pilots
+# (the settings of tests/test_model.py's four units, with exactly two pilots).
 UNITS = """\
 unit_id,name,region,cost,infrastructure,staff,leadership,importance,workload,success,risk
 A,สำนักงานขนส่งจังหวัดเชียงใหม่,ภาคเหนือ,10,5,5,5,2,2,5,1
@@ -24,22 +27,10 @@ B,สำนักงานขนส่งจังหวัดลำปาง,�
 C,สำนักงานขนส่งจังหวัดสงขลา,ภาคใต้,10,4,4,4,3,3,4,2
 D,สำนักงานขนส่งจังหวัดอุตรดิตถ์ สาขาอ.ลับแล,ภาคใต้,10,1,1,1,4,4,1,5
 """
-SETTINGS = """\
-[horizon]
-first_year = 2555
-last_year = 2556
-[budget]
-2555 = 20
-2556 = 20
-[pilots]
-min = 2
-max = 2
-"""
-
 
 @pytest.fixture
 def plan(write_scenario):
-    return selector.solve(selector.load(write_scenario(UNITS, SETTINGS)))
+    return selector.solve(selector.load(write_scenario(UNITS, FOUR_TOML)).with_(pilots=(2, 2)))
 
 
 def test_the_chosen_font_file_covers_thai():

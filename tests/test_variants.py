@@ -6,27 +6,14 @@ import pytest
 
 import selector
 
-UNITS = """\
-unit_id,name,region,cost,infrastructure,staff,leadership,importance,workload,success,risk
-A,สำนักงาน ก,North,10,3,3,3,1,3,5,3
-B,สำนักงาน ข,South,10,3,3,3,5,3,1,3
-"""
-SETTINGS = """\
-[horizon]
-first_year = 2555
-last_year = 2556
-[budget]
-2555 = 20
-2556 = 20
-[pilots]
-min = 1
-max = 2
-"""
+from .test_model import FOUR, FOUR_TOML
+
+# The four units of the README's scoring example: two regions, FY2555-2556, budgets 20, costs 10.
 
 
 @pytest.fixture
 def scenario(write_scenario):
-    return selector.load(write_scenario(UNITS, SETTINGS))
+    return selector.load(write_scenario(FOUR, FOUR_TOML))
 
 
 def test_budget_is_merged_and_the_original_is_unchanged(scenario):
@@ -60,14 +47,22 @@ def test_every_problem_is_reported_at_once(scenario):
 
 
 def test_a_variant_is_solved_by_its_own_rules(scenario):
-    """Pilot year FY2555; with pilots (2, 2) both units must be pilots in FY2555 (cost 20 = budget)."""
-    plan = selector.solve(scenario.with_(pilots=(2, 2)))
-    assert plan.status == "optimal" and plan.pilots["unit_id"].tolist() == ["A", "B"]
+    """With pilots (1, 1) and cover cleared, only the best pilot gain is upgraded in FY2555: A (gain 2.65).
+
+    Base: two pilots A and C (tests/test_model.py). With exactly one pilot and no cover rule, FY2555
+    holds A alone; the budget of 20 in FY2556 then fits only two of B, C, D, so the plan is
+    infeasible: selector says so instead of failing.
+    """
+    assert selector.solve(scenario).pilots["unit_id"].tolist() == ["A", "C"]
+    one = selector.solve(scenario.with_(pilots=(1, 1), cover=()))
+    assert one.status == "infeasible"
+    assert selector.solve(scenario.with_(pilots=(1, 1), cover=(), budget={2555: 10, 2556: 30})).pilots[
+        "unit_id"].tolist() == ["A"]
 
 
 def test_html_views(scenario):
     page = scenario._repr_html_()
-    assert "2 units, 2 to schedule" in page and "<table" in page and "North" in page
+    assert "4 units, 4 to schedule" in page and "<table" in page and "North" in page
     plan = selector.solve(scenario)
     page = plan._repr_html_()
     assert f"objective {plan.objective:.6f}" in page and "Pilots (" in page and "สำนักงาน" in page
