@@ -4,6 +4,8 @@
     >>> scenario = selector.load("scenarios/dlt-offices.csv")
     >>> plan = selector.solve(scenario)
     >>> plan.status, plan.by_year
+    >>> cut = selector.solve(scenario.with_(budget={2556: 104.8e6, 2558: 187.7e6}))
+    >>> selector.compare({"base": plan, "cut 20%": cut}).moved
 
 The library never prints; ``selector.cli`` is a thin layer over these functions.
 """
@@ -11,6 +13,7 @@ The library never prints; ``selector.cli`` is a thin layer over these functions.
 __version__ = "0.1.0"
 
 from .check import CheckReport, check_schedule  # noqa: E402
+from .compare import Comparison, compare  # noqa: E402
 from .errors import InfeasibleError, Problem, ScenarioError, SelectorError, SolverError  # noqa: E402
 from .model import Model, build_model  # noqa: E402
 from .replan import Replan, replan  # noqa: E402
@@ -19,7 +22,7 @@ from .settings import Settings  # noqa: E402
 from .solve import Plan, solve  # noqa: E402
 
 __all__ = [
-    "__version__", "load", "solve", "replan", "build_model", "check_schedule",
-    "Scenario", "Replan", "Settings", "Plan", "Model", "CheckReport",
+    "__version__", "load", "solve", "replan", "compare", "build_model", "check_schedule",
+    "Scenario", "Replan", "Settings", "Plan", "Model", "CheckReport", "Comparison",
     "SelectorError", "ScenarioError", "InfeasibleError", "SolverError", "Problem",
 ]

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from .scenario import Scenario
 from .solve import FEASIBLE, OPTIMAL, Plan
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .compare import Comparison
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a terminal: Thai vowel and tone marks above or below a consonant take none."""
+    return sum(1 for ch in text if unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
+
 
 def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    widths = [max(display_width(str(x)) for x in col) for col in zip(header, *rows)]
+
+    def pad(text: str, width: int, right_align: bool) -> str:
+        space = " " * (width - display_width(text))
+        return space + text if right_align else text + space
 
     def fmt(cells):
-        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return "  ".join(pad(str(c), w, i in right) for i, (c, w) in enumerate(zip(cells, widths)))
 
     return [fmt(header), "  ".join("-" * w for w in widths)] + [fmt(r) for r in rows]
 
@@ -69,4 +85,34 @@ def scenario_text(scenario: Scenario) -> str:
     lines.append("Units by region: " + ", ".join(f"{k} {v}" for k, v in todo.groupby("region").size().sort_index().items()))
     if scenario.extra_columns:
         lines.append("Passed-through columns: " + ", ".join(scenario.extra_columns))
+    return "\n".join(lines)
+
+
+def comparison_text(comparison: "Comparison") -> str:
+    """What ``selector compare`` prints: objectives, per-year cost, units and coverage, pilots, moved units."""
+    names = list(comparison.names)
+    lines = [f"Base: {names[0]}"]
+    obj = comparison.objectives
+    rows = [[n, r.status, "n/a" if pd.isna(r.objective) else f"{r.objective:.6f}",
+             "" if pd.isna(r.change_pct) else f"{r.change_pct:+.2f}%", str(r.pilots), f"{r.cost:,.0f}", str(r.moved)]
+            for n, r in zip(names, obj.itertuples())]
+    lines += _table(["scenario", "status", "objective", "change", "pilots", "cost (baht)", "moved"], rows, {2, 3, 4, 5, 6})
+    if obj["objective"].isna().any():
+        lines.append("(objective n/a: a schedule CSV does not carry it; pass the --json record of selector solve)")
+    for title, frame, fmt in (("Cost per fiscal year (baht)", comparison.cost, "{:,.0f}"),
+                              ("Units upgraded per fiscal year", comparison.units, "{:d}"),
+                              ("Coverage by the end of the year", comparison.coverage, "{:.1%}")):
+        lines += ["", title]
+        rows = [[f"FY{y}"] + [fmt.format(v) for v in frame.loc[y]] for y in frame.index]
+        lines += _table(["year"] + names, rows, set(range(1, len(names) + 1)))
+    lines += ["", "Pilots per region"]
+    pilots = comparison.pilots_by_region
+    lines += _table(["region"] + names, [[str(k)] + [str(v) for v in pilots.loc[k]] for k in pilots.index],
+                    set(range(1, len(names) + 1)))
+    moved = comparison.moved
+    lines += ["", f"Units that moved against {names[0]}: {len(moved)}"]
+    if len(moved):
+        rows = [[r.scenario, r.unit_id, r.name, r.region, r.change, f"{r.pilot_score:.3f}", f"{r.rollout_score:.3f}"]
+                for r in moved.itertuples()]
+        lines += _table(["scenario", "unit_id", "name", "region", "change", "pilot score", "rollout score"], rows, {5, 6})
     return "\n".join(lines)

@@ -70,6 +70,32 @@ class Scenario:
             raise ScenarioError(problems)
         return replace(self, settings=settings)
 
+    def with_(self, *, budget: Mapping[int, float] | None = None,
+              weights: Mapping[str, Mapping[str, float]] | None = None,
+              pilots: tuple[int, int | None] | None = None, **settings: Any) -> "Scenario":
+        """A variant of this scenario: a new, validated Scenario (this one is unchanged).
+
+        ``budget`` replaces the given fiscal years' budgets and keeps the others
+        (``budget={2556: 104.8e6}``); ``weights`` replaces whole weight sets
+        (``weights={"pilot": {"success": 0.5, "risk": 0.5}}``); ``pilots=(min, max)`` sets the pilot
+        limits (``max`` None: the default 10%); any other keyword is a ``Settings`` field
+        (``pilot_emphasis=2``, ``max_units_per_year=60``, ``time_limit=10``...). Every value is
+        checked like the TOML; raises ``ScenarioError`` listing every problem.
+        """
+        changes = dict(settings)
+        if budget is not None:
+            changes["budget"] = {**self.settings.budget, **{int(y): v for y, v in budget.items()}}
+        for kind, given in (weights or {}).items():
+            changes[f"{kind}_weights"] = given
+        if pilots is not None:
+            changes["pilots_min"], changes["pilots_max"] = pilots
+        return self.with_settings(**_validated_changes(self.settings, changes))
+
+    def _repr_html_(self) -> str:
+        from .display import scenario_html
+
+        return scenario_html(self)
+
     def __repr__(self) -> str:
         s = self.settings
         return (
@@ -77,6 +103,49 @@ class Scenario:
             f"FY{s.first_year}-{s.last_year}, budget {sum(s.budget.values()):,.0f} baht, "
             f"pilots {s.pilots_min}-{self.pilots_max})"
         )
+
+
+# Settings field -> (TOML section, key), so that a variant's values are checked by the TOML's own rules.
+_TOML_KEYS = {
+    "first_year": ("horizon", "first_year"), "last_year": ("horizon", "last_year"), "budget": ("budget", None),
+    "pilots_min": ("pilots", "min"), "pilots_max": ("pilots", "max"), "max_mean_risk": ("pilots", "max_mean_risk"),
+    "cover": ("pilots", "cover"), "max_units_per_year": ("capacity", "max_units_per_year"),
+    "scale": ("criteria", "scale"), "cost_type": ("criteria", "cost_type"),
+    "pilot_weights": ("weights", "pilot"), "rollout_weights": ("weights", "rollout"),
+    "pilot_emphasis": ("objective", "pilot_emphasis"), "solver": ("solver", "name"),
+    "time_limit": ("solver", "time_limit"), "gap": ("solver", "gap"),
+}
+_VARIANT = "Scenario.with_"
+
+
+def _validated_changes(current: Settings, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Check a variant's changes by the TOML's rules (``parse_settings``); return them resolved.
+
+    The changed settings are written in the TOML's layout, parsed, and every problem is raised at
+    once; unknown keywords get the nearest valid name.
+    """
+    from .settings import _suggest, parse_settings
+
+    problems = [Problem(_VARIANT, None, key, f"unknown setting '{key}'",
+                        _suggest(key, ["budget", "weights", "pilots", *_TOML_KEYS]))
+                for key in changes if key not in _TOML_KEYS]
+    if problems:
+        raise ScenarioError(problems)
+    layout = current.to_dict()
+    for key, value in changes.items():
+        section, toml_key = _TOML_KEYS[key]
+        if key == "budget":
+            layout["budget"] = {str(y): v for y, v in value.items()}
+        elif section == "weights":
+            layout["weights"][toml_key] = dict(value)
+        else:
+            layout[section][toml_key] = list(value) if isinstance(value, tuple) else value
+    layout = {section: {k: v for k, v in table.items() if v is not None} for section, table in layout.items()}
+    parsed, problems = parse_settings(layout, _VARIANT)
+    problems += check_pilot_limits(None, parsed, _VARIANT)
+    if problems:
+        raise ScenarioError(problems)
+    return {key: getattr(parsed, key) for key in changes}
 
 
 def sha256_of(path: Path) -> str:
@@ -442,7 +511,7 @@ def check_budget_years(settings: Settings, toml_name: str) -> list[Problem]:
                     f"add a line such as {missing[0]} = 100_000_000 under [budget], or pass --budget {missing[0]}=BAHT")]
 
 
-def check_pilot_limits(units: pd.DataFrame, settings: Settings, toml_name: str) -> list[Problem]:
+def check_pilot_limits(units: pd.DataFrame | None, settings: Settings, toml_name: str) -> list[Problem]:
     if settings.pilots_max is not None and settings.pilots_min > settings.pilots_max:
         return [Problem(toml_name, None, "[pilots] min",
                         f"min = {settings.pilots_min} is greater than max = {settings.pilots_max}",

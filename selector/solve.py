@@ -117,6 +117,11 @@ class Plan:
             return pd.DataFrame(columns=list(SCHEDULE_COLUMNS))
         return self.schedule[self.schedule["pilot"]].reset_index(drop=True)
 
+    def _repr_html_(self) -> str:
+        from .display import plan_html
+
+        return plan_html(self)
+
     def __repr__(self) -> str:
         if self.objective is None:
             return f"Plan({self.status}, solver={self.solver})"
