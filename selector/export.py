@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
-from .errors import Problem, ScenarioError
+from .errors import CheckFailedError
 from .fields import CRITERIA
 from .output import atomic_path
 from .scenario import Scenario, parse_number
@@ -67,8 +67,8 @@ TEXT: dict[str, dict[str, str]] = {
         "done_note": "หน่วยที่ดำเนินการแล้วก่อนเริ่มแผน (ไม่ต้องจัดลำดับ): {n} หน่วย",
         "reason_rank": "ความเหมาะสมเป็นหน่วยนำร่องอันดับ {rank} จาก {n} หน่วย",
         "reason_must": "กำหนดให้เป็นหน่วยนำร่องในข้อมูล (pilot = must)",
-        "reason_only": "หน่วยนำร่องเพียงหน่วยเดียวของ{column} {value}",
-        "reason_one_of": "หนึ่งใน {k} หน่วยนำร่องของ{column} {value}",
+        "reason_only": "หน่วยนำร่องเพียงหน่วยเดียวของ{group}",
+        "reason_one_of": "หนึ่งใน {k} หน่วยนำร่องของ{group}",
         "none": "ไม่กำหนด",
         "a_csv": "ไฟล์ข้อมูลหน่วยงาน", "a_csv_sha": "SHA-256 ของไฟล์ข้อมูลหน่วยงาน",
         "a_toml": "ไฟล์กำหนดค่า", "a_toml_sha": "SHA-256 ของไฟล์กำหนดค่า", "a_no_toml": "ไม่มี (ใช้ค่าเริ่มต้น)",
@@ -126,8 +126,8 @@ TEXT: dict[str, dict[str, str]] = {
         "done_note": "Units already done before the plan (not scheduled): {n}",
         "reason_rank": "ranks {rank} of {n} on pilot suitability",
         "reason_must": "marked pilot = must in the scenario",
-        "reason_only": "the only pilot of {column} {value}",
-        "reason_one_of": "one of {k} pilots of {column} {value}",
+        "reason_only": "the only pilot of {group}",
+        "reason_one_of": "one of {k} pilots of {group}",
         "none": "none",
         "a_csv": "Units file", "a_csv_sha": "SHA-256 of the units file",
         "a_toml": "Settings file", "a_toml_sha": "SHA-256 of the settings file", "a_no_toml": "none (defaults used)",
@@ -356,10 +356,11 @@ def pilot_reasons(plan: Plan, lang: str) -> dict[str, tuple[int, int, str]]:
         for col in sc.settings.cover:
             value = str(unit[col])
             peers = int((pilots["unit_id"].map(todo.set_index("unit_id")[col].astype(str)) == value).sum())
-            label = t["col_region"] if col == "region" else col
+            label = t["col_region"] if col == "region" and lang == "th" else col
             shown = _display_value(todo, col, value, lang)
+            group = shown if shown.startswith(label) else f"{label} {shown}"  # ภาคใต้, not ภาค ภาคใต้
             key = "reason_only" if peers == 1 else "reason_one_of"
-            parts.append(t[key].format(column=label, value=shown, k=peers))
+            parts.append(t[key].format(group=group, k=peers))
         out[uid] = (int(ranks[uid]), len(todo), "; ".join(parts))
     return out
 
@@ -500,14 +501,13 @@ def plan_from_schedule(scenario: Scenario, schedule_path: str | Path) -> Plan:
     """The plan written in a schedule CSV, after checking every rule on it (``selector check``).
 
     Its status is ``checked``: every rule holds, but optimality is not re-proven. Raises
-    ``ScenarioError`` listing each broken rule when the schedule does not fit the scenario.
+    ``CheckFailedError`` listing each broken rule when the schedule does not fit the scenario.
     """
     from .check import check_schedule, read_schedule
 
     report = check_schedule(scenario, schedule_path)
     if report.violations:
-        raise ScenarioError([Problem(str(schedule_path), None, None, v, "correct the schedule or solve again")
-                             for v in report.violations])
+        raise CheckFailedError(str(schedule_path), report.violations)
     rows = read_schedule(schedule_path)
     year_of = {r["unit_id"]: int(r["fiscal_year"]) for r in rows if r["fiscal_year"]}
     pilot_of = {r["unit_id"]: r["pilot"].lower() == "true" for r in rows}
