@@ -25,7 +25,7 @@ from .output import atomic_path
 from .scenario import Scenario, parse_number
 from .scoring import score_units
 from .settings import normalised_weights
-from .solve import FEASIBLE, OPTIMAL, Plan, schedule_table
+from .solve import Plan, schedule_table
 
 CHECKED = "checked"
 """Status of a plan read back from a schedule file: every rule holds, optimality is not re-proven."""
@@ -525,17 +525,20 @@ def display_width(text: str) -> int:
                for ch in text)
 
 
-def _shown(value: Any, number_format: str | None) -> str:
-    """Roughly how Excel shows a cell, to size its column."""
+_FORMATTERS = {
+    BAHT: lambda v: f"{v:,.0f}", COUNT: lambda v: f"{v:,.0f}", PERCENT: lambda v: f"{100 * v:.1f}%",
+    PRECISE_PERCENT: lambda v: f"{100 * v:.4f}%", SCORE: lambda v: f"{v:.4f}", WEIGHT: lambda v: f"{v:.4f}",
+    OBJECTIVE: lambda v: f"{v:.6f}", YEAR: lambda v: f"{int(v)}",
+}
+
+
+def format_value(value: Any, number_format: str | None) -> str:
+    """A cell as the workbook's number format would show it."""
     if value is None:
         return ""
-    if isinstance(value, (int, float)) and number_format in (BAHT, COUNT):
-        return f"{value:,.0f}"
-    if isinstance(value, (int, float)) and number_format and number_format.endswith("%"):
-        return f"{100 * value:.4f}%"
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    return str(value)
+    if isinstance(value, str) or number_format is None:
+        return str(value)
+    return _FORMATTERS.get(number_format, lambda v: f"{v:g}")(value)
 
 
 def _write_table(sheet, table: Table, formats: dict) -> None:
@@ -557,7 +560,7 @@ def _write_table(sheet, table: Table, formats: dict) -> None:
                 sheet.write_string(i, j, value, formats[("bold", None)] if bold else formats["text"])
             else:
                 sheet.write_number(i, j, value, formats[("bold" if bold else "plain", fmt_name)])
-            widths[j] = max(widths[j], display_width(_shown(value, fmt_name)))
+            widths[j] = max(widths[j], display_width(format_value(value, fmt_name)))
     for j, width in enumerate(widths):
         sheet.set_column(j, j, min(max(width * 1.15 + 2, 6), 70))
     sheet.freeze_panes(1, 0)

@@ -12,10 +12,9 @@ import html
 import io
 import warnings
 from pathlib import Path
-from typing import Any
 
-from .export import (BAHT, COUNT, OBJECTIVE, PERCENT, PRECISE_PERCENT, SCORE, TEXT, WEIGHT, YEAR, Column,
-                     PlanTables, Table, _display_value, date_text, plan_date, plan_tables)
+from .export import (TEXT, Column, PlanTables, Table, _display_value, date_text, format_value, plan_date,
+                     plan_tables)
 from .output import write_text_atomic
 from .solve import Plan
 
@@ -49,27 +48,6 @@ tr, .chart { break-inside: avoid; page-break-inside: avoid; }
   section.appendix { break-before: page; page-break-before: always; }
 }
 """ % {"fonts": THAI_FONT_STACK}
-
-
-def format_value(value: Any, number_format: str | None) -> str:
-    """A cell as the workbook's number format would show it."""
-    if value is None:
-        return ""
-    if isinstance(value, str) or number_format is None:
-        return str(value)
-    if number_format in (BAHT, COUNT):
-        return f"{value:,.0f}"
-    if number_format == PERCENT:
-        return f"{100 * value:.1f}%"
-    if number_format == PRECISE_PERCENT:
-        return f"{100 * value:.4f}%"
-    if number_format in (SCORE, WEIGHT):
-        return f"{value:.4f}"
-    if number_format == OBJECTIVE:
-        return f"{value:.6f}"
-    if number_format == YEAR:
-        return f"{int(value)}"
-    return f"{value:g}"
 
 
 def table_html(table: Table, keys: list[str] | None = None, css_class: str = "",
