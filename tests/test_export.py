@@ -241,3 +241,18 @@ def test_plan_from_schedule_recomputes_the_objective(plan, tmp_path):
     assert again.status == "checked" and not again.proven_optimal
     assert again.objective == pytest.approx(plan.objective)
     assert again.schedule.equals(plan.schedule)
+
+
+def test_done_units_count_in_coverage_and_are_noted(write_scenario, tmp_path):
+    """D is done already: it is in no year's sheet, but coverage counts it (FY2555: 2 of 4 units)."""
+    csv = TINY.replace(",population,note\n", ",population,note,done\n").replace("http://example.com\n", "http://example.com,\n")
+    csv = csv.replace(",3400,\n", ",3400,,\n").replace(",560,\n", ",560,,\n")
+    csv += "D,สำนักงาน ดี,R,999,3,3,3,3,3,3,3,10,,true\n"
+    plan = selector.solve(selector.load(write_scenario(csv, TINY_TOML)))
+    write_workbook(plan, tmp_path / "p.xlsx", "en", DAY)
+    book = openpyxl.load_workbook(tmp_path / "p.xlsx")
+    rows = _rows(book["Summary"])
+    assert [r[6] for r in rows[1:4]] == [2, 4, 4]
+    assert rows[1][7] == pytest.approx(0.5) and rows[3][5] == 370  # D costs nothing
+    assert rows[5][0] == "Units already done before the plan (not scheduled): 1"
+    assert "D" not in [r[0] for ws in ("FY2555", "FY2556") for r in _rows(book[ws])]
