@@ -63,7 +63,7 @@ TEXT: dict[str, dict[str, str]] = {
         "col_item": "รายการ", "col_value": "ค่า",
         "yes": "ใช่", "no": "ไม่ใช่",
         "phase_pilot": "นำร่อง", "phase_wave": "ระยะที่ {n}", "phase_done": "ดำเนินการแล้ว",
-        "period": "1 ต.ค. {start} – 30 ก.ย. {end}",
+        "period": "1 ต.ค. {start} – 30 ก.ย. {end}", "fy_note": "ปีงบประมาณ พ.ศ. {year} คือ {period}",
         "done_note": "หน่วยที่ดำเนินการแล้วก่อนเริ่มแผน (ไม่ต้องจัดลำดับ): {n} หน่วย",
         "reason_rank": "ความเหมาะสมเป็นหน่วยนำร่องอันดับ {rank} จาก {n} หน่วย",
         "reason_must": "กำหนดให้เป็นหน่วยนำร่องในข้อมูล (pilot = must)",
@@ -122,7 +122,7 @@ TEXT: dict[str, dict[str, str]] = {
         "col_item": "Item", "col_value": "Value",
         "yes": "yes", "no": "no",
         "phase_pilot": "pilot", "phase_wave": "wave {n}", "phase_done": "done",
-        "period": "1 Oct {start} – 30 Sep {end}",
+        "period": "1 Oct {start} – 30 Sep {end}", "fy_note": "FY {year} (B.E.) is {period}",
         "done_note": "Units already done before the plan (not scheduled): {n}",
         "reason_rank": "ranks {rank} of {n} on pilot suitability",
         "reason_must": "marked pilot = must in the scenario",
@@ -246,7 +246,7 @@ def phase_text(phase: str, lang: str) -> str:
     return phase
 
 
-def _display_value(units: pd.DataFrame, column: str, value: str, lang: str) -> str:
+def display_value(units: pd.DataFrame, column: str, value: str, lang: str) -> str:
     """A value of ``column`` for the reader: in Thai, the ``<column>_th`` pass-through column when present."""
     if lang == "th" and f"{column}_th" in units.columns:
         match = units.loc[units[column].astype(str) == value, f"{column}_th"]
@@ -357,7 +357,7 @@ def pilot_reasons(plan: Plan, lang: str) -> dict[str, tuple[int, int, str]]:
             value = str(unit[col])
             peers = int((pilots["unit_id"].map(todo.set_index("unit_id")[col].astype(str)) == value).sum())
             label = t["col_region"] if col == "region" and lang == "th" else col
-            shown = _display_value(todo, col, value, lang)
+            shown = display_value(todo, col, value, lang)
             group = shown if shown.startswith(label) else f"{label} {shown}"  # ภาคใต้, not ภาค ภาคใต้
             key = "reason_only" if peers == 1 else "reason_one_of"
             parts.append(t[key].format(group=group, k=peers))

@@ -13,8 +13,8 @@ import io
 import warnings
 from pathlib import Path
 
-from .export import (TEXT, Column, PlanTables, Table, _display_value, date_text, format_value, plan_date,
-                     plan_tables)
+from .export import (TEXT, Column, PlanTables, Table, display_value, date_text, fiscal_period, format_value,
+                     plan_date, plan_tables)
 from .output import write_text_atomic
 from .solve import Plan
 
@@ -36,6 +36,7 @@ td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-n
 tr.total td { font-weight: bold; border-top: 2px solid var(--ink); }
 table.small { font-size: 8.5pt; }
 td.wrap { word-break: break-all; }
+td.short { white-space: nowrap; }
 .chart svg { width: 100%%; height: auto; }
 .chart svg text { font-family: %(fonts)s !important; }
 thead { display: table-header-group; }
@@ -68,9 +69,13 @@ def table_html(table: Table, keys: list[str] | None = None, css_class: str = "",
             value = row[j]
             if shown and col.key in shown and isinstance(value, str):
                 value = shown[col.key].get(value, value)
-            numeric = not isinstance(value, str) and value is not None
-            klass = ' class="num"' if numeric else (' class="wrap"' if isinstance(value, str) and len(value) > 40
-                                                    and " " not in value else "")
+            klass = ""
+            if not isinstance(value, str) and value is not None:
+                klass = ' class="num"'
+            elif isinstance(value, str) and len(value) <= 12:
+                klass = ' class="short"'  # "ระยะที่ 1" on one line
+            elif isinstance(value, str) and len(value) > 40 and " " not in value:
+                klass = ' class="wrap"'  # SHA-256 digests break anywhere
             cells.append(f"<td{klass}>{esc(format_value(value, fmt))}</td>")
         out.append(f'<tr class="total">{"".join(cells)}</tr>' if is_total else f"<tr>{''.join(cells)}</tr>")
     out.append("</tbody></table>")
@@ -111,7 +116,7 @@ def phase_chart_svg(plan: Plan, lang: str) -> str:
     years = list(plan.scenario.settings.years)
     regions = sorted(sched["region"].astype(str).unique())
     counts = [[int(((sched["region"] == r) & (sched["fiscal_year"] == y)).sum()) for y in years] for r in regions]
-    labels = [_display_value(plan.scenario.units, "region", r, lang) for r in regions]
+    labels = [display_value(plan.scenario.units, "region", r, lang) for r in regions]
     with matplotlib.rc_context(_chart_rc()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fig = Figure(figsize=(7.2, 0.45 * len(regions) + 1.3))
@@ -171,9 +176,10 @@ def report_html(plan: Plan, lang: str = "th", day: dt.date | None = None, tables
     t = TEXT[lang]
     esc = html.escape
     sc = plan.scenario
-    regions = {str(r): _display_value(sc.units, "region", str(r), lang) for r in sc.units["region"].unique()}
+    regions = {str(r): display_value(sc.units, "region", str(r), lang) for r in sc.units["region"].unique()}
     status = t.get(f"status_{plan.status}", plan.status)
     source = Path(sc.csv_path).name if sc.csv_path else ""
+    first = sc.settings.first_year
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}">',
@@ -186,8 +192,10 @@ def report_html(plan: Plan, lang: str = "th", day: dt.date | None = None, tables
         f'<p class="meta">{esc(source)} · {esc(date_text(tables.date, lang))}</p>',
         f'<p class="meta">{esc(t["a_status"])}: {esc(status)}</p></header>',
         f"<section><h2>{esc(t['h_summary'])}</h2>",
-        table_html(tables.summary),
+        # the period column is left to the workbook: one example keeps the A4 table readable
+        table_html(tables.summary, [c.key for c in tables.summary.columns if c.key != "period"]),
         *[f'<p class="meta">{esc(note)}</p>' for note in tables.summary.notes],
+        f'<p class="meta">{esc(t["fy_note"].format(year=first, period=fiscal_period(first, lang)))}</p>',
         "</section>",
         f'<section class="chart"><h2>{esc(t["h_phase_chart"])}</h2>{phase_chart_svg(plan, lang)}</section>',
         f'<section class="chart"><h2>{esc(t["h_budget_chart"])}</h2>{budget_chart_svg(plan, lang)}</section>',

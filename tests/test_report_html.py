@@ -63,3 +63,8 @@ def test_format_value_follows_the_workbook_formats():
     assert format_value(0.925, "0.0%") == "92.5%"
     assert format_value(0.5, "0.0000") == "0.5000"
     assert format_value(None, "#,##0") == "" and format_value("x", "#,##0") == "x"
+
+
+def test_summary_explains_the_fiscal_year(plan):
+    page = report_html(plan, "th", DAY)
+    assert "ปีงบประมาณ พ.ศ. 2555 คือ 1 ต.ค. 2554 – 30 ก.ย. 2555" in page
