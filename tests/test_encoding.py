@@ -74,3 +74,14 @@ def test_thai_text_in_cp874_round_trips_and_reads_as_thai(parts):
     decoded = text.encode("cp874").decode("cp874")
     assert decoded == text
     assert plausible_thai(decoded) == any(0x0E00 <= ord(ch) <= 0x0E7F for ch in text)
+
+
+def test_check_reads_a_schedule_resaved_as_cp874(tmp_path):
+    """A planner opens the schedule in Excel on Thai Windows and saves it as plain CSV (cp874)."""
+    utf8 = tmp_path / "sched.csv"
+    assert run("solve", DEFAULT_CSV, "--out", utf8, "-q").exit_code == 0
+    resaved = tmp_path / "sched-cp874.csv"
+    resaved.write_bytes(utf8.read_text(encoding="utf-8-sig").encode("cp874"))
+    result = run("check", DEFAULT_CSV, resaved)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("OK: 195 units")
