@@ -175,6 +175,14 @@ CRITERION_TEXT = {
     "en": {c: c for c in CRITERIA},
 }
 
+RULE_NAMES_TH = {
+    "coverage": "ยกระดับทุกหน่วย", "pilot year": "ปีนำร่อง", "budget": "งบประมาณรายปี",
+    "pilot count": "จำนวนหน่วยนำร่อง", "cover": "ความครอบคลุมของหน่วยนำร่อง", "pilot risk": "ความเสี่ยงของหน่วยนำร่อง",
+    "capacity": "จำนวนหน่วยต่อปี", "must": "ต้องเป็นหน่วยนำร่อง", "never": "ห้ามเป็นหน่วยนำร่อง",
+    "window": "กรอบปี", "after": "ลำดับก่อนหลัง", "done": "ดำเนินการแล้ว",
+}
+"""Thai names of the constraint families; the English family name (as in the README's model table) follows."""
+
 _OBJECTIVE_TEXT = "maximise sum_u sum_y R_u (L - y + 1) x[u,y] + lambda sum_u P_u p[u], lambda = {lam:g}"
 
 
@@ -425,7 +433,7 @@ def assumptions_table(plan: Plan, lang: str, day: dt.date) -> Table:
     lam = s.pilot_emphasis * (s.last_year - s.first_year + 1)
     add("a_objective_rule", _OBJECTIVE_TEXT.format(lam=lam))
     for name, text in rules_in_force(sc, lang):
-        add("a_rule", text, None, name=name)
+        add("a_rule", text, None, name=f"{RULE_NAMES_TH[name]} ({name})" if lang == "th" else name)
     add("a_solver", f"{plan.solver} {plan.solver_version}".strip() or none)
     add("a_time_limit", s.time_limit, "General")
     add("a_gap_setting", s.gap, PRECISE_PERCENT)

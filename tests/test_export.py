@@ -256,3 +256,10 @@ def test_done_units_count_in_coverage_and_are_noted(write_scenario, tmp_path):
     assert rows[1][7] == pytest.approx(0.5) and rows[3][5] == 370  # D costs nothing
     assert rows[5][0] == "Units already done before the plan (not scheduled): 1"
     assert "D" not in [r[0] for ws in ("FY2555", "FY2556") for r in _rows(book[ws])]
+
+
+def test_thai_rule_names_keep_the_family_name(plan, tmp_path):
+    write_workbook(plan, tmp_path / "p.xlsx", "th", DAY)
+    items = dict(_rows(openpyxl.load_workbook(tmp_path / "p.xlsx")["สมมติฐาน"])[1:])
+    assert items["กฎ: งบประมาณรายปี (budget)"] == "ค่าใช้จ่ายของแต่ละปีไม่เกินวงเงินงบประมาณของปีนั้น"
+    assert items["กฎ: จำนวนหน่วยนำร่อง (pilot count)"] == "จำนวนหน่วยนำร่อง 1 ถึง 1 หน่วย"
