@@ -263,3 +263,36 @@ def test_thai_rule_names_keep_the_family_name(plan, tmp_path):
     items = dict(_rows(openpyxl.load_workbook(tmp_path / "p.xlsx")["สมมติฐาน"])[1:])
     assert items["กฎ: งบประมาณรายปี (budget)"] == "ค่าใช้จ่ายของแต่ละปีไม่เกินวงเงินงบประมาณของปีนั้น"
     assert items["กฎ: จำนวนหน่วยนำร่อง (pilot count)"] == "จำนวนหน่วยนำร่อง 1 ถึง 1 หน่วย"
+
+
+RULES = """\
+unit_id,name,region,cost,infrastructure,staff,leadership,importance,workload,success,risk,pilot,earliest_year,latest_year,after
+A,a,N,50,3,3,3,3,3,3,3,must,,,
+B,b,S,50,4,4,4,4,4,4,2,,,,
+C,c,S,60,5,5,5,5,5,5,1,never,2556,,
+D,d,N,70,2,2,2,2,2,2,4,,,2556,A
+"""
+RULES_TOML = TINY_TOML.replace("min = 1\nmax = 1", "min = 2\nmax = 2").replace("2556 = 300", "2556 = 1000") + """\
+[capacity]
+max_units_per_year = 2
+"""
+
+
+def test_reasons_and_rules_name_every_per_unit_rule(write_scenario, tmp_path):
+    """Pilot scores C 1.0 > B 0.75 > A 0.5 > D 0.25. C can never be a pilot, A must: the two pilots
+    are A and B (100 baht, the whole FY2555 budget), each the only pilot of its region."""
+    plan = selector.solve(selector.load(write_scenario(RULES, RULES_TOML)))
+    write_workbook(plan, tmp_path / "p.xlsx", "en", DAY)
+    book = openpyxl.load_workbook(tmp_path / "p.xlsx")
+    pilots = {r[0]: r[-1] for r in _rows(book["Pilots"])[1:]}
+    assert pilots == {
+        "A": "ranks 3 of 4 on pilot suitability; marked pilot = must in the scenario; the only pilot of region N",
+        "B": "ranks 2 of 4 on pilot suitability; the only pilot of region S",
+    }
+    items = dict(_rows(book["Assumptions"])[1:])
+    assert items["Rule: must"] == "units that must be pilots: A"
+    assert items["Rule: never"] == "units that cannot be pilots: C"
+    assert items["Rule: window"] == "units with a window of years: C (2556–), D (–2556)"
+    assert items["Rule: after"] == "order: D after A"
+    assert items["Rule: capacity"] == "at most 2 units upgraded per year"
+    assert items["Most units upgraded per year"] == 2
