@@ -1,6 +1,6 @@
 """The plan as one self-contained, printable HTML page (A4), in Thai or English.
 
-The page lays out the tables of ``selector.export.plan_tables`` and two charts drawn with
+The page lays out the tables of ``selector.plan_tables.plan_tables`` and two charts drawn with
 matplotlib as inline SVG (text kept as text, so the browser draws Thai with the page's font
 stack). Nothing is fetched from the network; the same plan and date give the same bytes.
 """
@@ -13,8 +13,8 @@ import io
 import warnings
 from pathlib import Path
 
-from .export import (TEXT, Column, PlanTables, Table, display_value, date_text, fiscal_period, format_value,
-                     plan_date, plan_tables)
+from .plan_tables import Column, PlanTables, Table, display_value, format_value, plan_tables
+from .plan_text import TEXT, date_text, fiscal_period, plan_date
 from .output import write_text_atomic
 from .solve import Plan
 

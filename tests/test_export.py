@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 import selector
 from selector.cli import main
-from selector.export import display_width, fiscal_period, plan_from_schedule, write_workbook
+from selector.export import display_width, plan_from_schedule, write_workbook
+from selector.plan_text import fiscal_period
 from selector.output import write_schedule_csv
 
 DAY = dt.date(2012, 9, 30)

@@ -12,7 +12,8 @@ import re
 import pytest
 
 import selector
-from selector.report_html import THAI_FONT_STACK, format_value, report_html
+from selector.plan_tables import format_value
+from selector.report_html import THAI_FONT_STACK, report_html
 
 from .test_export import HYPERLINK, TINY, TINY_TOML
 
