@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .errors import Problem, ScenarioError
 from .scenario import Scenario
+from .scenario import _decode as decode_csv
 
 _TOLERANCE = 1e-6
 
@@ -46,10 +47,9 @@ def read_schedule(path: str | Path) -> list[dict[str, str]]:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise ScenarioError([Problem(name, None, None, f"cannot be read ({exc.strerror})", "check the path")])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ScenarioError([Problem(name, None, None, "is not UTF-8 text", "pass the schedule written by selector")])
+    text, problems = decode_csv(raw, name)  # UTF-8, or a Thai Windows (cp874) re-save from Excel
+    if text is None:
+        raise ScenarioError(problems)
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     needed = ("unit_id", "fiscal_year", "pilot")
     header = rows[0].keys() if rows else next(csv.reader(io.StringIO(text)), [])

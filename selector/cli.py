@@ -82,8 +82,8 @@ def _parse_pilots(text: str) -> dict[str, int]:
         raise ScenarioError([Problem("--pilots", None, None, f"'{text}' is not MIN:MAX", "write e.g. --pilots 8:12")])
 
 
-def _load(scenario: str, settings: str | None, **overrides) -> Scenario:
-    return load(scenario, settings, **{k: v for k, v in overrides.items() if v is not None})
+def _load(scenario: str, settings: str | None, encoding: str | None = None, **overrides) -> Scenario:
+    return load(scenario, settings, encoding=encoding, **{k: v for k, v in overrides.items() if v is not None})
 
 
 def _check_output_path(out: Path, inputs: list[Path]) -> None:
@@ -113,6 +113,9 @@ def main() -> None:
 
 _settings_option = click.option("--settings", type=click.Path(dir_okay=False), default=None,
                                 help="Settings TOML [default: the .toml beside the CSV].")
+_encoding_option = click.option("--encoding", default=None, metavar="CODEC",
+                                help="Text encoding of the units CSV, e.g. cp874 (Thai Windows) or utf-8 "
+                                     "[default: UTF-8, or cp874 detected].")
 
 
 @main.command()
@@ -129,13 +132,22 @@ _settings_option = click.option("--settings", type=click.Path(dir_okay=False), d
 @click.option("--pilots", metavar="MIN:MAX", default=None, help="Override the number of pilots, e.g. 8:12.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @click.option("--verbose", "-v", is_flag=True, help="Show the solver's log on stderr.")
+@_encoding_option
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the plan as an Excel workbook (summary, one sheet per year, pilots, assumptions).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write a printable, self-contained HTML report.")
+@click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True,
+              help="Language of the workbook and report.")
 @handle_errors
-def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, pilots, quiet, verbose):
+def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, pilots, quiet, verbose, encoding,
+          xlsx_path, report_path, lang):
     """Score the units, solve the phase schedule and write it.
 
     \b
     Example:
       selector solve scenarios/dlt-offices.csv --budget 2556=90000000 --pilots 8:12
+      selector solve scenarios/dlt-offices.csv --xlsx plan.xlsx --report plan.html
     Exit codes: 0 optimal, 2 bad input, 3 no feasible plan, 4 not proven optimal, 5 no plan in time.
     """
     from .output import write_json, write_schedule_csv
@@ -151,9 +163,10 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
     csv_path = Path(scenario)
     out_path = Path(out) if out else csv_path.with_name(csv_path.stem + "-schedule.csv")
     inputs = [csv_path] + ([Path(settings)] if settings else [csv_path.with_suffix(".toml")])
-    for target in [out_path] + ([Path(json_path)] if json_path else []):
+    extra_outputs = [Path(p) for p in (json_path, xlsx_path, report_path) if p]
+    for target in [out_path] + extra_outputs:
         _check_output_path(target, inputs)
-    sc = _load(scenario, settings, **overrides)
+    sc = _load(scenario, settings, encoding, **overrides)
     plan = solve_plan(sc, solver=solver, time_limit=time_limit, gap=gap, verbose=verbose)
     elapsed = time.perf_counter() - started
 
@@ -167,6 +180,10 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
     write_schedule_csv(plan, out_path)
     if json_path:
         write_json(plan, json_path, elapsed=elapsed)
+    if xlsx_path or report_path:
+        from .export import write_plan_files
+
+        write_plan_files(plan, xlsx_path, report_path, lang)
     if not quiet:
         click.echo(summary_text(plan, out_path, elapsed))
     if plan.status == FEASIBLE:
@@ -185,8 +202,9 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
 @click.option("--from", "from_year", type=int, default=None, metavar="YEAR",
               help="For a re-planned schedule: the fiscal year it re-planned from; earlier years must be as they happened.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing when every rule holds.")
+@_encoding_option
 @handle_errors
-def check(scenario, schedule, settings, budgets, baseline, progress, from_year, quiet):
+def check(scenario, schedule, settings, budgets, baseline, progress, from_year, quiet, encoding):
     """Verify a schedule against every rule of the scenario, independently of the solver.
 
     \b
@@ -202,7 +220,7 @@ def check(scenario, schedule, settings, budgets, baseline, progress, from_year, 
     if (baseline is None) != (from_year is None) or (progress is not None and baseline is None):
         raise ScenarioError([Problem("--baseline/--from", None, None, "a re-planned schedule needs both --baseline and --from",
                                      "pass --baseline APPROVED.csv --from YEAR [--progress PROGRESS.csv], or none of them")])
-    sc = _load(scenario, settings, budget=_parse_budget(budgets) if budgets else None)
+    sc = _load(scenario, settings, encoding, budget=_parse_budget(budgets) if budgets else None)
     if baseline is not None:
         report = check_replan(sc, schedule, baseline, progress, from_year)
     else:
@@ -219,8 +237,9 @@ def check(scenario, schedule, settings, budgets, baseline, progress, from_year, 
 @main.command()
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
 @_settings_option
+@_encoding_option
 @handle_errors
-def validate(scenario, settings):
+def validate(scenario, settings, encoding):
     """Validate a scenario and summarise it, without solving.
 
     \b
@@ -229,7 +248,7 @@ def validate(scenario, settings):
     """
     from .report import scenario_text
 
-    sc = _load(scenario, settings)
+    sc = _load(scenario, settings, encoding)
     click.echo(scenario_text(sc))
 
 

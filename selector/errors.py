@@ -82,3 +82,14 @@ class SolverError(SelectorError):
     """The solver could not be run, or stopped without an answer we can use."""
 
     exit_code = 1
+
+
+class CheckFailedError(SelectorError):
+    """A schedule breaks some rule of its scenario; ``violations`` lists each (exit 3, as ``selector check``)."""
+
+    exit_code = 3
+
+    def __init__(self, schedule: str, violations: list[str]):
+        self.violations = list(violations)
+        super().__init__(f"{len(self.violations)} broken rule(s) in {schedule}:\n"
+                         + "\n".join(f"  - {v}" for v in self.violations))

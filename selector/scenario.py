@@ -8,11 +8,13 @@ data dictionary in ``selector.fields``; rules across rows and files are plain fu
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -160,12 +162,14 @@ def default_settings_path(csv_path: Path) -> Path:
     return csv_path.with_suffix(".toml")
 
 
-def load(csv_path: str | Path, settings_path: str | Path | None = None, **overrides: Any) -> Scenario:
+def load(csv_path: str | Path, settings_path: str | Path | None = None, *, encoding: str | None = None,
+         **overrides: Any) -> Scenario:
     """Read, validate and freeze a scenario.
 
     ``settings_path`` defaults to the TOML beside the CSV with the same stem. ``overrides`` replace
     resolved settings (``budget``, ``pilots_min``, ``pilots_max``, ``solver``, ``time_limit``,
-    ``gap``...), as the CLI flags do. Raises ``ScenarioError`` listing every problem.
+    ``gap``...), as the CLI flags do. ``encoding`` names the CSV's text encoding (default: UTF-8,
+    or Thai Windows cp874 detected). Raises ``ScenarioError`` listing every problem.
     """
     csv_path = Path(csv_path)
     toml_path = Path(settings_path) if settings_path is not None else default_settings_path(csv_path)
@@ -186,7 +190,7 @@ def load(csv_path: str | Path, settings_path: str | Path | None = None, **overri
     if overrides:
         settings = _apply_overrides(settings, overrides)
 
-    table, csv_problems = read_units(csv_path, csv_name)
+    table, csv_problems = read_units(csv_path, csv_name, encoding)
     problems += csv_problems
     if table is not None and not csv_problems:
         problems += check_scenario(table, settings, csv_name, toml_name)
@@ -217,16 +221,86 @@ def _apply_overrides(settings: Settings, overrides: Mapping[str, Any]) -> Settin
 # Reading the CSV
 
 
-def _decode(raw: bytes, name: str) -> tuple[str | None, list[Problem]]:
+THAI_WINDOWS = "cp874"
+"""Thai Windows' code page (a superset of TIS-620): what Excel's plain "CSV" gives on a Thai Windows PC."""
+
+
+def plausible_thai(text: str) -> bool:
+    """True when ``text`` looks like Thai read with the right code page.
+
+    Every non-ASCII character must be Thai (U+0E00-U+0E7F) or common punctuation, and every Thai
+    vowel or tone mark written above or below must follow a Thai character: text in another
+    language read as cp874 gives marks after Latin letters, spaces or digits.
+    """
+    previous = ""
+    seen_thai = False
+    for ch in text:
+        code = ord(ch)
+        if 0x0E00 <= code <= 0x0E7F:
+            seen_thai = True
+            if unicodedata.category(ch) == "Mn" and not ("\u0e00" <= previous <= "\u0e7f"):
+                return False
+        elif code > 0x7F and ch not in "\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u20ac":
+            return False
+        previous = ch
+    return seen_thai
+
+
+def _mislabelled(raw: bytes, codec: str) -> str | None:
+    """Why ``raw`` is evidently not in ``codec`` although it decodes (wrong codecs rarely fail), or None."""
+    if raw.isascii() or codec == "utf-8":
+        return None
+    try:
+        raw.decode("utf-8-sig")
+        return "is UTF-8"
+    except UnicodeDecodeError:
+        pass
+    if codec not in (THAI_WINDOWS, "tis-620", "iso8859-11"):
+        try:
+            if plausible_thai(raw.decode(THAI_WINDOWS)):
+                return "reads as Thai in cp874 (Thai Windows)"
+        except UnicodeDecodeError:
+            pass
+    return None
+
+
+def _decode(raw: bytes, name: str, encoding: str | None = None) -> tuple[str | None, list[Problem]]:
+    """The file's text: UTF-8 (with or without BOM), else Thai Windows cp874 when that reads as Thai.
+
+    ``encoding`` forces a codec (e.g. ``cp874``, ``tis-620``, ``utf-8``) instead of detecting one.
+    """
     if raw[:4] == b"PK\x03\x04":
         return None, [Problem(name, None, None, "is an Excel workbook (.xlsx), not a CSV file",
                               "in Excel choose File > Save As > 'CSV UTF-8 (Comma delimited)'")]
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(name, line, None, "is not UTF-8 text (perhaps Thai Windows cp874)",
-                              "in Excel choose 'CSV UTF-8 (Comma delimited)' when saving")]
+    if encoding is not None:
+        try:
+            codec = codecs.lookup(encoding).name.replace("utf-8-sig", "utf-8")
+        except LookupError:
+            return None, [Problem("--encoding", None, None, f"'{encoding}' is not a known text encoding",
+                                  "use utf-8, cp874 (Thai Windows) or tis-620")]
+        try:
+            text = raw.decode("utf-8-sig" if codec == "utf-8" else codec)
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            return None, [Problem(name, line, None, f"is not {encoding} text (byte 0x{raw[exc.start]:02X} cannot be read)",
+                                  "leave out --encoding to detect it, or give the encoding the file was saved in")]
+        wrong = _mislabelled(raw, codec)
+        if wrong:
+            return None, [Problem(name, None, None, f"{wrong}, not {encoding} text",
+                                  "leave out --encoding to detect it, or give the encoding the file was saved in")]
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            try:
+                text = raw.decode(THAI_WINDOWS)
+            except UnicodeDecodeError:
+                text = None
+            if text is None or not plausible_thai(text):
+                return None, [Problem(name, line, None, "is neither UTF-8 nor Thai Windows (cp874 / TIS-620) text",
+                                      "in Excel choose 'CSV UTF-8 (Comma delimited)' when saving, "
+                                      "or name the encoding with --encoding")]
     if "\ufeff" in text:
         line = text[: text.index("\ufeff")].count("\n") + 1
         return None, [Problem(name, line, None, "has a byte-order mark in the middle of the file (two files pasted together?)",
@@ -253,14 +327,18 @@ def parse_number(text: str) -> tuple[float | None, str | None]:
     return value, None
 
 
-def read_units(path: Path, name: str | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read the units CSV into a typed DataFrame sorted by unit_id; collect every problem."""
+def read_units(path: Path, name: str | None = None,
+               encoding: str | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read the units CSV into a typed DataFrame sorted by unit_id; collect every problem.
+
+    ``encoding`` None detects UTF-8 or Thai Windows cp874 (see ``_decode``).
+    """
     name = name or str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(name, None, None, f"cannot be read ({exc.strerror})", "check the path")]
-    text, problems = _decode(raw, name)
+    text, problems = _decode(raw, name, encoding)
     if text is None:
         return None, problems
     rows = list(csv.reader(io.StringIO(text, newline="")))

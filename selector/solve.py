@@ -307,15 +307,19 @@ def solve(scenario: Scenario, *, solver: str | None = None, time_limit: float | 
 
 def schedule_from_values(model: Model, values: dict[str, float]) -> pd.DataFrame:
     """The schedule table from the solver's values of x and p (rounded: they are binaries)."""
-    scenario = model.scenario
-    first = scenario.settings.first_year
     year_of: dict[str, int] = {}
     for (uid, year), var in model.x.items():
         if values.get(var.name, 0.0) > 0.5:
             year_of[uid] = year
     pilot_of = {uid: values.get(var.name, 0.0) > 0.5 for uid, var in model.p.items()}
+    return schedule_table(model.scenario, model.scores, year_of, pilot_of)
+
+
+def schedule_table(scenario: Scenario, scores: pd.DataFrame, year_of: dict[str, int],
+                   pilot_of: dict[str, bool]) -> pd.DataFrame:
+    """The schedule table from each unit's fiscal year and pilot flag (``scores`` indexed by unit_id)."""
+    first = scenario.settings.first_year
     units = scenario.units
-    scores = model.scores
     rows = pd.DataFrame({
         "unit_id": units["unit_id"].to_numpy(),
         "name": units["name"].to_numpy(),
