@@ -134,7 +134,10 @@ def check_schedule(scenario: Scenario, schedule_path: str | Path) -> CheckReport
                 bad.append(f"unit {uid} is done already but is marked a pilot")
             continue
         if y is None:
-            bad.append(f"unit {uid} is not scheduled: every unit must be upgraded by FY{last}")
+            if s.coverage != "best-effort":  # best-effort plans may leave units unscheduled
+                bad.append(f"unit {uid} is not scheduled: every unit must be upgraded by FY{last}")
+            elif pilot[uid]:
+                bad.append(f"unit {uid} is unscheduled but marked a pilot")
             continue
         if not first <= y <= last:
             bad.append(f"unit {uid} is scheduled in FY{y}, outside the horizon FY{first}-{last}")

@@ -171,8 +171,10 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
     elapsed = time.perf_counter() - started
 
     if plan.status == INFEASIBLE:
-        _fail("no plan satisfies every rule:\n" + "\n".join(f"  - {r}" for r in plan.reasons)
-              + "\nNo schedule was written.", EXIT_INFEASIBLE)
+        if json_path:  # the diagnosis, for scripts; never a schedule
+            write_json(plan, json_path, elapsed=elapsed)
+        _fail("no plan satisfies every rule; what stands in the way and what it would take:\n"
+              + "\n".join(f"  - {r}" for r in plan.reasons) + "\nNo schedule was written.", EXIT_INFEASIBLE)
     if plan.status == NO_SOLUTION:
         _fail(f"the solver found no plan within the time limit of {time_limit or sc.settings.time_limit:g} s; "
               "nothing is proven either way. Raise --time-limit or try the other --solver. No schedule was written.",

@@ -1,17 +1,50 @@
-"""Plain-words reasons why a scenario has no feasible plan.
+"""Plain-words reasons why a scenario has no feasible plan, and the smallest change that gives one.
 
-``basic_reasons`` finds contradictions that need no solver: the money, the pilot rules, the cover
-rule, capacity and windows, each compared with what it would take. Every reason names the rule, the
-current value and what is needed, so a planner knows what to ask for.
+Two layers, both returning structured ``Finding`` records (rule, key, current, needed, shortfall and
+a sentence), so a planner knows what to ask for and a script can read it from ``--json``:
+
+- ``basic_findings`` finds contradictions that need no solver: the money, the pilot rules, the
+  cover rule, capacity and windows, each compared with what it would take.
+- ``elastic_findings`` solves an *elastic* copy of the model when the solver has proven that no
+  plan exists: every soft rule gets a non-negative slack, and the model minimises the weighted sum
+  of the slacks (``ELASTIC_WEIGHTS``). The slacks that are positive at the optimum are the smallest
+  change (in that weighting) that makes the plan feasible.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, replace
 
 import pandas as pd
+import pulp
 
 from .scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason why no plan exists, with what it would take to fix it.
+
+    ``rule`` names the rule (``budget``, ``total_budget``, ``capacity``, ``pilots_min``,
+    ``pilots_max``, ``cover``, ``pilot_risk``, ``window``, ...); ``key`` says which one (a fiscal
+    year, a cover value, a unit id) or is None; ``current`` is the value in the scenario,
+    ``needed`` the value that would do and ``shortfall`` the difference (None when not a number).
+    """
+
+    rule: str
+    key: str | int | None
+    current: float | None
+    needed: float | None
+    shortfall: float | None
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "key": self.key, "current": self.current, "needed": self.needed,
+                "shortfall": self.shortfall, "message": self.message}
 
 
 def _baht(amount: float) -> str:
@@ -26,6 +59,11 @@ def _window(row: pd.Series, first: int, last: int) -> tuple[int, int]:
 
 
 def basic_reasons(scenario: Scenario, deep: bool = False) -> list[str]:
+    """The sentences of ``basic_findings``."""
+    return [f.message for f in basic_findings(scenario, deep)]
+
+
+def basic_findings(scenario: Scenario, deep: bool = False) -> list[Finding]:
     """Reasons no plan can exist, found without a solver (empty when none is found).
 
     ``deep`` adds the slower, weaker checks used after a solver has proven infeasibility.
@@ -33,15 +71,16 @@ def basic_reasons(scenario: Scenario, deep: bool = False) -> list[str]:
     s = scenario.settings
     units = scenario.to_schedule
     first, last = s.first_year, s.last_year
-    reasons: list[str] = []
+    found: list[Finding] = []
     if units.empty:
-        return reasons
+        return found
 
     total_cost = float(units["cost"].sum())
     total_budget = float(sum(s.budget[y] for y in s.years))
-    if total_cost > total_budget:
-        reasons.append(f"the units cost {_baht(total_cost)} in all but the budgets of FY{first}-{last} add up to "
-                       f"{_baht(total_budget)}: short by {_baht(total_cost - total_budget)}")
+    if total_cost > total_budget and s.coverage == "all":
+        found.append(Finding("total_budget", None, total_budget, total_cost, total_cost - total_budget,
+                             f"the units cost {_baht(total_cost)} in all but the budgets of FY{first}-{last} add up to "
+                             f"{_baht(total_budget)}: short by {_baht(total_cost - total_budget)}"))
 
     windows = {uid: _window(row, first, last) for uid, row in units.set_index("unit_id", drop=False).iterrows()}
     starts_first = units["unit_id"].map(lambda u: windows[u][0] <= first)
@@ -49,56 +88,72 @@ def basic_reasons(scenario: Scenario, deep: bool = False) -> list[str]:
     must = units[units["pilot"] == "must"]
     pmax = scenario.pilots_max
     if len(must) > pmax:
-        reasons.append(f"{len(must)} units are marked pilot = must but at most {pmax} pilots are allowed")
+        found.append(Finding("pilots_max", None, pmax, len(must), len(must) - pmax,
+                             f"{len(must)} units are marked pilot = must but at most {pmax} pilots are allowed"))
     if len(eligible) < s.pilots_min:
-        reasons.append(f"at least {s.pilots_min} pilots are required but only {len(eligible)} units can be pilots")
+        found.append(Finding("pilots_min", None, s.pilots_min, len(eligible), s.pilots_min - len(eligible),
+                             f"at least {s.pilots_min} pilots are required but only {len(eligible)} units can be pilots"))
     for column in s.cover:
         for value in sorted(units[column].unique()):
             if not (eligible[column] == value).any():
-                reasons.append(f"no unit of {column} '{value}' can be a pilot: all are marked never or cannot start in FY{first}")
+                found.append(Finding("cover", f"{column}={value}", None, None, None,
+                                     f"no unit of {column} '{value}' can be a pilot: all are marked never or cannot "
+                                     f"start in FY{first}"))
     cover_needed = sum(units[c].nunique() for c in s.cover) if s.cover else 0
     if s.cover and len(s.cover) == 1 and cover_needed > pmax:
-        reasons.append(f"the cover rule needs a pilot in each of {cover_needed} values of "
-                       f"{s.cover[0]} but at most {pmax} pilots are allowed")
+        found.append(Finding("pilots_max", None, pmax, cover_needed, cover_needed - pmax,
+                             f"the cover rule needs a pilot in each of {cover_needed} values of "
+                             f"{s.cover[0]} but at most {pmax} pilots are allowed"))
 
     cheapest = sorted(eligible["cost"])[: max(s.pilots_min, len(must))]
-    if must["cost"].sum() > s.budget[first]:
-        reasons.append(f"the must-pilots cost {_baht(must['cost'].sum())} but the FY{first} budget is {_baht(s.budget[first])}")
-    elif sum(cheapest[: s.pilots_min]) > s.budget[first]:
-        reasons.append(f"the {s.pilots_min} cheapest possible pilots cost {_baht(sum(cheapest[: s.pilots_min]))} "
-                       f"but the FY{first} budget is {_baht(s.budget[first])}")
+    budget_first = float(s.budget[first])
+    if must["cost"].sum() > budget_first:
+        need = float(must["cost"].sum())
+        found.append(Finding("budget", first, budget_first, need, need - budget_first,
+                             f"the must-pilots cost {_baht(need)} but the FY{first} budget is {_baht(budget_first)}"))
+    elif sum(cheapest[: s.pilots_min]) > budget_first:
+        need = float(sum(cheapest[: s.pilots_min]))
+        found.append(Finding("budget", first, budget_first, need, need - budget_first,
+                             f"the {s.pilots_min} cheapest possible pilots cost {_baht(need)} "
+                             f"but the FY{first} budget is {_baht(budget_first)}"))
 
     if s.max_mean_risk is not None and not eligible.empty:
         least = float(eligible["risk"].min())
         if least > s.max_mean_risk:
-            reasons.append(f"every unit that can be a pilot has risk above the cap max_mean_risk = {s.max_mean_risk:g} "
-                           f"(lowest is {least:g})")
+            found.append(Finding("pilot_risk", None, s.max_mean_risk, least, least - s.max_mean_risk,
+                                 f"every unit that can be a pilot has risk above the cap max_mean_risk = "
+                                 f"{s.max_mean_risk:g} (lowest is {least:g})"))
         if not must.empty and float(must["risk"].mean()) > s.max_mean_risk and len(must) >= pmax:
-            reasons.append(f"the must-pilots' mean risk {must['risk'].mean():.3g} exceeds max_mean_risk = {s.max_mean_risk:g}")
+            mean = float(must["risk"].mean())
+            found.append(Finding("pilot_risk", None, s.max_mean_risk, mean, mean - s.max_mean_risk,
+                                 f"the must-pilots' mean risk {mean:.3g} exceeds max_mean_risk = {s.max_mean_risk:g}"))
 
-    if s.max_units_per_year is not None:
+    if s.max_units_per_year is not None and s.coverage == "all":
         capacity = s.max_units_per_year * len(s.years)
         if capacity < len(units):
-            reasons.append(f"capacity of {s.max_units_per_year} units a year cannot upgrade {len(units)} units "
-                           f"in {len(s.years)} years (at most {capacity})")
+            needed = math.ceil(len(units) / len(s.years))
+            found.append(Finding("capacity", None, s.max_units_per_year, needed, needed - s.max_units_per_year,
+                                 f"capacity of {s.max_units_per_year} units a year cannot upgrade {len(units)} units "
+                                 f"in {len(s.years)} years (at most {capacity})"))
 
     for uid, (lo, hi) in windows.items():
         cost = float(units.loc[units["unit_id"] == uid, "cost"].iloc[0])
         best = max(s.budget[y] for y in range(lo, hi + 1)) if lo <= hi else -math.inf
-        if cost > best:
-            reasons.append(f"unit {uid} costs {_baht(cost)}, more than the budget of any year it may be upgraded in "
-                           f"(FY{lo}-{hi}, largest {_baht(best)})")
+        if cost > best and s.coverage == "all":
+            found.append(Finding("unit_cost", uid, best, cost, cost - best,
+                                 f"unit {uid} costs {_baht(cost)}, more than the budget of any year it may be "
+                                 f"upgraded in (FY{lo}-{hi}, largest {_baht(best)})"))
 
-    if deep:
-        reasons += _year_by_year_money(scenario, windows)
-    return reasons
+    if deep and s.coverage == "all":
+        found += _year_by_year_money(scenario, windows)
+    return found
 
 
-def _year_by_year_money(scenario: Scenario, windows: dict[str, tuple[int, int]]) -> list[str]:
+def _year_by_year_money(scenario: Scenario, windows: dict[str, tuple[int, int]]) -> list[Finding]:
     """Units whose window ends by year y must be paid from the budgets up to y."""
     s = scenario.settings
     units = scenario.to_schedule
-    reasons = []
+    found = []
     for year in s.years:
         due = [uid for uid, (_, hi) in windows.items() if hi <= year]
         if not due:
@@ -106,6 +161,187 @@ def _year_by_year_money(scenario: Scenario, windows: dict[str, tuple[int, int]])
         need = float(units.loc[units["unit_id"].isin(due), "cost"].sum())
         have = float(sum(s.budget[y] for y in s.years if y <= year))
         if need > have:
-            reasons.append(f"units that must be upgraded by FY{year} cost {_baht(need)} but the budgets up to FY{year} "
-                           f"add up to {_baht(have)}: short by {_baht(need - have)}")
-    return reasons
+            found.append(Finding("budget_to_date", year, have, need, need - have,
+                                 f"units that must be upgraded by FY{year} cost {_baht(need)} but the budgets up to "
+                                 f"FY{year} add up to {_baht(have)}: short by {_baht(need - have)}"))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# The elastic model
+
+#: Cost of one unit of slack, per rule, so that the elastic model prefers the smallest real change:
+#: money is counted in "average units" (1 = the mean cost of a unit to upgrade), capacity in units a
+#: year, the pilot limits in pilots, the risk cap in points of mean risk (approximated as the excess
+#: total risk over the pilot limit). A cover value left without a pilot and a unit moved one year
+#: outside its window cost 2: they undo a fact of the scenario, so a change of money or limits that
+#: does the same job is preferred.
+ELASTIC_WEIGHTS: dict[str, float] = {
+    "budget": 1.0, "capacity": 1.0, "pilots_min": 1.0, "pilots_max": 1.0, "pilot_risk": 1.0,
+    "cover": 2.0, "window": 2.0,
+}
+
+_ELASTIC_GAP = 1e-7
+
+
+def _add_slack(prob: pulp.LpProblem, row: str, slack: pulp.LpVariable, sign: int) -> None:
+    """Add ``sign * slack`` to the left-hand side of an existing row."""
+    prob.constraints[row].addInPlace(slack, sign)
+
+
+def elastic_findings(scenario: Scenario, *, rules: tuple[str, ...] = tuple(ELASTIC_WEIGHTS),
+                     solver: str | None = None, time_limit: float | None = None,
+                     full_coverage: bool = True) -> list[Finding] | None:
+    """The smallest change, among the ``rules`` made elastic, that makes a (full-coverage) plan feasible.
+
+    The model is the scenario's own (coverage "all"), with non-negative slacks s:
+    budget_y: sum_u cost_u x[u,y] - s_budget_y <= budget_y; capacity_y: sum_u x[u,y] - s_cap <= cap
+    (one s_cap for every year: it is one setting); pilots_min: sum_u p[u] + s >= min; pilots_max:
+    sum_u p[u] - s <= max; cover: sum p[u] + s_v >= 1; pilot_risk: sum_u (risk_u - cap) p[u] - s <= 0;
+    window: x[u,y] exists for every year, a year outside W_u costing its distance to W_u. It minimises
+    sum_rule ELASTIC_WEIGHTS[rule] x (slack in the rule's unit). The other rules (coverage, pilot year,
+    must / never, after) stay hard. Returns [] when every slack is zero, None when even the elastic
+    model has no solution (the hard rules contradict each other) or the solver ran out of time.
+    ``full_coverage=False`` keeps the scenario's own coverage rule (best-effort: at most once).
+    """
+    from .model import build_model
+    from .solve import FEASIBLE, OPTIMAL, SOLVERS
+
+    s = scenario.settings
+    todo = scenario.to_schedule
+    if todo.empty:
+        return []
+    first, last = s.first_year, s.last_year
+    windows = {uid: _window(row, first, last) for uid, row in todo.set_index("unit_id", drop=False).iterrows()}
+    units = scenario.units
+    if "window" in rules:
+        units = units.assign(earliest_year=float("nan"), latest_year=float("nan"))
+    relaxed = replace(scenario, units=units, settings=replace(s, coverage="all" if full_coverage else s.coverage))
+    m = build_model(relaxed)
+    prob = m.prob
+    money = float(todo["cost"].mean()) or 1.0
+    objective: list[tuple[pulp.LpVariable, float]] = []
+    slacks: dict[tuple[str, object], pulp.LpVariable] = {}
+
+    def slack(rule: str, key: object, name: str, weight: float) -> pulp.LpVariable:
+        var = prob.add_variable(f"slack_{name}", 0)
+        slacks[rule, key] = var
+        objective.append((var, ELASTIC_WEIGHTS[rule] * weight))
+        return var
+
+    if "budget" in rules:
+        for year in m.years:
+            _add_slack(prob, f"budget_{year}", slack("budget", year, f"budget_{year}", 1.0 / money), -1)
+    if "capacity" in rules and s.max_units_per_year is not None:
+        var = slack("capacity", None, "capacity", 1.0)
+        for year in m.years:
+            _add_slack(prob, f"capacity_{year}", var, -1)
+    if "pilots_min" in rules:
+        _add_slack(prob, "pilots_min", slack("pilots_min", None, "pilots_min", 1.0), +1)
+    if "pilots_max" in rules:
+        _add_slack(prob, "pilots_max", slack("pilots_max", None, "pilots_max", 1.0), -1)
+    if "pilot_risk" in rules and s.max_mean_risk is not None:
+        _add_slack(prob, "pilot_risk", slack("pilot_risk", None, "pilot_risk", 1.0 / max(scenario.pilots_max, 1)), -1)
+    cover_rows: dict[tuple[str, str], str] = {}
+    if "cover" in rules:
+        for column in s.cover:
+            for number, value in enumerate(sorted(m.units[column].unique())):
+                row = f"cover_{_ascii_column(column)}_{number}"
+                cover_rows[column, value] = row
+                _add_slack(prob, row, slack("cover", (column, value), row, 1.0), +1)
+    if "window" in rules:
+        for (uid, year), var in m.x.items():
+            lo, hi = windows[uid]
+            distance = lo - year if year < lo else year - hi if year > hi else 0
+            if distance:
+                objective.append((var, ELASTIC_WEIGHTS["window"] * distance))
+    prob.sense = pulp.LpMinimize
+    prob.setObjective(pulp.LpAffineExpression(objective))
+
+    run = SOLVERS[(solver or s.solver).lower()](prob, s.time_limit if time_limit is None else time_limit,
+                                                _ELASTIC_GAP, False)
+    if run.status not in (OPTIMAL, FEASIBLE):
+        return None
+    value = {key: run.values.get(var.name, 0.0) or 0.0 for key, var in slacks.items()}
+    pilots = sum(1 for var in m.p.values() if (run.values.get(var.name) or 0.0) > 0.5)
+    return _findings_from_slacks(scenario, value, pilots, m, run.values, windows)
+
+
+def _ascii_column(column: str) -> str:
+    from .model import _ascii
+
+    return _ascii(column)
+
+
+def _findings_from_slacks(scenario: Scenario, value: dict, pilots: int, m, values: dict[str, float],
+                          windows: dict[str, tuple[int, int]]) -> list[Finding]:
+    s = scenario.settings
+    found: list[Finding] = []
+    for (rule, key), amount in sorted(value.items(), key=lambda kv: (list(ELASTIC_WEIGHTS).index(kv[0][0]), str(kv[0][1]))):
+        if rule == "budget":
+            short = math.ceil(amount - 0.5e-3)  # whole baht, up: the extra must suffice
+            if short <= 0:
+                continue
+            have = float(s.budget[key])
+            found.append(Finding("budget", key, have, have + short, float(short),
+                                 f"FY{key} budget is short by {_baht(short)} (needs {have + short:,.0f}, "
+                                 f"has {have:,.0f})"))
+        elif rule in ("capacity", "pilots_min", "pilots_max"):
+            step = math.ceil(amount - 1e-6)
+            if step <= 0:
+                continue
+            if rule == "capacity":
+                cap = s.max_units_per_year
+                found.append(Finding("capacity", None, cap, cap + step, step,
+                                     f"capacity of {cap} units a year cannot upgrade {len(m.units)} units in "
+                                     f"{len(m.years)} years under the other rules: needs {cap + step} a year "
+                                     f"({step} more)"))
+            elif rule == "pilots_min":
+                low = s.pilots_min - step
+                found.append(Finding("pilots_min", None, s.pilots_min, low, step,
+                                     f"at least {s.pilots_min} pilots are required but the other rules allow only "
+                                     f"{low}: lower [pilots] min to {low}"))
+            else:
+                pmax = scenario.pilots_max
+                found.append(Finding("pilots_max", None, pmax, pmax + step, step,
+                                     f"the pilot limit of {pmax} is too small: the other rules need {pmax + step} "
+                                     f"pilots"))
+        elif rule == "pilot_risk":
+            if amount <= 1e-6 or pilots == 0:
+                continue
+            cap = float(s.max_mean_risk)
+            needed = cap + amount / pilots
+            found.append(Finding("pilot_risk", None, cap, needed, needed - cap,
+                                 f"the cap max_mean_risk = {cap:g} is too low for the other rules: the pilots' mean "
+                                 f"risk needs to reach {needed:.4g}"))
+        elif rule == "cover":
+            if amount <= 0.5:
+                continue
+            column, cover_value = key
+            found.append(Finding("cover", f"{column}={cover_value}", 0, 1, 1,
+                                 f"no unit of {column} '{cover_value}' can be a pilot under the other rules "
+                                 f"(pilot marks, windows, the risk cap, the pilot limit and the FY{s.first_year} "
+                                 f"budget)"))
+    for (uid, year), var in sorted(m.x.items()):
+        lo, hi = windows[uid]
+        if (values.get(var.name) or 0.0) > 0.5 and not lo <= year <= hi:
+            column = "earliest_year" if year < lo else "latest_year"
+            found.append(Finding("window", uid, lo if year < lo else hi, year, abs(year - (lo if year < lo else hi)),
+                                 f"unit {uid} cannot be upgraded within FY{lo}-{hi} under the other rules: "
+                                 f"its {column} would have to be {year}"))
+    return found
+
+
+def diagnose(scenario: Scenario, *, solver: str | None = None, time_limit: float | None = None) -> list[Finding]:
+    """Why a scenario the solver proved infeasible has no plan: elastic findings, else the deep basic ones."""
+    elastic = elastic_findings(scenario, solver=solver, time_limit=time_limit,
+                               full_coverage=scenario.settings.coverage == "all")
+    if elastic:
+        return elastic
+    found = basic_findings(scenario, deep=True)
+    if found:
+        return found
+    return [Finding("combination", None, None, None, None,
+                    "the rules together leave no feasible plan and no change of budget, capacity, pilot limits, "
+                    "cover, risk cap or windows repairs it; check the pilot marks (must / never) and the "
+                    "'after' rules")]

@@ -67,6 +67,8 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("horizon", "first_year", 2555, "First fiscal year (B.E.) of the plan: the pilot year."),
     Setting("horizon", "last_year", 2558, "Last fiscal year (B.E.): every unit is upgraded by then."),
+    Setting("plan", "coverage", "all", "`all`: every unit is upgraded by the last year; `best-effort`: each unit at most "
+            "once, as many units as the rules allow (then the objective), the rest listed as `unscheduled`."),
     Setting("budget", "<year>", None, "Budget in baht for each fiscal year of the horizon, e.g. `2556 = 120_000_000`. Every year must be given."),
     Setting("pilots", "min", 1, "Least number of pilot units."),
     Setting("pilots", "max", "ceil(10% of units to schedule)", "Greatest number of pilot units."),

@@ -95,9 +95,20 @@ def add_objective(m: Model) -> None:
 
 
 def add_coverage_constraints(m: Model) -> None:
-    """sum_{y in W_u} x[u,y] = 1 for every u in U: every unit is upgraded once, by the last year."""
+    """sum_{y in W_u} x[u,y] = 1 for every u in U: every unit is upgraded once, by the last year.
+
+    With ``[plan] coverage = "best-effort"`` the row is sum_{y in W_u} x[u,y] <= 1 (at most once);
+    ``solve`` then first maximises the number of units upgraded (see ``count_expression``).
+    """
+    best_effort = m.scenario.settings.coverage == "best-effort"
     for uid, pairs in m.by_unit.items():
-        m.prob.addConstraint(_expr((var, 1) for _, var in pairs) == 1, f"coverage_{m.names[uid]}")
+        expr = _expr((var, 1) for _, var in pairs)
+        m.prob.addConstraint(expr <= 1 if best_effort else expr == 1, f"coverage_{m.names[uid]}")
+
+
+def count_expression(m: Model) -> pulp.LpAffineExpression:
+    """sum_u sum_y x[u,y]: the number of units upgraded (the first objective under best-effort)."""
+    return _expr((var, 1) for var in m.x.values())
 
 
 def add_pilot_year_constraints(m: Model) -> None:
@@ -220,4 +231,4 @@ def build_model(scenario: Scenario, extra: Callable[[Model], None] | None = None
     return m
 
 
-__all__ = ["Model", "build_model", "CONSTRAINT_FAMILIES"]
+__all__ = ["Model", "build_model", "count_expression", "CONSTRAINT_FAMILIES"]

@@ -108,6 +108,7 @@ def plan_record(plan: Plan, elapsed: float | None = None) -> dict[str, Any]:
         "settings": {**sc.settings.to_dict(),
                      "pilots": {**sc.settings.to_dict()["pilots"], "max": sc.pilots_max}},
         "reasons": list(plan.reasons),
+        "diagnosis": [f.to_dict() for f in plan.diagnosis],
     }
     if plan.schedule is not None:
         record["years"] = [
@@ -125,6 +126,8 @@ def plan_record(plan: Plan, elapsed: float | None = None) -> dict[str, Any]:
                 clean[k] = v
             units.append(clean)
         record["units"] = units
+        record["unscheduled"] = plan.unscheduled
+        record["extra_budget"] = {str(y): v for y, v in sorted(plan.extra_budget.items())}
     return record
 
 

@@ -52,6 +52,14 @@ def summary_text(plan: Plan, out_path: str | Path | None = None, elapsed: float 
     if done:
         lines.append(f"({done} unit(s) already done are not scheduled)")
     lines.append("")
+    unscheduled = plan.unscheduled
+    if unscheduled:
+        lines.append(f"{len(unscheduled)} unit(s) unscheduled (best-effort): " + ", ".join(unscheduled))
+        if plan.extra_budget:
+            lines.append("Extra budget that would schedule them: "
+                         + "; ".join(f"FY{y} +{v:,.0f} baht" for y, v in sorted(plan.extra_budget.items())))
+        else:
+            lines += [f"To schedule them: {r}" for r in plan.reasons]
     pilots = plan.pilots
     counts = pilots.groupby("region").size().sort_index()
     lines.append(f"Pilots ({len(pilots)}) by region: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

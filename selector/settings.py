@@ -19,9 +19,11 @@ from .errors import Problem
 from .fields import CRITERIA, DEFAULT_PILOT_WEIGHTS, DEFAULT_ROLLOUT_WEIGHTS
 
 SOLVERS = ("highs", "cbc")
+COVERAGES = ("all", "best-effort")
 
 _SECTIONS: dict[str, tuple[str, ...]] = {
     "horizon": ("first_year", "last_year"),
+    "plan": ("coverage",),
     "budget": (),  # keys are fiscal years
     "pilots": ("min", "max", "max_mean_risk", "cover"),
     "capacity": ("max_units_per_year",),
@@ -39,6 +41,7 @@ class Settings:
 
     first_year: int = 2555
     last_year: int = 2558
+    coverage: str = "all"  # "all": every unit by the last year; "best-effort": as many as the rules allow
     budget: Mapping[int, float] = field(default_factory=lambda: MappingProxyType({}))
     pilots_min: int = 1
     pilots_max: int | None = None  # None: ceil(10% of the units to schedule), resolved by the Scenario
@@ -64,6 +67,7 @@ class Settings:
         """Plain, JSON-ready form, in the TOML's own layout."""
         return {
             "horizon": {"first_year": self.first_year, "last_year": self.last_year},
+            "plan": {"coverage": self.coverage},
             "budget": {str(y): self.budget[y] for y in sorted(self.budget)},
             "pilots": {
                 "min": self.pilots_min,
@@ -188,6 +192,8 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: _
         bad("horizon", "first_year", f"first_year {values['first_year']} is after last_year {values['last_year']}",
             "make first_year <= last_year")
     years = range(values["first_year"], values["last_year"] + 1)
+    coverage = get("plan", "coverage", str, lambda v: v in COVERAGES, '"all" or "best-effort"')
+    values["coverage"] = coverage if coverage is not None else "all"
 
     budget: dict[int, float] = {}
     raw_budget = data.get("budget", {})

@@ -22,10 +22,10 @@ from typing import Callable
 import pandas as pd
 import pulp
 
-from .diagnose import basic_reasons
+from .diagnose import Finding, basic_findings, diagnose, elastic_findings
 from .errors import SolverError
 from .fields import KNOWN_COLUMNS
-from .model import Model, build_model
+from .model import Model, build_model, count_expression
 from .scenario import Scenario
 
 OPTIMAL = "optimal"
@@ -74,6 +74,19 @@ class Plan:
     solve_seconds: float
     build_seconds: float
     reasons: list[str] = field(default_factory=list)
+    diagnosis: list[Finding] = field(default_factory=list)
+
+    @property
+    def unscheduled(self) -> list[str]:
+        """The units left out of a best-effort plan (phase ``unscheduled``)."""
+        if self.schedule is None:
+            return []
+        return list(self.schedule.loc[self.schedule["phase"] == "unscheduled", "unit_id"])
+
+    @property
+    def extra_budget(self) -> dict[int, float]:
+        """Best-effort: the extra baht per fiscal year that would schedule every unit (from ``diagnosis``)."""
+        return {int(f.key): float(f.shortfall) for f in self.diagnosis if f.rule == "budget"}
 
     @property
     def proven_optimal(self) -> bool:
@@ -270,7 +283,12 @@ def solve(scenario: Scenario, *, solver: str | None = None, time_limit: float | 
 
     ``solver``, ``time_limit`` and ``gap`` default to the scenario's settings. Returns a ``Plan``
     whatever the outcome: check ``plan.status`` (``optimal``, ``feasible``, ``infeasible`` or
-    ``no_solution``); an infeasible plan carries plain-words ``reasons``.
+    ``no_solution``); an infeasible plan carries plain-words ``reasons`` and structured
+    ``diagnosis`` records (the smallest change that gives a plan, from ``selector.diagnose``).
+
+    Under ``[plan] coverage = "best-effort"`` the solve is lexicographic: first the most units
+    upgraded (each stage gets the time limit), then the best objective among plans upgrading that
+    many; ``plan.diagnosis`` then gives the extra budget per year that would schedule the rest.
     """
     settings = scenario.settings
     solver = (solver or settings.solver).lower()
@@ -279,21 +297,24 @@ def solve(scenario: Scenario, *, solver: str | None = None, time_limit: float | 
     time_limit = settings.time_limit if time_limit is None else time_limit
     gap = settings.gap if gap is None else gap
 
-    reasons = basic_reasons(scenario)
+    findings = basic_findings(scenario)
     start = time.perf_counter()
     model = build_model(scenario, extra=extra)
     build_seconds = time.perf_counter() - start
-    if reasons:  # contradictions found before solving: no need to run the solver
-        return Plan(scenario, INFEASIBLE, None, None, None, None, solver, "", 0.0, build_seconds, reasons)
+    if findings:  # contradictions found before solving: no need to run the solver
+        return Plan(scenario, INFEASIBLE, None, None, None, None, solver, "", 0.0, build_seconds,
+                    [f.message for f in findings], findings)
 
-    run = SOLVERS[solver](model.prob, time_limit, gap, verbose)
+    count_status = OPTIMAL
+    count_seconds = 0.0
+    if settings.coverage == "best-effort" and len(model.x):
+        count_run = _maximise_count(model, solver, time_limit, gap, verbose)
+        count_status, count_seconds = count_run.status, count_run.seconds
+    run = SOLVERS[solver](model.prob, time_limit, gap, verbose) if count_status in (OPTIMAL, FEASIBLE) else count_run
     if run.status in (INFEASIBLE, NO_SOLUTION):
-        reasons = [] if run.status == NO_SOLUTION else (basic_reasons(scenario, deep=True) or [
-            "the rules together leave no feasible plan (no single rule is at fault on its own); "
-            "try relaxing the budgets, the pilot limits or the cover rule"
-        ])
+        findings = [] if run.status == NO_SOLUTION else diagnose(scenario, solver=solver, time_limit=time_limit)
         return Plan(scenario, run.status, None, None, None, None, run.solver, run.version,
-                    run.seconds, build_seconds, reasons)
+                    run.seconds + count_seconds, build_seconds, [f.message for f in findings], findings)
 
     schedule = schedule_from_values(model, run.values)
     assignment = {uid: (None if pd.isna(y) else int(y)) for uid, y in zip(schedule["unit_id"], schedule["fiscal_year"])
@@ -301,8 +322,32 @@ def solve(scenario: Scenario, *, solver: str | None = None, time_limit: float | 
     pilots = set(schedule.loc[schedule["pilot"], "unit_id"])
     objective = model.objective_value(assignment, pilots)
     bound = max(run.bound, objective) if run.bound is not None else objective
-    return Plan(scenario, run.status, schedule, objective, bound, _relative_gap(objective, bound), run.solver,
-                run.version, run.seconds, build_seconds, [])
+    status = run.status if count_status == OPTIMAL else FEASIBLE
+    findings = []
+    if any(year is None for year in assignment.values()):
+        findings = elastic_findings(scenario, rules=("budget",), solver=solver, time_limit=time_limit)
+        if findings is None:  # money alone cannot schedule them: say what else must change
+            findings = elastic_findings(scenario, solver=solver, time_limit=time_limit) or []
+    return Plan(scenario, status, schedule, objective, bound, _relative_gap(objective, bound), run.solver,
+                run.version, run.seconds + count_seconds, build_seconds, [f.message for f in findings], findings)
+
+
+def _maximise_count(model: Model, solver: str, time_limit: float, gap: float, verbose: bool) -> SolverRun:
+    """Best-effort, first stage: maximise the number of units upgraded, then hold it with row ``coverage_count``.
+
+    sum_u sum_y x[u,y] >= N*, where N* is the most units any plan can upgrade; the model's own
+    objective is restored for the second stage.
+    """
+    objective = model.prob.objective
+    count = count_expression(model)
+    model.prob.setObjective(count)
+    # A gap below one unit proves the count itself.
+    run = SOLVERS[solver](model.prob, time_limit, min(gap, 0.5 / max(len(model.units), 1)), verbose)
+    model.prob.setObjective(objective)
+    if run.status in (OPTIMAL, FEASIBLE):
+        most = round(sum(run.values.get(var.name, 0.0) or 0.0 for var in model.x.values()))
+        model.prob.addConstraint(count >= most, "coverage_count")
+    return run
 
 
 def schedule_from_values(model: Model, values: dict[str, float]) -> pd.DataFrame:
