@@ -186,7 +186,7 @@ _ELASTIC_GAP = 1e-7
 
 def _add_slack(prob: pulp.LpProblem, row: str, slack: pulp.LpVariable, sign: int) -> None:
     """Add ``sign * slack`` to the left-hand side of an existing row."""
-    prob.constraints[row].addInPlace(slack, sign)
+    prob.get_constraint_by_name(row).addInPlace(slack, sign)
 
 
 def elastic_findings(scenario: Scenario, *, rules: tuple[str, ...] = tuple(ELASTIC_WEIGHTS),
