@@ -38,6 +38,7 @@ class Model:
     by_unit: dict[str, list[tuple[int, pulp.LpVariable]]] = field(default_factory=dict)  # u -> [(y, x[u,y])]
     names: dict[str, str] = field(default_factory=dict)  # unit_id -> ASCII name used in the model
     pilot_lambda: float = 0.0
+    count_status: str | None = None  # best-effort: status of the first stage once row coverage_count holds it
 
     def objective_value(self, assignment: dict[str, int | None], pilots: set[str]) -> float:
         """The objective of a given schedule (unit_id -> year), computed from the model's data."""

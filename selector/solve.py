@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -24,6 +24,7 @@ import pulp
 
 from .diagnose import Finding, basic_findings, diagnose, elastic_findings
 from .errors import SolverError
+from .explain import explanation_column
 from .fields import KNOWN_COLUMNS
 from .model import Model, build_model, count_expression
 from .scenario import Scenario
@@ -36,7 +37,7 @@ NO_SOLUTION = "no_solution"  # time limit reached before any plan was found: not
 SCORE_DECIMALS = 6
 
 SCHEDULE_COLUMNS = (
-    "unit_id", "name", "region", "fiscal_year", "phase", "pilot", "cost", "pilot_score", "rollout_score",
+    "unit_id", "name", "region", "fiscal_year", "phase", "pilot", "cost", "pilot_score", "rollout_score", "explanation",
 )
 
 
@@ -305,31 +306,42 @@ def solve(scenario: Scenario, *, solver: str | None = None, time_limit: float | 
         return Plan(scenario, INFEASIBLE, None, None, None, None, solver, "", 0.0, build_seconds,
                     [f.message for f in findings], findings)
 
-    count_status = OPTIMAL
-    count_seconds = 0.0
-    if settings.coverage == "best-effort" and len(model.x):
-        count_run = _maximise_count(model, solver, time_limit, gap, verbose)
-        count_status, count_seconds = count_run.status, count_run.seconds
-    run = SOLVERS[solver](model.prob, time_limit, gap, verbose) if count_status in (OPTIMAL, FEASIBLE) else count_run
+    run = solve_model(model, solver, time_limit, gap, verbose)
     if run.status in (INFEASIBLE, NO_SOLUTION):
         findings = [] if run.status == NO_SOLUTION else diagnose(scenario, solver=solver, time_limit=time_limit)
         return Plan(scenario, run.status, None, None, None, None, run.solver, run.version,
-                    run.seconds + count_seconds, build_seconds, [f.message for f in findings], findings)
+                    run.seconds, build_seconds, [f.message for f in findings], findings)
 
     schedule = schedule_from_values(model, run.values)
+    schedule.insert(list(schedule.columns).index("rollout_score") + 1, "explanation",
+                    explanation_column(scenario, model.scores, schedule))
     assignment = {uid: (None if pd.isna(y) else int(y)) for uid, y in zip(schedule["unit_id"], schedule["fiscal_year"])
                   if uid in model.units.index}
     pilots = set(schedule.loc[schedule["pilot"], "unit_id"])
     objective = model.objective_value(assignment, pilots)
     bound = max(run.bound, objective) if run.bound is not None else objective
-    status = run.status if count_status == OPTIMAL else FEASIBLE
     findings = []
     if any(year is None for year in assignment.values()):
         findings = elastic_findings(scenario, rules=("budget",), solver=solver, time_limit=time_limit)
         if findings is None:  # money alone cannot schedule them: say what else must change
             findings = elastic_findings(scenario, solver=solver, time_limit=time_limit) or []
-    return Plan(scenario, status, schedule, objective, bound, _relative_gap(objective, bound), run.solver,
-                run.version, run.seconds + count_seconds, build_seconds, [f.message for f in findings], findings)
+    return Plan(scenario, run.status, schedule, objective, bound, _relative_gap(objective, bound), run.solver,
+                run.version, run.seconds, build_seconds, [f.message for f in findings], findings)
+
+
+def solve_model(model: Model, solver: str, time_limit: float, gap: float, verbose: bool = False) -> SolverRun:
+    """Solve a built model (both stages under best-effort); the model may be solved again after a change.
+
+    Under best-effort the second stage is ``optimal`` only if the first proved the count.
+    """
+    if model.scenario.settings.coverage != "best-effort" or not model.x:
+        return SOLVERS[solver](model.prob, time_limit, gap, verbose)
+    count_run = _maximise_count(model, solver, time_limit, gap, verbose)
+    if count_run.status not in (OPTIMAL, FEASIBLE):
+        return count_run
+    run = SOLVERS[solver](model.prob, time_limit, gap, verbose)
+    status = run.status if count_run.status == OPTIMAL or run.status != OPTIMAL else FEASIBLE
+    return replace(run, status=status, seconds=run.seconds + count_run.seconds)
 
 
 def _maximise_count(model: Model, solver: str, time_limit: float, gap: float, verbose: bool) -> SolverRun:
@@ -340,6 +352,8 @@ def _maximise_count(model: Model, solver: str, time_limit: float, gap: float, ve
     """
     objective = model.prob.objective
     count = count_expression(model)
+    if model.count_status is not None:  # solved before: the count is held by its row already
+        return SolverRun(model.count_status, {}, None, None, None, solver, "", 0.0)
     model.prob.setObjective(count)
     # A gap below one unit proves the count itself.
     run = SOLVERS[solver](model.prob, time_limit, min(gap, 0.5 / max(len(model.units), 1)), verbose)
@@ -347,6 +361,7 @@ def _maximise_count(model: Model, solver: str, time_limit: float, gap: float, ve
     if run.status in (OPTIMAL, FEASIBLE):
         most = round(sum(run.values.get(var.name, 0.0) or 0.0 for var in model.x.values()))
         model.prob.addConstraint(count >= most, "coverage_count")
+        model.count_status = run.status
     return run
 
 
