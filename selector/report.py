@@ -33,6 +33,10 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[st
     return [fmt(header), "  ".join("-" * w for w in widths)] + [fmt(r) for r in rows]
 
 
+def _value(x: float | None) -> str:
+    return "" if x is None or x != x else f"{x:.4f}"
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
@@ -42,12 +46,14 @@ def summary_text(plan: Plan, out_path: str | Path | None = None, elapsed: float 
     lines = []
     by_year = plan.by_year
     rows = [[f"FY{r.fiscal_year}", r.phase, str(r.units), str(r.pilots), f"{r.cost:,.0f}", f"{r.budget:,.0f}",
-             _pct(r.budget_used), _pct(r.coverage)] for r in by_year.itertuples()]
+             _pct(r.budget_used), _pct(r.coverage), _value(r.value_per_million)] for r in by_year.itertuples()]
     rows.append(["total", "", str(int(by_year["units"].sum())), str(int(by_year["pilots"].sum())),
                  f"{by_year['cost'].sum():,.0f}", f"{by_year['budget'].sum():,.0f}",
-                 _pct(by_year["cost"].sum() / by_year["budget"].sum()) if by_year["budget"].sum() else "", ""])
-    lines += _table(["year", "phase", "units", "pilots", "cost (baht)", "budget (baht)", "used", "coverage"], rows,
-                    {2, 3, 4, 5, 6, 7})
+                 _pct(by_year["cost"].sum() / by_year["budget"].sum()) if by_year["budget"].sum() else "", "", ""])
+    lines += _table(["year", "phase", "units", "pilots", "cost (baht)", "budget (baht)", "used", "coverage",
+                     "+1M baht"], rows, {2, 3, 4, 5, 6, 7, 8})
+    if plan.marginal is not None:
+        lines.append("(+1M baht: objective gained per extra million baht that year, from the LP relaxation)")
     done = int(plan.scenario.units["done"].sum())
     if done:
         lines.append(f"({done} unit(s) already done are not scheduled)")

@@ -76,6 +76,7 @@ class Plan:
     build_seconds: float
     reasons: list[str] = field(default_factory=list)
     diagnosis: list[Finding] = field(default_factory=list)
+    marginal: dict[int, float] | None = None  # objective per extra million baht by year (LP relaxation)
 
     @property
     def unscheduled(self) -> list[str]:
@@ -122,6 +123,7 @@ class Plan:
                 "budget_used": cost / budget if budget > 0 else (0.0 if cost == 0 else math.inf),
                 "cumulative_units": cumulative + done_before,
                 "coverage": (cumulative + done_before) / (total + done_before) if total + done_before else 1.0,
+                "value_per_million": None if self.marginal is None else self.marginal.get(year),
             })
         return pd.DataFrame(rows)
 
@@ -325,8 +327,11 @@ def solve(scenario: Scenario, *, solver: str | None = None, time_limit: float | 
         findings = elastic_findings(scenario, rules=("budget",), solver=solver, time_limit=time_limit)
         if findings is None:  # money alone cannot schedule them: say what else must change
             findings = elastic_findings(scenario, solver=solver, time_limit=time_limit) or []
+    from .money import marginal_values
+
     return Plan(scenario, run.status, schedule, objective, bound, _relative_gap(objective, bound), run.solver,
-                run.version, run.seconds, build_seconds, [f.message for f in findings], findings)
+                run.version, run.seconds, build_seconds, [f.message for f in findings], findings,
+                marginal_values(scenario))
 
 
 def solve_model(model: Model, solver: str, time_limit: float, gap: float, verbose: bool = False) -> SolverRun:
