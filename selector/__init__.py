@@ -14,9 +14,12 @@ __version__ = "0.1.0"
 
 from .check import CheckReport, check_schedule  # noqa: E402
 from .compare import Comparison, compare  # noqa: E402
+from .diagnose import Finding  # noqa: E402
 from .errors import InfeasibleError, Problem, ScenarioError, SelectorError, SolverError  # noqa: E402
+from .explain import explain_unit  # noqa: E402
 from .model import Model, build_model  # noqa: E402
 from .replan import Replan, replan  # noqa: E402
+from .money import frontier, marginal_values, minimum_budget  # noqa: E402
 from .scenario import Scenario, load  # noqa: E402
 from .settings import Settings  # noqa: E402
 from .solve import Plan, solve  # noqa: E402
@@ -25,4 +28,5 @@ __all__ = [
     "__version__", "load", "solve", "replan", "compare", "build_model", "check_schedule",
     "Scenario", "Replan", "Settings", "Plan", "Model", "CheckReport", "Comparison",
     "SelectorError", "ScenarioError", "InfeasibleError", "SolverError", "Problem",
+    "Finding", "explain_unit", "frontier", "minimum_budget", "marginal_values",
 ]
