@@ -310,7 +310,7 @@ def _findings_from_slacks(scenario: Scenario, value: dict, pilots: int, m, value
             if amount <= 1e-6 or pilots == 0:
                 continue
             cap = float(s.max_mean_risk)
-            needed = cap + amount / pilots
+            needed = math.ceil((cap + amount / pilots) * 1e6) / 1e6  # up, so that the cap suffices
             found.append(Finding("pilot_risk", None, cap, needed, needed - cap,
                                  f"the cap max_mean_risk = {cap:g} is too low for the other rules: the pilots' mean "
                                  f"risk needs to reach {needed:.4g}"))

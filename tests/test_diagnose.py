@@ -127,3 +127,67 @@ def test_capacity_short_in_total_is_caught_before_solving(write_scenario):
 def test_feasible_scenario_needs_no_change(write_scenario):
     toml = SHORT_TOML.replace("2556 = 17_000_000", "2556 = 20_000_000")
     assert elastic_findings(selector.load(write_scenario(SHORT_CSV, toml))) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Property: applying every change the elastic model reports gives a feasible scenario.
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def small_scenarios(draw):
+    n = draw(st.integers(3, 6))
+    rows = []
+    for i in range(n):
+        cost = draw(st.integers(1, 9)) * 10
+        crit = [draw(st.integers(1, 5)) for _ in range(7)]
+        region = draw(st.sampled_from(["N", "S"]))
+        rows.append(f"U{i},u{i},{region},{cost}," + ",".join(map(str, crit)) + ",,,")
+    budgets = [draw(st.integers(0, 20)) * 10 for _ in range(3)]
+    pmin = draw(st.integers(1, 2))
+    pmax = draw(st.integers(pmin, 3))
+    toml = ("[horizon]\nfirst_year = 2555\nlast_year = 2557\n[budget]\n"
+            + "".join(f"{2555 + k} = {b}\n" for k, b in enumerate(budgets))
+            + f"[pilots]\nmin = {pmin}\nmax = {pmax}\n")
+    if draw(st.booleans()):
+        toml += f"max_mean_risk = {draw(st.sampled_from([1.5, 2.5, 3.5]))}\n"
+    if draw(st.booleans()):
+        toml += f"[capacity]\nmax_units_per_year = {draw(st.integers(1, 3))}\n"
+    return HEADER + "\n" + "\n".join(rows) + "\n", toml
+
+
+def _apply(scenario, findings):
+    s = scenario.settings
+    changes = {}
+    budget = dict(s.budget)
+    for f in findings:
+        if f.rule == "budget":
+            budget[f.key] = f.needed
+        elif f.rule == "capacity":
+            changes["max_units_per_year"] = int(f.needed)
+        elif f.rule == "pilots_min":
+            changes["pilots_min"] = int(f.needed)
+        elif f.rule == "pilots_max":
+            changes["pilots_max"] = int(f.needed)
+        elif f.rule == "pilot_risk":
+            changes["max_mean_risk"] = f.needed
+        elif f.rule == "cover":
+            changes["cover"] = ()
+        else:
+            raise AssertionError(f"no windows in these scenarios, yet {f}")
+    return scenario.with_settings(budget=budget, **changes)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(small_scenarios())
+def test_the_reported_changes_always_give_a_feasible_plan(write_scenario, case):
+    csv_text, toml = case
+    scenario = selector.load(write_scenario(csv_text, toml))
+    findings = elastic_findings(scenario)
+    assert findings is not None  # with no marks, windows or 'after', only soft rules can fail
+    feasible = selector.solve(scenario).status == "optimal"
+    assert (findings == []) == feasible
+    if not feasible:
+        assert selector.solve(_apply(scenario, findings)).status == "optimal"
