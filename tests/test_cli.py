@@ -33,7 +33,7 @@ def test_solve_optimal_writes_schedule_and_summary(four):
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM so Excel shows Thai
     text = raw.decode("utf-8-sig")
-    assert text.splitlines()[0] == "unit_id,name,region,fiscal_year,phase,pilot,cost,pilot_score,rollout_score"
+    assert text.splitlines()[0] == "unit_id,name,region,fiscal_year,phase,pilot,cost,pilot_score,rollout_score,explanation"
     assert "A,สำนักงาน ก,North,2555,pilot,true,10,1,0.65" in text  # Thai name round-trips
     assert "Status: optimal" in result.stdout
     assert "FY2555" in result.stdout and "Pilots (2) by region: North 1, South 1" in result.stdout

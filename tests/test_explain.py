@@ -11,7 +11,7 @@ import selector
 from selector.cli import main
 from selector.explain import PlanFacts, explain_unit
 from selector.scoring import score_units
-from tests.conftest import DEFAULT_CSV
+from .conftest import DEFAULT_CSV
 
 HEADER = "unit_id,name,region,cost,infrastructure,staff,leadership,importance,workload,success,risk"
 

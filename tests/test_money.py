@@ -10,8 +10,8 @@ from selector.cli import main
 from selector.model import build_model
 from selector.money import frontier, marginal_values, minimum_budget
 from selector.solve import INFEASIBLE, run_highs
-from tests.conftest import DEFAULT_CSV
-from tests.test_explain import TINY_CSV, TINY_TOML
+from .conftest import DEFAULT_CSV
+from .test_explain import TINY_CSV, TINY_TOML
 
 
 def _lp_objective(scenario) -> float:
