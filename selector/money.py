@@ -34,11 +34,12 @@ def marginal_values(scenario: Scenario) -> dict[int, float] | None:
     rate at which the relaxed optimum grows with budget_y: exact for small changes, except where
     the budget sits on a kink of the relaxed optimum (it then lies between the slopes on either
     side); the integer plan gains in steps of whole units. None when the relaxation is infeasible.
+    Under best-effort the relaxation is of the model's own objective with coverage <= 1 (without the
+    count-first stage), so money that schedules one more unit u is worth its R_u (L - y + 1).
     """
     from .solve import _redirect_stdout_fd
 
-    model = build_model(replace(scenario, settings=replace(scenario.settings, coverage="all"))
-                        if scenario.settings.coverage == "best-effort" else scenario)
+    model = build_model(scenario)
     if not model.x:
         return {year: 0.0 for year in model.years}
     with _redirect_stdout_fd(None):
