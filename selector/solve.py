@@ -314,9 +314,7 @@ def solve(scenario: Scenario, *, solver: str | None = None, time_limit: float | 
         return Plan(scenario, run.status, None, None, None, None, run.solver, run.version,
                     run.seconds, build_seconds, [f.message for f in findings], findings)
 
-    schedule = schedule_from_values(model, run.values)
-    schedule.insert(list(schedule.columns).index("rollout_score") + 1, "explanation",
-                    explanation_column(scenario, model.scores, schedule))
+    schedule = schedule_from_values(model, run.values, explain=True)
     assignment = {uid: (None if pd.isna(y) else int(y)) for uid, y in zip(schedule["unit_id"], schedule["fiscal_year"])
                   if uid in model.units.index}
     pilots = set(schedule.loc[schedule["pilot"], "unit_id"])
@@ -370,19 +368,22 @@ def _maximise_count(model: Model, solver: str, time_limit: float, gap: float, ve
     return run
 
 
-def schedule_from_values(model: Model, values: dict[str, float]) -> pd.DataFrame:
+def schedule_from_values(model: Model, values: dict[str, float], explain: bool = False) -> pd.DataFrame:
     """The schedule table from the solver's values of x and p (rounded: they are binaries)."""
     year_of: dict[str, int] = {}
     for (uid, year), var in model.x.items():
         if values.get(var.name, 0.0) > 0.5:
             year_of[uid] = year
     pilot_of = {uid: values.get(var.name, 0.0) > 0.5 for uid, var in model.p.items()}
-    return schedule_table(model.scenario, model.scores, year_of, pilot_of)
+    return schedule_table(model.scenario, model.scores, year_of, pilot_of, explain)
 
 
 def schedule_table(scenario: Scenario, scores: pd.DataFrame, year_of: dict[str, int],
-                   pilot_of: dict[str, bool]) -> pd.DataFrame:
-    """The schedule table from each unit's fiscal year and pilot flag (``scores`` indexed by unit_id)."""
+                   pilot_of: dict[str, bool], explain: bool = False) -> pd.DataFrame:
+    """The schedule table from each unit's fiscal year and pilot flag (``scores`` indexed by unit_id).
+
+    ``explain`` adds the ``explanation`` column (``selector.explain.explanation_column``) after the scores.
+    """
     first = scenario.settings.first_year
     units = scenario.units
     rows = pd.DataFrame({
@@ -399,6 +400,8 @@ def schedule_table(scenario: Scenario, scores: pd.DataFrame, year_of: dict[str, 
     # Rounded for the reader (Excel); the objective is computed from the unrounded scores.
     rows["pilot_score"] = scores.loc[rows["unit_id"], "pilot_score"].to_numpy().round(SCORE_DECIMALS)
     rows["rollout_score"] = scores.loc[rows["unit_id"], "rollout_score"].to_numpy().round(SCORE_DECIMALS)
+    if explain:
+        rows["explanation"] = explanation_column(scenario, scores, rows)
     for col in units.columns:
         if col not in KNOWN_COLUMNS:
             rows[col] = units[col].to_numpy()
