@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem, ScenarioError
-from .scenario import Scenario
+from .scenario import Scenario, parse_number
 from .scenario import _decode as decode_csv
 
 _TOLERANCE = 1e-6
@@ -169,6 +169,8 @@ def check_schedule(scenario: Scenario, schedule_path: str | Path) -> CheckReport
         count = sum(1 for y in scheduled.values() if y == fy)
         if s.max_units_per_year is not None and count > s.max_units_per_year:
             bad.append(f"FY{fy} upgrades {count} units, over the capacity of {s.max_units_per_year}")
+        if fy in s.max_units and count > s.max_units[fy]:
+            bad.append(f"FY{fy} upgrades {count} units, over [capacity] max_units {fy} = {s.max_units[fy]}")
 
     pilots = sorted(u for u, flag in pilot.items() if flag and not units[u]["done"])
     pmax = scenario.pilots_max
@@ -183,6 +185,10 @@ def check_schedule(scenario: Scenario, schedule_path: str | Path) -> CheckReport
         mean = sum(float(units[u]["risk"]) for u in pilots) / len(pilots)
         if mean > s.max_mean_risk + _TOLERANCE:
             bad.append(f"the pilots' mean risk is {mean:.4g}, above max_mean_risk = {s.max_mean_risk:g}")
+
+    todo = {u: units[u] for u in units if not units[u]["done"]}
+    bad += _check_planning_rules(scenario, todo, scheduled, pilots)
+    bad += _check_funds(scenario, todo, scheduled, rows)
 
     lam = s.pilot_emphasis * (last - first + 1)
     total = 0.0
@@ -242,3 +248,128 @@ def check_replan(scenario: Scenario, schedule_path: str | Path, baseline, progre
             bad.append(f"unit {uid} is upgraded in FY{year}, a frozen year before FY{from_year}, but it was not "
                        "upgraded then in the baseline")
     return report
+def _number(value) -> float:
+    if isinstance(value, str):
+        parsed, _ = parse_number(value)
+        return math.nan if parsed is None else parsed
+    return float(value)
+
+
+def _check_planning_rules(scenario: Scenario, todo: dict, year: dict[str, int], pilots: list[str]) -> list[str]:
+    """[pilots.balance], [pilots.max_share], [capacity.by], [fairness] and [mentors], tested on the years."""
+    s = scenario.settings
+    first, last = s.first_year, s.last_year
+    bad: list[str] = []
+
+    def groups(column: str) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for uid in sorted(todo):
+            out.setdefault(str(todo[uid][column]), []).append(uid)
+        return dict(sorted(out.items()))
+
+    for column in s.balance_columns:
+        values = [_number(todo[u][column]) for u in todo]
+        if not values or not pilots:
+            continue
+        mean = sum(values) / len(values)
+        sd = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+        pilot_mean = sum(_number(todo[u][column]) for u in pilots) / len(pilots)
+        if abs(pilot_mean - mean) > s.balance_tolerance * sd + _TOLERANCE:
+            bad.append(f"the pilots' mean {column} is {pilot_mean:.4g} but the network's is {mean:.4g}: "
+                       f"{abs(pilot_mean - mean) / sd if sd else math.inf:.3g} sd apart, more than the "
+                       f"tolerance of {s.balance_tolerance:g} sd ([pilots.balance])")
+
+    for column, share in s.max_share.items():
+        counts: dict[str, int] = {}
+        for u in pilots:
+            counts[str(todo[u][column])] = counts.get(str(todo[u][column]), 0) + 1
+        for value, count in sorted(counts.items()):
+            if count > share * len(pilots) + _TOLERANCE:
+                bad.append(f"{column} '{value}' holds {count} of the {len(pilots)} pilots, more than the share "
+                           f"{share:g} allows ([pilots.max_share])")
+
+    for column, cap in s.capacity_by.items():
+        for value, members in groups(column).items():
+            for fy in range(first, last + 1):
+                count = sum(1 for u in members if year.get(u) == fy)
+                if count > cap:
+                    bad.append(f"FY{fy} upgrades {count} units of {column} '{value}', over its team's capacity of "
+                               f"{cap} a year ([capacity.by])")
+
+    if s.fairness_column is not None:
+        for value, members in groups(s.fairness_column).items():
+            years = [year[u] for u in members if u in year]
+            if s.fairness_min_per_year is not None:
+                for fy in range(first + 1, last + 1):
+                    left = sum(1 for y in years if y >= fy)
+                    count = sum(1 for y in years if y == fy)
+                    if count < min(s.fairness_min_per_year, left):
+                        bad.append(f"{s.fairness_column} '{value}' gets {count} upgrade(s) in FY{fy} while it has "
+                                   f"{left} unit(s) left: at least {min(s.fairness_min_per_year, left)} are "
+                                   f"required ([fairness] min_per_year)")
+        gap = s.fairness_max_completion_gap
+        if gap is not None:
+            completion = {value: max(year[u] for u in members if u in year)
+                          for value, members in groups(s.fairness_column).items()
+                          if any(u in year for u in members)}
+            if completion:
+                early = min(completion, key=lambda v: (completion[v], v))
+                late = max(completion, key=lambda v: (completion[v], v))
+                if completion[late] - completion[early] > gap:
+                    bad.append(f"{s.fairness_column} '{early}' completes in FY{completion[early]} but '{late}' in "
+                               f"FY{completion[late]}: more than {gap} year(s) apart ([fairness] max_completion_gap)")
+
+    lag = s.mentors_lag
+    if s.mentors_column is not None:
+        column = s.mentors_column
+        started = {str(u[column]) for u in scenario.units.to_dict(orient="records") if u["done"]}
+        for value, members in groups(column).items():
+            years = {u: year[u] for u in members if u in year}
+            if not years:
+                continue
+            start = first - 1 if value in started else min(years.values())
+            mentors = sorted(u for u, y in years.items() if y == start)
+            if len(mentors) > s.mentors_max_mentors:
+                bad.append(f"{column} '{value}' starts with {len(mentors)} units in FY{start} ({', '.join(mentors)}), "
+                           f"more than max_mentors = {s.mentors_max_mentors} ([mentors])")
+            for u, y in sorted(years.items()):
+                if y != start and y < start + lag:
+                    bad.append(f"unit {u} (FY{y}) comes less than {lag} year(s) after its {column} '{value}' "
+                               f"started in FY{start} ([mentors])")
+    if s.mentor_column is not None:
+        for u in sorted(todo):
+            mentor = str(todo[u][s.mentor_column])
+            if mentor == "" or u not in year:
+                continue
+            mentor_year = first - 1 if mentor not in todo else year.get(mentor)
+            if mentor_year is not None and year[u] < mentor_year + lag:
+                bad.append(f"unit {u} (FY{year[u]}) must come at least {lag} year(s) after its mentor {mentor} "
+                           f"(FY{mentor_year}) ([mentors] mentor_column)")
+    return bad
+
+
+def _check_funds(scenario: Scenario, todo: dict, year: dict[str, int], rows: list[dict[str, str]]) -> list[str]:
+    """[[funds]]: each upgraded unit names one fund that may pay for it; no fund spends more than it has."""
+    funds = {f.name: f for f in scenario.settings.funds}
+    if not funds:
+        return []
+    if rows and "fund" not in rows[0]:
+        return ["the schedule has no 'fund' column but the scenario has [[funds]]"]
+    named = {row["unit_id"]: row.get("fund", "") for row in rows}
+    bad = []
+    spent: dict[tuple[str, int], float] = {}
+    for uid in sorted(year):
+        if uid not in todo:
+            continue
+        fund = named.get(uid, "")
+        if fund not in funds:
+            bad.append(f"unit {uid} is paid by fund '{fund}', which is not a fund of the scenario")
+            continue
+        if not all(str(todo[uid][col]) in values for col, values in funds[fund].eligible.items()):
+            bad.append(f"unit {uid} is paid by fund '{fund}', which may not pay for it")
+        spent[fund, year[uid]] = spent.get((fund, year[uid]), 0.0) + float(todo[uid]["cost"])
+    for (fund, fy), amount in sorted(spent.items()):
+        limit = float(funds[fund].amounts.get(fy, 0.0))
+        if amount > limit * (1 + _TOLERANCE) + _TOLERANCE:
+            bad.append(f"fund '{fund}' pays {amount:,.0f} baht in FY{fy}, more than its {limit:,.0f}")
+    return bad

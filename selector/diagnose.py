@@ -144,8 +144,79 @@ def basic_findings(scenario: Scenario, deep: bool = False) -> list[Finding]:
                                  f"unit {uid} costs {_baht(cost)}, more than the budget of any year it may be "
                                  f"upgraded in (FY{lo}-{hi}, largest {_baht(best)})"))
 
+    found += _planning_rule_findings(scenario, eligible)
     if deep and s.coverage == "all":
         found += _year_by_year_money(scenario, windows)
+    return found
+
+
+def _planning_rule_findings(scenario: Scenario, eligible: pd.DataFrame) -> list[Finding]:
+    """Contradictions of [capacity] max_units, [capacity.by], [pilots.max_share], [mentors] and [[funds]]."""
+    s = scenario.settings
+    units = scenario.to_schedule
+    years = s.years
+    every = s.coverage == "all"  # under best-effort, units may stay unscheduled: only the pilot rules bind
+    found: list[Finding] = []
+    caps = [min(c for c in (s.max_units_per_year, s.max_units.get(y)) if c is not None)
+            if (s.max_units_per_year is not None or y in s.max_units) else None for y in years]
+    if every and s.max_units and all(c is not None for c in caps) and sum(caps) < len(units):
+        found.append(Finding("capacity_years", None, sum(caps), len(units), len(units) - sum(caps),
+                             f"the capacities of FY{years[0]}-{years[-1]} ({', '.join(map(str, caps))}) add up to "
+                             f"{sum(caps)} units but {len(units)} units must be upgraded"))
+    if caps[0] is not None and caps[0] < s.pilots_min:
+        found.append(Finding("capacity_years", years[0], caps[0], s.pilots_min, s.pilots_min - caps[0],
+                             f"at least {s.pilots_min} pilots are required but the capacity of the pilot year "
+                             f"FY{years[0]} is {caps[0]} units"))
+    for column, cap in s.capacity_by.items():
+        for value, count in units[column].astype(str).value_counts().sort_index().items():
+            if every and count > cap * len(years):
+                needed = math.ceil(count / len(years))
+                found.append(Finding("team_capacity", f"{column}={value}", cap, needed, needed - cap,
+                                     f"{column} '{value}' has {count} units but its team can upgrade at most {cap} a "
+                                     f"year, {cap * len(years)} in {len(years)} years ([capacity.by])"))
+    pmax = scenario.pilots_max
+    for column, share in s.max_share.items():
+        per_value = eligible[column].astype(str).value_counts()
+        possible = [n for n in range(max(s.pilots_min, 1), pmax + 1)
+                    if sum(min(k, math.floor(share * n + 1e-9)) for k in per_value) >= n]
+        if s.pilots_min >= 1 and not possible:
+            found.append(Finding("max_share", column, share, None, None,
+                                 f"no number of pilots from {max(s.pilots_min, 1)} to {pmax} can be shared among the "
+                                 f"{len(per_value)} values of {column} with at most {share:g} of the pilots each "
+                                 "([pilots.max_share])"))
+    if every and s.mentors_column is not None and s.mentors_lag >= len(years):
+        done = set(scenario.units.loc[scenario.units["done"], s.mentors_column].astype(str))
+        for value, count in units[s.mentors_column].astype(str).value_counts().sort_index().items():
+            if count > s.mentors_max_mentors and value not in done:
+                found.append(Finding("mentors", f"{s.mentors_column}={value}", s.mentors_lag, len(years) - 1,
+                                     s.mentors_lag - len(years) + 1,
+                                     f"{s.mentors_column} '{value}' has {count} units but with lag = {s.mentors_lag} "
+                                     f"only its {s.mentors_max_mentors} mentor(s) fit in the {len(years)} years of "
+                                     "the plan ([mentors])"))
+    if every:
+        found += _fund_findings(scenario)
+    return found
+
+
+def _fund_findings(scenario: Scenario) -> list[Finding]:
+    """Units that only one fund may pay for must fit in that fund's amounts; all units in all funds'."""
+    funds = scenario.settings.funds
+    if not funds:
+        return []
+    units = scenario.to_schedule
+    found = []
+    total, cost = float(sum(sum(f.amounts.values()) for f in funds)), float(units["cost"].sum())
+    if cost > total:
+        found.append(Finding("funds", None, total, cost, cost - total,
+                             f"the units cost {_baht(cost)} but the funds hold {_baht(total)} in all"))
+    for fund in funds:
+        only = float(sum(row["cost"] for _, row in units.iterrows()
+                         if fund.pays_for(row) and not any(other.pays_for(row) for other in funds if other is not fund)))
+        have = float(sum(fund.amounts.values()))
+        if only > have:
+            found.append(Finding("funds", fund.name, have, only, only - have,
+                                 f"the units that only fund '{fund.name}' may pay for cost {_baht(only)} "
+                                 f"but it holds {_baht(have)}"))
     return found
 
 

@@ -43,7 +43,9 @@ def plan_from_schedule(scenario: Scenario, schedule_path: str | Path) -> Plan:
     rows = read_schedule(schedule_path)
     year_of = {r["unit_id"]: int(r["fiscal_year"]) for r in rows if r["fiscal_year"]}
     pilot_of = {r["unit_id"]: r["pilot"].lower() == "true" for r in rows}
-    schedule = schedule_table(scenario, score_units(scenario.units, scenario.settings), year_of, pilot_of, explain=True)
+    fund_of = {r["unit_id"]: r.get("fund", "") for r in rows}
+    schedule = schedule_table(scenario, score_units(scenario.units, scenario.settings), year_of, pilot_of, explain=True,
+                              fund_of=fund_of)
     return Plan(scenario, CHECKED, schedule, report.objective, None, None, "", "", 0.0, 0.0, [])
 
 

@@ -20,6 +20,7 @@ from typing import Callable
 import pandas as pd
 import pulp
 
+from .balance import network_stats
 from .scenario import Scenario
 from .scoring import score_units
 
@@ -37,6 +38,7 @@ class Model:
     p: dict[str, pulp.LpVariable] = field(default_factory=dict)
     by_unit: dict[str, list[tuple[int, pulp.LpVariable]]] = field(default_factory=dict)  # u -> [(y, x[u,y])]
     names: dict[str, str] = field(default_factory=dict)  # unit_id -> ASCII name used in the model
+    funding: dict[tuple[str, int], list[tuple[str, pulp.LpVariable]]] = field(default_factory=dict)  # (u, y) -> [(fund, w)]
     pilot_lambda: float = 0.0
     count_status: str | None = None  # best-effort: status of the first stage once row coverage_count holds it
 
@@ -161,13 +163,18 @@ def add_pilot_risk_constraint(m: Model) -> None:
 
 
 def add_capacity_constraints(m: Model) -> None:
-    """sum_u x[u,y] <= max_units_per_year for every year y."""
-    cap = m.scenario.settings.max_units_per_year
-    if cap is None:
-        return
+    """sum_u x[u,y] <= cap_y for every year y with a cap, cap_y = min(max_units_per_year, max_units[y]).
+
+    ``[capacity] max_units_per_year`` caps every year, ``[capacity] max_units = {2556 = 60}`` the
+    years it names; where both apply the smaller one binds.
+    """
+    settings = m.scenario.settings
     for year in m.years:
+        caps = [c for c in (settings.max_units_per_year, settings.max_units.get(year)) if c is not None]
+        if not caps:
+            continue
         terms = [(var, 1) for (uid, y), var in m.x.items() if y == year]
-        m.prob.addConstraint(_expr(terms) <= cap, f"capacity_{year}")
+        m.prob.addConstraint(_expr(terms) <= min(caps), f"capacity_{year}")
 
 
 def add_pilot_rule_constraints(m: Model) -> None:
@@ -191,9 +198,262 @@ def add_after_constraints(m: Model) -> None:
         m.prob.addConstraint(_expr(terms) >= 1, f"after_{m.names[uid]}")
 
 
-def _ascii(text: str) -> str:
+# ---------------------------------------------------------------------------------------------
+# Planning rules: representative pilots, share caps, team capacity, fairness, mentors
+
+
+def _groups(m: Model, column: str) -> list[tuple[int, str, list[str]]]:
+    """(k, value, unit_ids) for each value of ``column`` among the units to schedule, values sorted;
+    k numbers the values for ASCII row names (as in cover_<col>_<k>)."""
+    values = sorted(m.units[column].astype(str).unique())
+    col = m.units[column].astype(str)
+    return [(k, v, list(m.units.index[col == v])) for k, v in enumerate(values)]
+
+
+def add_balance_constraints(m: Model) -> None:
+    """sum_u (v_u - mean - t sd) p[u] <= 0  and  sum_u (v_u - mean + t sd) p[u] >= 0, per balance column.
+
+    With n = sum_u p[u] pilots these say mean - t sd <= (sum_u v_u p[u]) / n <= mean + t sd: the
+    pilots' mean of the column lies within t (``[pilots.balance] tolerance``) standard deviations of
+    the mean over U. Multiplying by n makes it exactly linear (no approximation; with n = 0 it holds
+    trivially, and the pilot count rule asks n >= min). mean and sd (population, divisor |U|) are
+    computed over U, the units still to upgrade. Rows ``balance_<col>_lo``, ``balance_<col>_hi``.
+    """
+    settings = m.scenario.settings
+    for position, column in enumerate(settings.balance_columns):
+        values = m.scenario.numeric(column).loc[m.scenario.to_schedule.index]
+        values.index = m.scenario.to_schedule["unit_id"]
+        mean, sd = network_stats(values.to_numpy())
+        slack = settings.balance_tolerance * sd
+        hi = [(m.p[uid], float(values[uid]) - mean - slack) for uid in m.p]
+        lo = [(m.p[uid], float(values[uid]) - mean + slack) for uid in m.p]
+        m.prob.addConstraint(_expr(hi) <= 0, f"balance_{_ascii(column, position)}_hi")
+        m.prob.addConstraint(_expr(lo) >= 0, f"balance_{_ascii(column, position)}_lo")
+
+
+def add_share_constraints(m: Model) -> None:
+    """sum_{u: col_u = v} p[u] <= s sum_u p[u] for each [pilots.max_share] column col = s and value v.
+
+    No value of the column holds more than the share s of the pilots. Rows ``max_share_<col>_<k>``.
+    """
+    for position, (column, share) in enumerate(m.scenario.settings.max_share.items()):
+        members_of = {k: set(members) for k, _, members in _groups(m, column)}
+        for k, members in members_of.items():
+            terms = [(p, (1 if uid in members else 0) - share) for uid, p in m.p.items()]
+            m.prob.addConstraint(_expr(terms) <= 0, f"max_share_{_ascii(column, position)}_{k}")
+
+
+def add_group_capacity_constraints(m: Model) -> None:
+    """sum_{u: col_u = v} x[u,y] <= c for every [capacity.by] column col = {max_per_year = c}, value v, year y.
+
+    Each coaching team (one per value, e.g. per region) can take on at most c units a year, the
+    pilot year included. Rows ``capacity_<col>_<k>_<year>``.
+    """
+    for position, (column, cap) in enumerate(m.scenario.settings.capacity_by.items()):
+        for k, _, members in _groups(m, column):
+            if len(members) <= cap:
+                continue  # the group can never exceed its cap
+            for year in m.years:
+                terms = [(m.x[uid, year], 1) for uid in members if (uid, year) in m.x]
+                if len(terms) > cap:
+                    m.prob.addConstraint(_expr(terms) <= cap, f"capacity_{_ascii(column, position)}_{k}_{year}")
+
+
+def _cumulative(m: Model, members, year: int, after: bool = False) -> list:
+    """Terms of the number of ``members`` upgraded in years <= year (or > year when ``after``)."""
+    return [(var, 1) for uid in members for y, var in m.by_unit[uid] if (y > year if after else y <= year)]
+
+
+def add_fairness_min_constraints(m: Model) -> None:
+    """sum_{u in G_v} x[u,y] >= min(k, R[v,y]) for each value v of the fairness column and rollout year y.
+
+    R[v,y] = sum_{u in G_v} sum_{y' >= y} x[u,y'] is the number of v's units not yet upgraded when
+    year y starts: every value gets at least k = ``min_per_year`` upgrades in every rollout year
+    (F+1..L) while it has units left, or all of its remaining units when fewer than k are left.
+    Exact linearisation with a binary a[v,y] ("v still needs k this year"):
+
+        sum_{u in G_v} x[u,y] >= k a[v,y]                      (fairness_min_<k>_<y>)
+        sum_{u in G_v} sum_{y' > y} x[u,y'] <= |G_v| a[v,y]     (fairness_rest_<k>_<y>)
+
+    a = 0 forces v to finish in year y (so its count equals R >= min(k, R)); a = 1 forces k
+    upgrades. Either way count >= min(k, R), and whenever count >= min(k, R) one of the two choices
+    is feasible: the pair is exact. Year L needs no rows: coverage upgrades every remaining unit then.
+    The pilot year is governed by [pilots] (cover, max_share), not by this rule.
+    """
+    settings = m.scenario.settings
+    column, need = settings.fairness_column, settings.fairness_min_per_year
+    if column is None or need is None:
+        return
+    for k, _, members in _groups(m, column):
+        for year in m.years[1:-1]:
+            a = m.prob.add_variable(f"fair_{_ascii(column)}_{k}_{year}", 0, 1, pulp.LpBinary)
+            now = [(var, 1) for uid in members for y, var in m.by_unit[uid] if y == year]
+            m.prob.addConstraint(_expr(now + [(a, -need)]) >= 0, f"fairness_min_{k}_{year}")
+            later = _cumulative(m, members, year, after=True)
+            m.prob.addConstraint(_expr(later + [(a, -len(members))]) <= 0, f"fairness_rest_{k}_{year}")
+
+
+def add_fairness_gap_constraints(m: Model) -> None:
+    """max_v c_v - min_v c_v <= g, c_v = the year v's last unit is upgraded (g = ``max_completion_gap``).
+
+    Equivalently: for every year y, if some value has completed by y, every value completes by y+g.
+    With a continuous e[y] in [0, 1] ("some value has completed by y"), for y = F..L-g-1:
+
+        e[y] >= sum_{u in G_w} sum_{y' <= y} x[u,y'] - |G_w| + 1   for every value w   (fairness_done_<k>_<y>)
+        sum_{u in G_v} sum_{y' <= y+g} x[u,y'] >= |G_v| e[y]       for every value v   (fairness_gap_<k>_<y>)
+
+    The first row forces e[y] = 1 exactly when some w has all |G_w| units done by y (the count is
+    an integer, so otherwise its right side is <= 0 and e[y] may be 0); the second then asks every v
+    to be complete by y+g. For y+g >= L coverage already completes every value. Values with no unit
+    to schedule are ignored (they completed before the plan).
+    """
+    settings = m.scenario.settings
+    column, gap = settings.fairness_column, settings.fairness_max_completion_gap
+    if column is None or gap is None:
+        return
+    groups = _groups(m, column)
+    for year in m.years:
+        if year + gap >= m.years[-1]:
+            break
+        e = m.prob.add_variable(f"fair_done_{year}", 0, 1, pulp.LpContinuous)
+        for k, _, members in groups:
+            done = _cumulative(m, members, year)
+            m.prob.addConstraint(_expr(done + [(e, -1)]) <= len(members) - 1, f"fairness_done_{k}_{year}")
+            by_then = _cumulative(m, members, year + gap)
+            m.prob.addConstraint(_expr(by_then + [(e, -len(members))]) >= 0, f"fairness_gap_{k}_{year}")
+
+
+def add_mentor_constraints(m: Model) -> None:
+    """sum_{u in G} x[u,y] <= M (s[G,y] - s[G,y-1]) + |G| s[G,y-lag] for each group G of the mentors column, year y.
+
+    s[G,y] in [0, 1] is "some unit of G has been upgraded by year y", made exact by
+
+        s[G,y] >= sum_{y' <= y} x[u,y']  for u in G     (mentor_start_<u>_<y>: started once any unit is)
+        s[G,y] <= sum_{u in G} sum_{y' <= y} x[u,y']     (mentor_none_<k>_<y>: not started before any unit is)
+
+    Definition: the units upgraded in the group's first upgrade year f_G are its mentors, at most
+    M = ``max_mentors`` (default 1) of them; every other unit of G is upgraded in f_G + lag or
+    later. In year f_G the right side is M (s jumps from 0 to 1); between f_G+1 and f_G+lag-1 it is
+    0; from f_G+lag it is |G| (no limit). A group with a done unit counts as started in F-1 (the
+    done unit is its mentor): s[G,y] = 1 for y >= F-1. Rows ``mentor_<k>_<y>``.
+    """
+    settings = m.scenario.settings
+    column = settings.mentors_column
+    if column is None:
+        return
+    first, lag, most = m.years[0], settings.mentors_lag, settings.mentors_max_mentors
+    all_units = m.scenario.units
+    started_before = set(all_units.loc[all_units["done"], column].astype(str))
+    for k, value, members in _groups(m, column):
+        before = value in started_before
+        if len(members) <= 1 and not before:
+            continue  # a lone unit is its group's mentor
+        s: dict[int, pulp.LpAffineExpression | float] = {}
+        for year in range(first - lag - 1, first):
+            s[year] = 1.0 if before and year >= first - 1 else 0.0
+        for year in m.years:
+            var = m.prob.add_variable(f"mentor_s_{k}_{year}", 0, 1, pulp.LpContinuous)
+            s[year] = var
+            for uid in members:
+                done = _cumulative(m, [uid], year)
+                if done:
+                    m.prob.addConstraint(_expr(done + [(var, -1)]) <= 0, f"mentor_start_{m.names[uid]}_{year}")
+            if not before:
+                m.prob.addConstraint(_expr(_cumulative(m, members, year) + [(var, -1)]) >= 0, f"mentor_none_{k}_{year}")
+        for year in m.years:
+            terms = [(var, 1) for uid in members for y, var in m.by_unit[uid] if y == year]
+            # sum x - M s[y] + M s[y-1] - |G| s[y-lag] <= the same with the fixed s moved right
+            # (s[y-1] and s[y-lag] are one variable when lag = 1: merge their coefficients)
+            limit: dict[str, list] = {}
+            constant = 0.0
+            for coef, key in ((most, year), (-most, year - 1), (len(members), year - lag)):
+                if isinstance(s[key], pulp.LpVariable):
+                    limit.setdefault(s[key].name, [s[key], 0.0])[1] -= coef
+                else:
+                    constant += coef * s[key]
+            m.prob.addConstraint(_expr(terms + [tuple(v) for v in limit.values()]) <= constant, f"mentor_{k}_{year}")
+
+
+def add_named_mentor_constraints(m: Model) -> None:
+    """sum_y y x[u,y] >= sum_y y x[n,y] + lag for every unit u whose mentor column names a unit n in U.
+
+    The unit follows its named mentor at least ``lag`` years later. A done mentor counts as
+    upgraded in F-1, so u's year must be >= F-1+lag. Rows ``mentor_of_<unit>``.
+    """
+    settings = m.scenario.settings
+    column = settings.mentor_column
+    if column is None:
+        return
+    lag, first = settings.mentors_lag, m.years[0]
+    for uid, mentor in m.units[column].astype(str).items():
+        if mentor == "" or mentor == uid:
+            continue
+        terms = [(var, y) for y, var in m.by_unit[uid]]
+        if mentor in m.units.index:
+            terms += [(var, -y) for y, var in m.by_unit[mentor]]
+            m.prob.addConstraint(_expr(terms) >= lag, f"mentor_of_{m.names[uid]}")
+        else:  # the mentor is done: upgraded before the plan, counted as F-1
+            m.prob.addConstraint(_expr(terms) >= first - 1 + lag, f"mentor_of_{m.names[uid]}")
+
+
+def add_fund_constraints(m: Model) -> None:
+    """sum_f w[u,f,y] = x[u,y] for each u, y;  sum_u cost_u w[u,f,y] <= amount_{f,y} for each fund f, year y.
+
+    ``[[funds]]``: binary w[u,f,y] (u is upgraded in year y and paid by fund f) exists only for the
+    funds f eligible for u, so each unit's cost is covered by exactly one eligible fund, whole (no
+    split). A unit with a single eligible fund uses x[u,y] itself. A fund has 0 baht in the years
+    its amounts do not name. The [budget] of each year still caps the total. Rows
+    ``fund_pick_<unit>_<year>`` and ``fund_<j>_<year>`` (j numbers the funds in the TOML's order).
+
+    Implied rows tighten the relaxation (Hall's condition; they cut off no whole-unit plan): for
+    each set S of funds that is exactly some unit's eligible set (and not all funds),
+
+        sum_{u: E_u within S} cost_u x[u,y] <= sum_{f in S} amount_{f,y}      (fund_set_<k>_<year>)
+
+    where E_u is u's set of eligible funds. They cut the solve time of the all-rules scenario by
+    about half.
+    """
+    funds = m.scenario.settings.funds
+    if not funds:
+        return
+    eligible = {uid: [j for j, fund in enumerate(funds) if fund.pays_for(row)] for uid, row in m.units.iterrows()}
+    spend: dict[tuple[int, int], list] = {}
+    for (uid, year), x in m.x.items():
+        choices = eligible[uid]
+        if len(choices) == 1:
+            pairs = [(choices[0], x)]
+        else:
+            pairs = [(j, m.prob.add_variable(f"w_{m.names[uid]}_{j}_{year}", 0, 1, pulp.LpBinary)) for j in choices]
+            m.prob.addConstraint(_expr([(w, 1) for _, w in pairs] + [(x, -1)]) == 0, f"fund_pick_{m.names[uid]}_{year}")
+        m.funding[uid, year] = [(funds[j].name, w) for j, w in pairs]
+        cost = float(m.units.at[uid, "cost"])
+        for j, w in pairs:
+            spend.setdefault((j, year), [])
+            if cost != 0:
+                spend[j, year].append((w, cost))
+    for (j, year), terms in sorted(spend.items()):
+        amount = float(funds[j].amounts.get(year, 0.0))
+        if terms:
+            m.prob.addConstraint(_expr(terms) <= amount, f"fund_{j}_{year}")
+    # Implied rows (Hall's condition) that tighten the relaxation: the units only the funds of a
+    # set S may pay for cost at most S's amounts, sum_{u: E_u within S} cost_u x[u,y] <= sum_{f in S} amount_{f,y}.
+    sets = sorted({tuple(choices) for choices in eligible.values() if len(choices) < len(funds)})
+    for number, subset in enumerate(sets):
+        for year in m.years:
+            terms = [(x, float(m.units.at[uid, "cost"])) for (uid, y), x in m.x.items()
+                     if y == year and set(eligible[uid]) <= set(subset) and m.units.at[uid, "cost"] != 0]
+            if terms:
+                amount = sum(float(funds[j].amounts.get(year, 0.0)) for j in subset)
+                m.prob.addConstraint(_expr(terms) <= amount, f"fund_set_{number}_{year}")
+
+
+def _ascii(text: str, position: int | None = None) -> str:
+    """The column name in ASCII for row names; a Thai name becomes ``col`` (``col<position>`` when
+    several columns of one rule need distinct names)."""
     cleaned = re.sub(r"[^A-Za-z0-9_]", "_", text)
-    return cleaned if cleaned.isascii() else "col"
+    if cleaned.isascii() and cleaned.strip("_"):
+        return cleaned
+    return "col" if position is None else f"col{position}"
 
 
 CONSTRAINT_FAMILIES: tuple[Callable[[Model], None], ...] = (
@@ -206,6 +466,14 @@ CONSTRAINT_FAMILIES: tuple[Callable[[Model], None], ...] = (
     add_capacity_constraints,
     add_pilot_rule_constraints,
     add_after_constraints,
+    add_balance_constraints,
+    add_share_constraints,
+    add_group_capacity_constraints,
+    add_fairness_min_constraints,
+    add_fairness_gap_constraints,
+    add_mentor_constraints,
+    add_named_mentor_constraints,
+    add_fund_constraints,
 )
 
 

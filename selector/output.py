@@ -128,6 +128,11 @@ def plan_record(plan: Plan, elapsed: float | None = None) -> dict[str, Any]:
         record["units"] = units
         record["unscheduled"] = plan.unscheduled
         record["extra_budget"] = {str(y): v for y, v in sorted(plan.extra_budget.items())}
+        record["balance"] = [
+            {k: (None if isinstance(v, float) and math.isnan(v) else v.item() if hasattr(v, "item") else v)
+             for k, v in row.items()}
+            for row in plan.balance.to_dict(orient="records")
+        ]
     return record
 
 

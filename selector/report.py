@@ -69,6 +69,8 @@ def summary_text(plan: Plan, out_path: str | Path | None = None, elapsed: float 
     pilots = plan.pilots
     counts = pilots.groupby("region").size().sort_index()
     lines.append(f"Pilots ({len(pilots)}) by region: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    lines += fund_lines(plan)
+    lines += balance_lines(plan)
     if plan.status == OPTIMAL:
         verdict = f"optimal (proven; gap {100 * plan.gap:.4f}% <= {100 * plan.scenario.settings.gap:.4f}%)"
     elif plan.status == FEASIBLE:
@@ -84,6 +86,55 @@ def summary_text(plan: Plan, out_path: str | Path | None = None, elapsed: float 
     return "\n".join(lines)
 
 
+def fund_lines(plan: Plan) -> list[str]:
+    """Per fund and year: what it pays against its amount (nothing without [[funds]])."""
+    table = plan.by_fund
+    if table.empty:
+        return []
+    rows = [[r.fund, f"FY{r.fiscal_year}", str(r.units), f"{r.cost:,.0f}", f"{r.amount:,.0f}",
+             _pct(r.used) if r.amount > 0 else "-"] for r in table.itertuples() if r.amount > 0 or r.units > 0]
+    return ["", "Funds:"] + _table(["fund", "year", "units", "cost (baht)", "amount (baht)", "used"], rows, {2, 3, 4, 5})
+
+
+def balance_lines(plan: Plan) -> list[str]:
+    """The balance block: per criterion the pilots' mean, the network's mean and the standardised difference."""
+    table = plan.balance
+    if table.empty or table["pilot_mean"].isna().all():
+        return []
+    ruled = plan.scenario.settings.balance_columns
+    head = "Balance of the pilots (std. diff = (pilot mean - network mean) / network sd)"
+    if ruled:
+        head += f"; rule: |std. diff| <= {plan.scenario.settings.balance_tolerance:g} for " + ", ".join(ruled)
+    rows = [[r.column, f"{r.pilot_mean:.3f}", f"{r.network_mean:.3f}", f"{r.std_difference:+.3f}",
+             "" if r.within is None else ("ok" if r.within else "BROKEN")] for r in table.itertuples()]
+    return ["", head + ":"] + _table(["criterion", "pilots", "network", "std. diff", "rule"], rows, {1, 2, 3}) + [""]
+
+
+def rules_lines(scenario: Scenario) -> list[str]:
+    """One line per planning rule that is on ([pilots.balance], [capacity.by], [fairness], [mentors], [[funds]]...)."""
+    s = scenario.settings
+    lines = []
+    if s.balance_columns:
+        lines.append(f"Balance: pilot means within {s.balance_tolerance:g} sd of the network for " + ", ".join(s.balance_columns))
+    if s.max_share:
+        lines.append("Share caps: " + ", ".join(f"{c} <= {v:g} of the pilots" for c, v in s.max_share.items()))
+    if s.max_units:
+        lines.append("Capacity: " + ", ".join(f"FY{y} <= {c} units" for y, c in sorted(s.max_units.items())))
+    if s.capacity_by:
+        lines.append("Team capacity: " + ", ".join(f"{c} <= {v} a year each" for c, v in s.capacity_by.items()))
+    if s.fairness_column is not None:
+        parts = ([f"at least {s.fairness_min_per_year} a wave"] if s.fairness_min_per_year is not None else []) + (
+            [f"completion within {s.fairness_max_completion_gap} year(s)"] if s.fairness_max_completion_gap is not None else [])
+        lines.append(f"Fairness by {s.fairness_column}: " + ", ".join(parts))
+    if s.mentors_column is not None or s.mentor_column is not None:
+        lines.append(f"Mentors: lag {s.mentors_lag}" + (f", by {s.mentors_column} (at most {s.mentors_max_mentors} "
+                                                         "mentor(s) each)" if s.mentors_column else "")
+                     + (f", named in column {s.mentor_column}" if s.mentor_column else ""))
+    if s.funds:
+        lines.append("Funds: " + ", ".join(f"{f.name} {sum(f.amounts.values()):,.0f} baht" for f in s.funds))
+    return lines
+
+
 def scenario_text(scenario: Scenario) -> str:
     """What ``selector validate`` prints: the scenario at a glance."""
     s = scenario.settings
@@ -96,6 +147,7 @@ def scenario_text(scenario: Scenario) -> str:
     lines += _table(["year", "budget (baht)"], rows, {1})
     lines.append(f"Pilots: {s.pilots_min} to {scenario.pilots_max}; cover: {', '.join(s.cover) or 'none'}"
                  + (f"; mean risk <= {s.max_mean_risk:g}" if s.max_mean_risk is not None else ""))
+    lines += rules_lines(scenario)
     lines.append("Units by region: " + ", ".join(f"{k} {v}" for k, v in todo.groupby("region").size().sort_index().items()))
     if scenario.extra_columns:
         lines.append("Passed-through columns: " + ", ".join(scenario.extra_columns))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import difflib
 import hashlib
 import io
 import math
@@ -25,7 +26,7 @@ import pandera.pandas as pa
 
 from .errors import Problem, ScenarioError
 from .fields import CRITERIA, FALSE_WORDS, KNOWN_COLUMNS, REQUIRED_COLUMNS, TRUE_WORDS
-from .settings import Settings, load_settings
+from .settings import Settings, _Locator, load_settings
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -63,6 +64,11 @@ class Scenario:
         if self.settings.pilots_max is not None:
             return self.settings.pilots_max
         return max(1, math.ceil(0.1 * len(self.to_schedule)))
+
+    def numeric(self, column: str) -> pd.Series:
+        """A column of the units as numbers (pass-through columns are kept as text; validated when named in a rule)."""
+        values, _ = numeric_column(self.units, column)
+        return values
 
     def with_settings(self, **changes: Any) -> "Scenario":
         """A variant with some settings replaced (validated like the TOML)."""
@@ -477,6 +483,7 @@ def check_scenario(units: pd.DataFrame, settings: Settings, csv_name: str, toml_
     except pa.errors.SchemaErrors as err:
         problems += _from_failure_cases(err.failure_cases, units, settings, csv_name)
     problems += check_after(units, csv_name)
+    problems += check_rule_columns(units, settings, csv_name, toml_name)
     problems += check_windows(units, settings, csv_name)
     problems += check_cover_columns(units, settings, csv_name, toml_name)
     problems += check_budget_years(settings, toml_name)
@@ -510,20 +517,21 @@ def _from_failure_cases(cases: pd.DataFrame, units: pd.DataFrame, settings: Sett
     return problems
 
 
-def check_after(units: pd.DataFrame, csv_name: str) -> list[Problem]:
-    """`after` names a known unit, not itself, not a done-later chain, and forms no cycle."""
+def check_after(units: pd.DataFrame, csv_name: str, column: str = "after") -> list[Problem]:
+    """`after` (or another column of unit_ids, such as a mentor column) names a known unit, not
+    itself, and forms no cycle."""
     problems = []
     ids = set(units["unit_id"])
     line_of = {uid: int(line) for line, uid in units["unit_id"].items()}
     edges = {}
-    for line, (uid, after) in units[["unit_id", "after"]].iterrows():
+    for line, (uid, after) in units[["unit_id", column]].iterrows():
         if after == "":
             continue
         if after not in ids:
-            problems.append(Problem(csv_name, int(line), "after", f"unit '{after}' does not exist",
+            problems.append(Problem(csv_name, int(line), column, f"unit '{after}' does not exist",
                                     "write the unit_id of another unit, or leave the cell empty"))
         elif after == uid:
-            problems.append(Problem(csv_name, int(line), "after", "a unit cannot come after itself",
+            problems.append(Problem(csv_name, int(line), column, f"a unit cannot name itself in '{column}'",
                                     "name another unit or leave the cell empty"))
         else:
             edges[uid] = after
@@ -540,9 +548,9 @@ def check_after(units: pd.DataFrame, csv_name: str) -> list[Problem]:
                 continue
             reported.add(key)
             first = min(cycle, key=lambda u: line_of[u])
-            problems.append(Problem(csv_name, line_of[first], "after",
-                                    "the 'after' rules form a cycle: " + " -> ".join(cycle + [cycle[0]]),
-                                    "remove 'after' from one unit of the cycle"))
+            problems.append(Problem(csv_name, line_of[first], column,
+                                    f"the '{column}' rules form a cycle: " + " -> ".join(cycle + [cycle[0]]),
+                                    f"remove '{column}' from one unit of the cycle"))
     return problems
 
 
@@ -578,6 +586,66 @@ def check_cover_columns(units: pd.DataFrame, settings: Settings, csv_name: str, 
             problems.append(Problem(toml_name, None, "[pilots] cover",
                                     f"cover column '{col}' is not a column of {csv_name}",
                                     "name a column of the CSV, e.g. cover = [\"region\"]"))
+    return problems
+
+
+def numeric_column(units: pd.DataFrame, column: str) -> tuple[pd.Series, list[int]]:
+    """The column as floats, and the CSV lines whose value is not a number (empty cells included)."""
+    if pd.api.types.is_float_dtype(units[column]):
+        values = units[column].astype(float)
+    else:
+        values = units[column].map(lambda text: parse_number(str(text))[0]).astype(float)
+    return values, [int(line) for line in values.index[values.isna()]]
+
+
+def check_rule_columns(units: pd.DataFrame, settings: Settings, csv_name: str, toml_name: str) -> list[Problem]:
+    """The columns named by [pilots.balance], [pilots.max_share], [capacity.by], [fairness] and
+    [mentors] exist; balance columns hold numbers; a mentor column names other units, without cycles."""
+    problems = []
+    named = [("pilots.balance", "columns", c) for c in settings.balance_columns]
+    named += [("pilots.max_share", c, c) for c in settings.max_share]
+    named += [("capacity.by", c, c) for c in settings.capacity_by]
+    named += [("fairness", "column", settings.fairness_column), ("mentors", "column", settings.mentors_column),
+              ("mentors", "mentor_column", settings.mentor_column)]
+    try:
+        locator = _Locator(Path(toml_name).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        locator = _Locator("")
+    for section, key, col in named:
+        if col is not None and col not in units.columns:
+            close = difflib.get_close_matches(col, list(units.columns), n=1, cutoff=0.5)
+            problems.append(Problem(toml_name, locator.line_of(section, key), f"[{section}] {key}",
+                                    f"column '{col}' is not a column of {csv_name}",
+                                    f"did you mean '{close[0]}'?" if close else "name a column of the CSV"))
+    for col in settings.balance_columns:
+        if col in units.columns:
+            for line in numeric_column(units, col)[1][:5]:
+                problems.append(Problem(csv_name, line, col, "value is not a number but the column is named in [pilots.balance]",
+                                        "write a number in every row, or remove the column from [pilots.balance] columns"))
+    if settings.mentor_column is not None and settings.mentor_column in units.columns:
+        problems += check_after(units, csv_name, settings.mentor_column)
+    problems += check_funds(units, settings, csv_name, toml_name, locator)
+    return problems
+
+
+def check_funds(units: pd.DataFrame, settings: Settings, csv_name: str, toml_name: str, locator: _Locator) -> list[Problem]:
+    """[[funds]] eligibility columns exist, and every unit to schedule has a fund that may pay for it."""
+    if not settings.funds:
+        return []
+    problems = []
+    for index, fund in enumerate(settings.funds):
+        for col in fund.eligible:
+            if col not in units.columns:
+                close = difflib.get_close_matches(col, list(units.columns), n=1, cutoff=0.5)
+                problems.append(Problem(toml_name, locator.line_of_array("funds", index, "eligible"), "[[funds]] eligible",
+                                        f"column '{col}' of fund '{fund.name}' is not a column of {csv_name}",
+                                        f"did you mean '{close[0]}'?" if close else "name a column of the CSV"))
+    if problems:
+        return problems
+    for line, unit in units[~units["done"]].iterrows():
+        if not any(fund.pays_for(unit) for fund in settings.funds):
+            problems.append(Problem(csv_name, int(line), None, f"unit {unit['unit_id']} is eligible for no fund",
+                                    "add a fund without 'eligible' (a central fund) or widen a fund's eligible values"))
     return problems
 
 

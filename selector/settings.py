@@ -25,14 +25,34 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "horizon": ("first_year", "last_year"),
     "plan": ("coverage",),
     "budget": (),  # keys are fiscal years
-    "pilots": ("min", "max", "max_mean_risk", "cover"),
-    "capacity": ("max_units_per_year",),
+    "pilots": ("min", "max", "max_mean_risk", "cover", "balance", "max_share"),
+    "capacity": ("max_units_per_year", "max_units", "by"),
+    "fairness": ("column", "min_per_year", "max_completion_gap"),
+    "mentors": ("column", "lag", "max_mentors", "mentor_column"),
     "criteria": ("scale", "cost_type"),
     "weights": ("pilot", "rollout"),
     "objective": ("pilot_emphasis",),
     "solver": ("name", "time_limit", "gap"),
     "replan": ("stability", "later_factor"),
 }
+_BALANCE_KEYS = ("columns", "tolerance")
+_GROUP_CAPACITY_KEYS = ("max_per_year",)
+DEFAULT_BALANCE_TOLERANCE = 0.25
+
+
+@dataclass(frozen=True)
+class Fund:
+    """A funding pool: baht per fiscal year (0 in years not named) and the units it may pay for.
+
+    ``eligible`` maps a column to the values it accepts (every condition must hold); empty: every unit.
+    """
+
+    name: str
+    amounts: Mapping[int, float]
+    eligible: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def pays_for(self, unit: Mapping[str, Any]) -> bool:
+        return all(str(unit[col]) in values for col, values in self.eligible.items())
 
 
 @dataclass(frozen=True)
@@ -48,6 +68,20 @@ class Settings:
     max_mean_risk: float | None = None
     cover: tuple[str, ...] = ("region",)
     max_units_per_year: int | None = None
+    # The planning rules of issue 9, all off by default (see selector/model.py for their math).
+    balance_columns: tuple[str, ...] = ()
+    balance_tolerance: float = DEFAULT_BALANCE_TOLERANCE
+    max_share: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    max_units: Mapping[int, int] = field(default_factory=lambda: MappingProxyType({}))
+    capacity_by: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    fairness_column: str | None = None
+    fairness_min_per_year: int | None = None
+    fairness_max_completion_gap: int | None = None
+    mentors_column: str | None = None
+    mentors_lag: int = 1
+    mentors_max_mentors: int = 1
+    mentor_column: str | None = None
+    funds: tuple[Fund, ...] = ()
     scale: tuple[float, float] = (1.0, 5.0)
     cost_type: tuple[str, ...] = ("risk",)
     pilot_weights: Mapping[str, float] = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_PILOT_WEIGHTS)))
@@ -74,8 +108,20 @@ class Settings:
                 "max": self.pilots_max,
                 "max_mean_risk": self.max_mean_risk,
                 "cover": list(self.cover),
+                "balance": {"columns": list(self.balance_columns), "tolerance": self.balance_tolerance},
+                "max_share": dict(self.max_share),
             },
-            "capacity": {"max_units_per_year": self.max_units_per_year},
+            "capacity": {
+                "max_units_per_year": self.max_units_per_year,
+                "max_units": {str(y): self.max_units[y] for y in sorted(self.max_units)},
+                "by": {col: {"max_per_year": cap} for col, cap in self.capacity_by.items()},
+            },
+            "fairness": {"column": self.fairness_column, "min_per_year": self.fairness_min_per_year,
+                         "max_completion_gap": self.fairness_max_completion_gap},
+            "mentors": {"column": self.mentors_column, "lag": self.mentors_lag,
+                        "max_mentors": self.mentors_max_mentors, "mentor_column": self.mentor_column},
+            "funds": [{"name": f.name, "amounts": {str(y): f.amounts[y] for y in sorted(f.amounts)},
+                       "eligible": {c: list(v) for c, v in f.eligible.items()}} for f in self.funds],
             "criteria": {"scale": list(self.scale), "cost_type": list(self.cost_type)},
             "weights": {"pilot": dict(self.pilot_weights), "rollout": dict(self.rollout_weights)},
             "objective": {"pilot_emphasis": self.pilot_emphasis},
@@ -90,6 +136,9 @@ def _freeze(settings: Settings) -> Settings:
         budget=MappingProxyType(dict(settings.budget)),
         pilot_weights=MappingProxyType(dict(settings.pilot_weights)),
         rollout_weights=MappingProxyType(dict(settings.rollout_weights)),
+        max_share=MappingProxyType(dict(settings.max_share)),
+        max_units=MappingProxyType(dict(settings.max_units)),
+        capacity_by=MappingProxyType(dict(settings.capacity_by)),
     )
 
 
@@ -100,6 +149,33 @@ class _Locator:
         self.lines = text.splitlines()
 
     def line_of(self, section: str, key: str | None = None) -> int | None:
+        """The line of ``key`` in ``[section]`` (or of the section's header); a dotted section such as
+        ``capacity.by`` written inline (``by = {...}`` under ``[capacity]``) is found through its parent."""
+        found = self._line_of(section, key)
+        if found is None and "." in section:
+            parent, _, child = section.rpartition(".")
+            found = self._line_of(parent, child)
+        return found
+
+    def line_of_array(self, section: str, index: int, key: str | None = None) -> int | None:
+        """The line of ``key`` in the index-th ``[[section]]`` table (or of its header)."""
+        header = re.compile(rf"^\s*\[\[\s*{re.escape(section)}\s*\]\]")
+        count, start = -1, None
+        for number, raw in enumerate(self.lines, start=1):
+            if header.match(raw):
+                count += 1
+                if count == index:
+                    start = number
+                elif count > index:
+                    break
+                continue
+            if start is not None and re.match(r"^\s*\[", raw):
+                break
+            if start is not None and key is not None and re.match(rf"^\s*\"?{re.escape(key)}\"?\s*=", raw):
+                return number
+        return start
+
+    def _line_of(self, section: str, key: str | None) -> int | None:
         current = None
         header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
         section_line = None
@@ -158,6 +234,8 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: _
         problems.append(Problem(name, loc.line_of(section, key), f"[{section}] {key}" if key else f"[{section}]", message, fix))
 
     for section, content in data.items():
+        if section == "funds":
+            continue  # an array of tables, read by _parse_funds
         if section not in _SECTIONS:
             problems.append(Problem(name, loc.line_of(section), f"[{section}]", f"unknown section [{section}]",
                                     _suggest(section, _SECTIONS)))
@@ -221,6 +299,8 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: _
     cover = get("pilots", "cover", list, lambda v: all(isinstance(c, str) for c in v), "a list of column names, e.g. [\"region\"]")
     values["cover"] = tuple(cover) if cover is not None else ("region",)
     values["max_units_per_year"] = get("capacity", "max_units_per_year", int, lambda v: v >= 1, "a whole number >= 1")
+    values.update(_parse_rules(data, bad, get, years))
+    values["funds"] = _parse_funds(data.get("funds"), years, name, loc, problems)
 
     scale = get("criteria", "scale", list,
                 lambda v: len(v) == 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v) and v[0] < v[1],
@@ -276,10 +356,165 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: _
     return _freeze(Settings(**values)), problems
 
 
+def _parse_rules(data: Mapping[str, Any], bad, get, years: range) -> dict[str, Any]:
+    """The optional planning rules: [pilots.balance], [pilots.max_share], [capacity] max_units,
+    [capacity.by], [fairness] and [mentors]. Column names are checked against the CSV later
+    (``selector.scenario.check_rule_columns``)."""
+    values: dict[str, Any] = {}
+    pilots = data.get("pilots") if isinstance(data.get("pilots"), dict) else {}
+    capacity = data.get("capacity") if isinstance(data.get("capacity"), dict) else {}
+
+    def table(parent: Mapping[str, Any], section: str, key: str, allowed: tuple[str, ...] | None, fix: str) -> dict:
+        """A sub-table such as [pilots.balance]; unknown keys (when ``allowed`` is given) are reported."""
+        given = parent.get(key)
+        if given is None:
+            return {}
+        if not isinstance(given, dict):
+            bad(section.rpartition(".")[0], key, f"{key} must be a table", fix)
+            return {}
+        for name in given:
+            if allowed is not None and name not in allowed:
+                bad(section, name, f"unknown key '{name}' in [{section}]", _suggest(name, allowed))
+        return given
+
+    def number(section: str, key: str, value: Any, check, fix: str, kinds=(int, float), label: str | None = None) -> Any:
+        if isinstance(value, bool) or not isinstance(value, kinds) or not check(value):
+            bad(section, key, f"{label or key} = {value!r} is not valid", fix)
+            return None
+        return value
+
+    balance = table(pilots, "pilots.balance", "balance", _BALANCE_KEYS,
+                    'write [pilots.balance] with columns = ["workload"] and tolerance = 0.25')
+    columns = balance.get("columns", [])
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        bad("pilots.balance", "columns", f"columns = {columns!r} is not a list of column names",
+            'write e.g. columns = ["workload", "importance"]')
+        columns = []
+    values["balance_columns"] = tuple(dict.fromkeys(columns))
+    tolerance = balance.get("tolerance")
+    if tolerance is not None:
+        tolerance = number("pilots.balance", "tolerance", tolerance, lambda v: math.isfinite(v) and v >= 0,
+                           "a number of standard deviations >= 0, e.g. 0.25")
+    values["balance_tolerance"] = float(tolerance) if tolerance is not None else DEFAULT_BALANCE_TOLERANCE
+
+    share = table(pilots, "pilots.max_share", "max_share", None, "write [pilots.max_share] with e.g. region = 0.34")
+    values["max_share"] = {col: float(v) for col, v in share.items()
+                           if number("pilots.max_share", col, v, lambda v: 0 < v <= 1, "a share such as 0.34 (0 < share <= 1)") is not None}
+
+    max_units = table(capacity, "capacity.max_units", "max_units", None, "write max_units = {2556 = 60, 2557 = 80}")
+    values["max_units"] = {}
+    for key, cap in max_units.items():
+        if not re.fullmatch(r"\d{4}", str(key)) or int(key) not in years:
+            bad("capacity.max_units", key, f"'{key}' is not a fiscal year of the horizon {years[0]}-{years[-1]}",
+                "write one fiscal year per entry, e.g. 2556 = 60")
+        elif number("capacity.max_units", key, cap, lambda v: v >= 0, "a whole number of units >= 0", int) is not None:
+            values["max_units"][int(key)] = cap
+
+    by = table(capacity, "capacity.by", "by", None, "write [capacity.by] with e.g. region = {max_per_year = 12}")
+    values["capacity_by"] = {}
+    for col, rule in by.items():
+        if not isinstance(rule, dict):
+            bad("capacity.by", col, f"{col} must be a table such as {{max_per_year = 12}}", "write e.g. region = {max_per_year = 12}")
+            continue
+        for name in rule:
+            if name not in _GROUP_CAPACITY_KEYS:
+                bad("capacity.by", col, f"unknown key '{name}' in [capacity.by] {col}", _suggest(name, _GROUP_CAPACITY_KEYS))
+        cap = rule.get("max_per_year")
+        if cap is None:
+            bad("capacity.by", col, f"{col} needs max_per_year", "write e.g. region = {max_per_year = 12}")
+        elif number("capacity.by", col, cap, lambda v: v >= 1, "a whole number >= 1", int, f"{col}.max_per_year") is not None:
+            values["capacity_by"][col] = cap
+
+    values["fairness_column"] = get("fairness", "column", str, None, 'a column name, e.g. "region"')
+    values["fairness_min_per_year"] = get("fairness", "min_per_year", int, lambda v: v >= 1, "a whole number >= 1")
+    values["fairness_max_completion_gap"] = get("fairness", "max_completion_gap", int, lambda v: v >= 0,
+                                                "a whole number of years >= 0")
+    fairness = data.get("fairness")
+    if isinstance(fairness, dict) and fairness:
+        if "column" not in fairness:
+            bad("fairness", None, "[fairness] needs a column", 'write column = "region"')
+        if "min_per_year" not in fairness and "max_completion_gap" not in fairness:
+            bad("fairness", None, "[fairness] needs min_per_year or max_completion_gap (or both)",
+                "write e.g. min_per_year = 1")
+
+    values["mentors_column"] = get("mentors", "column", str, None, 'a column name, e.g. "province"')
+    values["mentor_column"] = get("mentors", "mentor_column", str, None, 'a column of unit_ids, e.g. "mentor"')
+    lag = get("mentors", "lag", int, lambda v: v >= 1, "a whole number of years >= 1")
+    values["mentors_lag"] = lag if lag is not None else 1
+    most = get("mentors", "max_mentors", int, lambda v: v >= 1, "a whole number >= 1")
+    values["mentors_max_mentors"] = most if most is not None else 1
+    mentors = data.get("mentors")
+    if isinstance(mentors, dict) and mentors and "column" not in mentors and "mentor_column" not in mentors:
+        bad("mentors", None, "[mentors] needs a column (groups) or a mentor_column (named mentors)",
+            'write column = "province"')
+    return values
+
+
+_FUND_KEYS = ("name", "amounts", "eligible")
+
+
+def _parse_funds(raw: Any, years: range, name: str, loc: "_Locator", problems: list[Problem]) -> tuple[Fund, ...]:
+    """``[[funds]]``: name, amounts = {year = baht}, eligible = {column = "value" or ["v1", "v2"]}."""
+    if raw is None:
+        return ()
+
+    def bad(index: int, key: str | None, message: str, fix: str) -> None:
+        problems.append(Problem(name, loc.line_of_array("funds", index, key), f"[[funds]] {key}" if key else "[[funds]]",
+                                message, fix))
+
+    if not isinstance(raw, list):
+        problems.append(Problem(name, loc.line_of("funds"), "funds", "funds must be written as [[funds]] tables",
+                                'write [[funds]] then name = "central" and amounts = {2556 = 100_000_000}'))
+        return ()
+    funds, seen = [], set()
+    for index, entry in enumerate(raw):
+        if not isinstance(entry, dict):
+            bad(index, None, "each [[funds]] entry must be a table", 'write name = "central" under [[funds]]')
+            continue
+        for key in entry:
+            if key not in _FUND_KEYS:
+                bad(index, key, f"unknown key '{key}' in [[funds]]", _suggest(key, _FUND_KEYS))
+        fund_name = entry.get("name")
+        if not isinstance(fund_name, str) or not fund_name.strip():
+            bad(index, "name", "every fund needs a name", 'write e.g. name = "central"')
+            continue
+        if fund_name in seen:
+            bad(index, "name", f"the fund name '{fund_name}' is used twice", "give each fund its own name")
+        seen.add(fund_name)
+        amounts: dict[int, float] = {}
+        raw_amounts = entry.get("amounts")
+        if not isinstance(raw_amounts, dict) or not raw_amounts:
+            bad(index, "amounts", f"fund '{fund_name}' needs amounts by fiscal year", "write amounts = {2556 = 100_000_000}")
+        else:
+            for year, amount in raw_amounts.items():
+                if not re.fullmatch(r"\d{4}", str(year)) or int(year) not in years:
+                    bad(index, "amounts", f"'{year}' in the amounts of fund '{fund_name}' is not a fiscal year of the "
+                        f"horizon {years[0]}-{years[-1]}", "write one fiscal year per entry, e.g. 2556 = 100_000_000")
+                elif isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount) or amount < 0:
+                    bad(index, "amounts", f"amount {year} = {amount!r} of fund '{fund_name}' is not baht >= 0",
+                        "write a number, e.g. 100_000_000")
+                else:
+                    amounts[int(year)] = float(amount)
+        eligible: dict[str, tuple[str, ...]] = {}
+        raw_eligible = entry.get("eligible", {})
+        if not isinstance(raw_eligible, dict):
+            bad(index, "eligible", f"eligible of fund '{fund_name}' must be a table", 'write eligible = {kind = "branch"}')
+        else:
+            for column, accepted in raw_eligible.items():
+                accepted = [accepted] if isinstance(accepted, str) else accepted
+                if not isinstance(accepted, list) or not accepted or not all(isinstance(v, str) for v in accepted):
+                    bad(index, "eligible", f"eligible {column} of fund '{fund_name}' must be a value or a list of values",
+                        'write e.g. eligible = {kind = ["branch", "provincial"]}')
+                else:
+                    eligible[column] = tuple(accepted)
+        funds.append(Fund(fund_name, MappingProxyType(amounts), MappingProxyType(eligible)))
+    return tuple(funds)
+
+
 def normalised_weights(weights: Mapping[str, float]) -> dict[str, float]:
     """Weights over all criteria, scaled to sum 1 (criteria not given weigh 0)."""
     total = sum(weights.values())
     return {c: (weights.get(c, 0.0) / total if total > 0 else 0.0) for c in CRITERIA}
 
 
-__all__ = ["Settings", "load_settings", "parse_settings", "normalised_weights", "SOLVERS"]
+__all__ = ["Fund", "Settings", "load_settings", "parse_settings", "normalised_weights", "SOLVERS"]

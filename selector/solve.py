@@ -22,6 +22,7 @@ from typing import Callable
 import pandas as pd
 import pulp
 
+from .balance import balance_table
 from .diagnose import Finding, basic_findings, diagnose, elastic_findings
 from .errors import SolverError
 from .explain import explanation_column
@@ -137,6 +138,26 @@ class Plan:
         from .display import plan_html
 
         return plan_html(self)
+    @property
+    def by_fund(self) -> pd.DataFrame:
+        """Per fund and fiscal year: units paid, cost, amount and share used (empty without [[funds]])."""
+        rows = []
+        sched = self.schedule
+        for fund in self.scenario.settings.funds:
+            for year in self.scenario.settings.years:
+                paid = sched[(sched["fiscal_year"] == year) & (sched["fund"] == fund.name)] if sched is not None else sched
+                cost = float(paid["cost"].sum()) if paid is not None else 0.0
+                amount = float(fund.amounts.get(year, 0.0))
+                rows.append({"fund": fund.name, "fiscal_year": year, "units": 0 if paid is None else len(paid),
+                             "cost": cost, "amount": amount,
+                             "used": cost / amount if amount > 0 else (0.0 if cost == 0 else math.inf)})
+        return pd.DataFrame(rows, columns=["fund", "fiscal_year", "units", "cost", "amount", "used"])
+
+    @property
+    def balance(self) -> pd.DataFrame:
+        """How representative the pilots are, per criterion (and per [pilots.balance] column): pilot
+        mean, network mean and sd, standardised difference, tolerance and whether the rule holds."""
+        return balance_table(self.scenario, self.pilots["unit_id"])
 
     def __repr__(self) -> str:
         if self.objective is None:
@@ -375,14 +396,18 @@ def schedule_from_values(model: Model, values: dict[str, float], explain: bool =
         if values.get(var.name, 0.0) > 0.5:
             year_of[uid] = year
     pilot_of = {uid: values.get(var.name, 0.0) > 0.5 for uid, var in model.p.items()}
-    return schedule_table(model.scenario, model.scores, year_of, pilot_of, explain)
+    fund_of = {uid: next((name for name, w in model.funding[uid, year] if values.get(w.name, 0.0) > 0.5), "")
+               for uid, year in year_of.items() if (uid, year) in model.funding}
+    return schedule_table(model.scenario, model.scores, year_of, pilot_of, explain, fund_of)
 
 
 def schedule_table(scenario: Scenario, scores: pd.DataFrame, year_of: dict[str, int],
-                   pilot_of: dict[str, bool], explain: bool = False) -> pd.DataFrame:
+                   pilot_of: dict[str, bool], explain: bool = False,
+                   fund_of: dict[str, str] | None = None) -> pd.DataFrame:
     """The schedule table from each unit's fiscal year and pilot flag (``scores`` indexed by unit_id).
 
     ``explain`` adds the ``explanation`` column (``selector.explain.explanation_column``) after the scores.
+    With ``[[funds]]`` a ``fund`` column (``fund_of``: unit_id -> fund name) follows ``cost``.
     """
     first = scenario.settings.first_year
     units = scenario.units
@@ -397,6 +422,8 @@ def schedule_table(scenario: Scenario, scores: pd.DataFrame, year_of: dict[str, 
                      for y, done in zip(years, units["done"])]
     rows["pilot"] = [bool(pilot_of.get(uid, False)) for uid in rows["unit_id"]]
     rows["cost"] = [0.0 if done else c for c, done in zip(units["cost"], units["done"])]
+    if scenario.settings.funds:
+        rows["fund"] = [(fund_of or {}).get(uid, "") for uid in rows["unit_id"]]
     # Rounded for the reader (Excel); the objective is computed from the unrounded scores.
     rows["pilot_score"] = scores.loc[rows["unit_id"], "pilot_score"].to_numpy().round(SCORE_DECIMALS)
     rows["rollout_score"] = scores.loc[rows["unit_id"], "rollout_score"].to_numpy().round(SCORE_DECIMALS)

@@ -1,0 +1,542 @@
+"""The planning rules of issue 9: each changes a tiny plan in a way worked out by hand, and
+`selector check` catches a schedule that breaks it.
+
+Every scenario scores with one criterion each: pilot suitability P = (success - 1) / 4 and rollout
+priority R = (importance - 1) / 4. Costs are 1 and budgets 10, so money never binds. A unit
+upgraded in year y is worth R (L - y + 1); a pilot is worth lambda P more, lambda = number of years.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings as hyp_settings, strategies as st
+
+import selector
+from selector.cli import main
+from selector.errors import ScenarioError
+from selector.output import write_schedule_csv
+
+HEAD = "unit_id,name,region,cost,infrastructure,staff,leadership,importance,workload,success,risk"
+
+
+def units(*rows: str, extra_head: str = "") -> str:
+    """Rows as 'id region importance workload success [extra cells]'; '-' is an empty cell."""
+    lines = [HEAD + extra_head]
+    for row in rows:
+        uid, region, imp, work, succ, *extra = row.split()
+        extra = ["" if cell == "-" else cell for cell in extra]
+        lines.append(",".join([uid, f"unit {uid}", region, "1", "3", "3", "3", imp, work, succ, "3", *extra]))
+    return "\n".join(lines) + "\n"
+
+
+def toml(years: int, pilots: tuple[int, int], rules: str = "", cover: str = "[]") -> str:
+    first = 2555
+    budget = "\n".join(f"{first + i} = 10" for i in range(years))
+    return textwrap.dedent(f"""\
+        [horizon]
+        first_year = {first}
+        last_year = {first + years - 1}
+        [budget]
+        {{budget}}
+        [pilots]
+        min = {pilots[0]}
+        max = {pilots[1]}
+        cover = {cover}
+        [weights.pilot]
+        success = 1
+        [weights.rollout]
+        importance = 1
+        """).replace("{budget}", budget) + textwrap.dedent(rules)
+
+
+def solve(write_scenario, csv_text: str, toml_text: str, stem: str = "s"):
+    plan = selector.solve(selector.load(write_scenario(csv_text, toml_text, stem)))
+    assert plan.status == "optimal", plan.reasons
+    return plan
+
+
+def years_of(plan) -> dict[str, int]:
+    return {u: int(y) for u, y in zip(plan.schedule["unit_id"], plan.schedule["fiscal_year"])}
+
+
+def broken_by(write_scenario, tmp_path, csv_text: str, without: str, with_rule: str) -> list[str]:
+    """Solve without the rule, then check that schedule against the scenario with the rule."""
+    free = solve(write_scenario, csv_text, without, stem="free")
+    schedule = tmp_path / "free-schedule.csv"
+    write_schedule_csv(free, schedule)
+    ruled_toml = tmp_path / "ruled.toml"
+    ruled_toml.write_text(with_rule, encoding="utf-8")
+    report = selector.check_schedule(selector.load(tmp_path / "free.csv", ruled_toml), schedule)
+    return report.violations
+
+
+def changes_plan(write_scenario, tmp_path, csv_text, free_toml, ruled_toml, free_objective, years, objective):
+    """The rule moves the optimum from ``free_objective`` to the given years and objective, and the
+    new plan passes the independent check."""
+    assert solve(write_scenario, csv_text, free_toml, "free").objective == pytest.approx(free_objective)
+    plan = solve(write_scenario, csv_text, ruled_toml)
+    assert years_of(plan) == years
+    assert plan.objective == pytest.approx(objective)
+    assert passes_check(plan, tmp_path)
+    return plan
+
+
+def passes_check(plan, tmp_path) -> bool:
+    path = tmp_path / "plan-schedule.csv"
+    write_schedule_csv(plan, path)
+    return selector.check_schedule(plan.scenario, path).ok
+
+
+# ---------------------------------------------------------------------------------------------
+# Representative pilots and share caps: four units, two years, one or two pilots
+
+PILOTS = units("A N 1 5 5", "B N 1 5 4", "C S 1 1 3", "D S 1 1 1", extra_head="")
+FREE_PILOTS = toml(2, (1, 2))
+BALANCED = FREE_PILOTS + "[pilots.balance]\ncolumns = [\"workload\"]\ntolerance = 0.5\n"
+
+
+def test_balance_changes_the_pilots(write_scenario, tmp_path):
+    """P = (1, 0.75, 0.5, 0) for A-D and R = 0, so the objective is 2 x the pilots' P.
+
+    Free: the two best, A + B = 1.75, objective 3.5. Workloads 5, 5, 1, 1: mean 3, population sd
+    2; tolerance 0.5 asks a pilot mean within 3 +- 1, which only pairs of one N and one S unit meet
+    (mean 3; a single pilot has mean 5 or 1). Best such pair A + C = 1.5: objective 3.0.
+    """
+    free = solve(write_scenario, PILOTS, FREE_PILOTS, "free")
+    assert sorted(free.pilots["unit_id"]) == ["A", "B"]
+    assert free.objective == pytest.approx(3.5)
+    plan = solve(write_scenario, PILOTS, BALANCED)
+    assert sorted(plan.pilots["unit_id"]) == ["A", "C"]
+    assert plan.objective == pytest.approx(3.0)
+    row = plan.balance.set_index("column").loc["workload"]
+    assert (row.pilot_mean, row.network_mean, row.network_sd, row.std_difference) == pytest.approx((3, 3, 2, 0))
+    assert row.within == True  # noqa: E712 (a numpy bool)
+    assert passes_check(plan, tmp_path)
+
+
+def test_balance_table_reports_every_criterion_when_the_rule_is_off(write_scenario):
+    """Pilots A, B: workload mean 5 vs 3, sd 2 -> +1.0; success mean 4.5 vs 3.25, sd 1.479 -> +0.845."""
+    table = solve(write_scenario, PILOTS, FREE_PILOTS).balance.set_index("column")
+    assert list(table.index) == list(selector.fields.CRITERIA)
+    assert table.loc["workload", "std_difference"] == pytest.approx(1.0)
+    assert table.loc["success", "std_difference"] == pytest.approx(1.25 / 1.4790199, rel=1e-6)
+    assert table["within"].isna().all()
+
+
+def test_balance_on_a_passed_through_column_with_thousands(write_scenario):
+    """The same rule on a text column written '5,000' / '1,000' gives the same pilots A + C."""
+    csv_text = units("A N 1 3 5 5000", "B N 1 3 4 5000", "C S 1 3 3 1000", "D S 1 3 1 1000", extra_head=",staff_count")
+    csv_text = csv_text.replace(",5000", ',"5,000"').replace(",1000", ',"1,000"')
+    plan = solve(write_scenario, csv_text, BALANCED.replace('"workload"', '"staff_count"'))
+    assert sorted(plan.pilots["unit_id"]) == ["A", "C"]
+
+
+def test_check_finds_unbalanced_pilots(write_scenario, tmp_path):
+    broken = broken_by(write_scenario, tmp_path, PILOTS, FREE_PILOTS, BALANCED)
+    assert broken == ["the pilots' mean workload is 5 but the network's is 3: 1 sd apart, more than the "
+                      "tolerance of 0.5 sd ([pilots.balance])"]
+
+
+SHARED = FREE_PILOTS + "[pilots.max_share]\nregion = 0.5\n"
+
+
+def test_share_cap_changes_the_pilots(write_scenario, tmp_path):
+    """Regions N (A, B) and S (C, D); at most half the pilots from one region. A + B breaks it (2 > 1),
+    so does any single pilot (1 > 0.5); the best N + S pair is A + C: objective 2 x 1.5 = 3."""
+    plan = solve(write_scenario, PILOTS, SHARED)
+    assert sorted(plan.pilots["unit_id"]) == ["A", "C"]
+    assert plan.objective == pytest.approx(3.0)
+    assert passes_check(plan, tmp_path)
+
+
+def test_check_finds_a_share_above_the_cap(write_scenario, tmp_path):
+    broken = broken_by(write_scenario, tmp_path, PILOTS, FREE_PILOTS, SHARED)
+    assert broken == ["region 'N' holds 2 of the 2 pilots, more than the share 0.5 allows ([pilots.max_share])"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Team capacity: four units, three years, no pilots (FY2555 stays empty)
+
+TEAMS = units("A N 5 3 3", "B N 4 3 3", "C S 3 3 3", "D S 2 3 3")
+FREE_TEAMS = toml(3, (0, 0))
+
+
+def test_capacity_by_region(write_scenario, tmp_path):
+    """R = (1, 0.75, 0.5, 0.25); FY2556 is worth 2R, FY2557 R. Free: all four in 2556, objective 5.
+    One unit per region a year: the better of each region first, A and C in 2556, B and D in
+    2557: 2 (1 + 0.5) + 0.75 + 0.25 = 4."""
+    changes_plan(write_scenario, tmp_path, TEAMS, FREE_TEAMS, FREE_TEAMS + "[capacity.by]\nregion = {max_per_year = 1}\n",
+                 5.0, {"A": 2556, "C": 2556, "B": 2557, "D": 2557}, 4.0)
+
+
+def test_capacity_per_year(write_scenario, tmp_path):
+    """Two units in 2556: the two best, A and B: 2 (1 + 0.75) + 0.5 + 0.25 = 4.25."""
+    plan = solve(write_scenario, TEAMS, FREE_TEAMS + "[capacity]\nmax_units = {2556 = 2}\n")
+    assert years_of(plan) == {"A": 2556, "B": 2556, "C": 2557, "D": 2557}
+    assert plan.objective == pytest.approx(4.25)
+    assert passes_check(plan, tmp_path)
+
+
+def test_check_finds_capacity_overruns(write_scenario, tmp_path):
+    rules = "[capacity]\nmax_units = {2556 = 2}\n[capacity.by]\nregion = {max_per_year = 1}\n"
+    broken = broken_by(write_scenario, tmp_path, TEAMS, FREE_TEAMS, FREE_TEAMS + rules)
+    assert broken == [
+        "FY2556 upgrades 4 units, over [capacity] max_units 2556 = 2",
+        "FY2556 upgrades 2 units of region 'N', over its team's capacity of 1 a year ([capacity.by])",
+        "FY2556 upgrades 2 units of region 'S', over its team's capacity of 1 a year ([capacity.by])",
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Fairness
+
+FAIR = units("A N 5 3 3", "B N 5 3 3", "C N 4 3 3", "D S 2 3 3", "E S 3 3 3")
+FREE_FAIR = toml(4, (0, 0), "[capacity]\nmax_units_per_year = 3\n")
+MIN_FAIR = FREE_FAIR + "[fairness]\ncolumn = \"region\"\nmin_per_year = 1\n"
+
+
+def test_fairness_min_per_year(write_scenario, tmp_path):
+    """R = (1, 1, 0.75, 0.25, 0.5); FY2556-2558 are worth 3R, 2R, R; three units a year.
+
+    Free: A, B, C in 2556 and D, E in 2557: 3 x 2.75 + 2 x 0.75 = 9.75 (S gets nothing in 2556).
+    At least one upgrade per region in every wave while it has units left: 2556 takes A, B and
+    the better S unit E (7.5); 2557 then must take both C (N's last) and D (S's last): 2 x 1 = 2.
+    Total 9.5, which beats A, B, D + C, E (6.75 + 2.5 = 9.25).
+    """
+    changes_plan(write_scenario, tmp_path, FAIR, FREE_FAIR, MIN_FAIR,
+                 9.75, {"A": 2556, "B": 2556, "E": 2556, "C": 2557, "D": 2557}, 9.5)
+
+
+def test_check_finds_a_region_left_without_upgrades(write_scenario, tmp_path):
+    broken = broken_by(write_scenario, tmp_path, FAIR, FREE_FAIR, MIN_FAIR)
+    assert broken == ["region 'S' gets 0 upgrade(s) in FY2556 while it has 2 unit(s) left: at least 1 are "
+                      "required ([fairness] min_per_year)"]
+
+
+GAP = units("A N 4 3 3", "B N 3 3 3", "C N 2 3 3", "D S 5 3 3")
+FREE_GAP = toml(5, (0, 0), "[capacity]\nmax_units_per_year = 1\n")
+GAP_FAIR = FREE_GAP + "[fairness]\ncolumn = \"region\"\nmax_completion_gap = 1\n"
+
+
+def test_fairness_completion_gap(write_scenario, tmp_path):
+    """One unit a year in FY2556-2559, worth 4R, 3R, 2R, R; R = (0.75, 0.5, 0.25, 1).
+
+    Free: D, A, B, C = 4 + 2.25 + 1 + 0.25 = 7.5, but S completes in 2556 and N in 2559 (gap 3).
+    With a gap of at most 1, S's only unit D must come in 2558 or 2559 (N cannot finish before
+    2558): A, B, D, C = 3 + 1.5 + 2 + 0.25 = 6.75 beats A, B, C, D = 3 + 1.5 + 0.5 + 1 = 6.
+    """
+    changes_plan(write_scenario, tmp_path, GAP, FREE_GAP, GAP_FAIR,
+                 7.5, {"A": 2556, "B": 2557, "D": 2558, "C": 2559}, 6.75)
+
+
+def test_check_finds_a_completion_gap(write_scenario, tmp_path):
+    broken = broken_by(write_scenario, tmp_path, GAP, FREE_GAP, GAP_FAIR)
+    assert broken == ["region 'S' completes in FY2556 but 'N' in FY2559: more than 1 year(s) apart "
+                      "([fairness] max_completion_gap)"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Mentors
+
+MENTORS = units("A N 5 3 3 P1 -", "B N 4 3 3 P1 -", "C N 3 3 3 P2 B", extra_head=",province,mentor")
+FREE_MENTORS = toml(3, (0, 0))
+GROUP_MENTORS = FREE_MENTORS + "[mentors]\ncolumn = \"province\"\nlag = 1\n"
+NAMED_MENTORS = FREE_MENTORS + "[mentors]\nmentor_column = \"mentor\"\n"
+
+
+def test_mentors_by_province(write_scenario, tmp_path):
+    """R = (1, 0.75, 0.5); 2556 is worth 2R, 2557 R. Free: all in 2556 (objective 4.5).
+
+    Province P1 (A, B) may start with one mentor; the other follows a year later: A (the better)
+    in 2556, B in 2557. P2's lone unit C is its own mentor: 2556. Objective 2 + 0.75 + 1 = 3.75.
+    """
+    changes_plan(write_scenario, tmp_path, MENTORS, FREE_MENTORS, GROUP_MENTORS,
+                 4.5, {"A": 2556, "C": 2556, "B": 2557}, 3.75)
+
+
+def test_mentors_with_a_done_unit(write_scenario):
+    """A done unit Z of P1 is its mentor (counted as upgraded in FY2554), so A and B may both go in 2556."""
+    csv_text = units("A N 5 3 3 P1 false", "B N 4 3 3 P1 false", "C N 3 3 3 P2 false", "Z N 1 3 3 P1 true",
+                     extra_head=",province,done")
+    plan = solve(write_scenario, csv_text, GROUP_MENTORS)
+    years = dict(zip(plan.schedule["unit_id"], plan.schedule["phase"]))
+    assert years == {"A": "wave 1", "B": "wave 1", "C": "wave 1", "Z": "done"}
+
+
+def test_named_mentor(write_scenario, tmp_path):
+    """C names B as its mentor: C comes a year after B. B in 2556 and C in 2557 (2 + 1.5 + 0.5 = 4)
+    beats B in 2557 with C impossible (C cannot come after 2557)."""
+    plan = solve(write_scenario, MENTORS, NAMED_MENTORS)
+    assert years_of(plan) == {"A": 2556, "B": 2556, "C": 2557}
+    assert plan.objective == pytest.approx(4.0)
+    assert passes_check(plan, tmp_path)
+
+
+def test_check_finds_mentor_breaches(write_scenario, tmp_path):
+    broken = broken_by(write_scenario, tmp_path, MENTORS, FREE_MENTORS, GROUP_MENTORS)
+    assert broken == ["province 'P1' starts with 2 units in FY2556 (A, B), more than max_mentors = 1 ([mentors])"]
+    broken = broken_by(write_scenario, tmp_path, MENTORS, FREE_MENTORS, NAMED_MENTORS)
+    assert broken == ["unit C (FY2556) must come at least 1 year(s) after its mentor B (FY2556) "
+                      "([mentors] mentor_column)"]
+
+
+def test_lag_two_keeps_a_year_between_mentor_and_followers(write_scenario, tmp_path):
+    """Four years, lag 2: P1's second unit comes two years after the first. A 2556 (3), B 2558
+    (0.75), C 2556 (1.5): 5.25; B first would be worse (B 2556 = 2.25, A 2558 = 1: 4.75)."""
+    plan = solve(write_scenario, MENTORS, toml(4, (0, 0)) + "[mentors]\ncolumn = \"province\"\nlag = 2\n")
+    assert years_of(plan) == {"A": 2556, "C": 2556, "B": 2558}
+    assert plan.objective == pytest.approx(5.25)
+    assert passes_check(plan, tmp_path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings: every problem at once, with the line and the nearest key
+
+
+def test_settings_problems_name_line_and_nearest_key(write_scenario):
+    rules = """\
+        [pilots.balance]
+        colums = ["workload"]
+        tolerance = -1
+        [pilots.max_share]
+        region = 1.5
+        [capacity.by]
+        regoin = {max_per_year = 2}
+        region = {max_per_yaer = 2}
+        [fairness]
+        column = "region"
+        [mentors]
+        lagg = 2
+        """
+    with pytest.raises(ScenarioError) as err:
+        selector.load(write_scenario(PILOTS, FREE_PILOTS + textwrap.dedent(rules)))
+    text = str(err.value)
+    lines = {p.message: p.line for p in err.value.problems}
+    assert "did you mean 'columns'?" in text and lines["unknown key 'colums' in [pilots.balance]"] == 16
+    assert lines["tolerance = -1 is not valid"] == 17
+    assert lines["region = 1.5 is not valid"] == 19
+    assert "did you mean 'max_per_year'?" in text
+    regoin = [p for p in err.value.problems if "column 'regoin' is not a column" in p.message]
+    assert len(regoin) == 1 and regoin[0].line == 21 and regoin[0].fix == "did you mean 'region'?"
+    assert "[fairness] needs min_per_year or max_completion_gap (or both)" in text
+    assert lines["unknown key 'lagg' in [mentors]"] == 26 and "did you mean 'lag'?" in text
+
+
+def test_bad_rule_columns_are_reported_with_their_csv_lines(write_scenario):
+    csv_text = units("A N 1 5 5 x", "B N 1 5 4 A", "C S 1 1 3 B", "D S 1 1 1 C", extra_head=",mentor")
+    csv_text = csv_text.replace("D,unit D,S,1,3,3,3,1,1,1,3,C", "D,unit D,S,1,3,3,3,1,1,1,3,D")
+    rules = '[pilots.balance]\ncolumns = ["mentor"]\n[mentors]\nmentor_column = "mentor"\n'
+    with pytest.raises(ScenarioError) as err:
+        selector.load(write_scenario(csv_text, FREE_PILOTS + rules))
+    found = {(p.line, p.column, p.message) for p in err.value.problems}
+    assert (2, "mentor", "value is not a number but the column is named in [pilots.balance]") in found
+    assert (2, "mentor", "unit 'x' does not exist") in found
+    assert (5, "mentor", "a unit cannot name itself in 'mentor'") in found
+
+
+def test_mentor_cycle_is_refused(write_scenario):
+    csv_text = units("A N 1 5 5 B", "B N 1 5 4 A", extra_head=",mentor")
+    with pytest.raises(ScenarioError, match="the 'mentor' rules form a cycle: A -> B -> A"):
+        selector.load(write_scenario(csv_text, FREE_PILOTS + '[mentors]\nmentor_column = "mentor"\n'))
+
+
+# ---------------------------------------------------------------------------------------------
+# The command line and the default scenario
+
+
+def test_cli_summary_shows_the_balance_and_check_fails_on_a_broken_rule(write_scenario, tmp_path):
+    csv_path = write_scenario(PILOTS, FREE_PILOTS, "free")
+    runner = CliRunner()
+    result = runner.invoke(main, ["solve", str(csv_path)])
+    assert result.exit_code == 0, result.output
+    assert "Balance of the pilots" in result.stdout
+    assert "workload 5.000 3.000 +1.000" in " ".join(result.stdout.split())
+    (tmp_path / "ruled.toml").write_text(BALANCED, encoding="utf-8")
+    checked = runner.invoke(main, ["check", str(csv_path), str(tmp_path / "free-schedule.csv"),
+                                   "--settings", str(tmp_path / "ruled.toml")])
+    assert checked.exit_code == 3
+    assert "([pilots.balance])" in checked.stderr
+
+
+def test_all_rules_settings_load_and_validate():
+    """The bundled all-rules TOML is valid against the default scenario (solving it is a benchmark)."""
+    from conftest import DEFAULT_CSV
+
+    sc = selector.load(DEFAULT_CSV, DEFAULT_CSV.with_name("dlt-offices-all-rules.toml"))
+    s = sc.settings
+    assert s.balance_columns and s.max_share and s.capacity_by and s.max_units
+    assert s.fairness_min_per_year and s.fairness_max_completion_gap is not None and s.mentors_column and s.funds
+    result = CliRunner().invoke(main, ["validate", str(DEFAULT_CSV), "--settings",
+                                       str(DEFAULT_CSV.with_name("dlt-offices-all-rules.toml"))])
+    assert result.exit_code == 0
+    assert "Mentors: lag 1, by province (at most 1 mentor(s) each)" in result.stdout
+    assert "Fairness by region: at least 2 a wave, completion within 1 year(s)" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# Property: whatever rules are on, the solver's plan passes the independent check
+
+
+@hyp_settings(max_examples=12, deadline=None, derandomize=True)
+@given(
+    data=st.lists(st.tuples(st.sampled_from("NS"), st.sampled_from(["P1", "P2", "P3"]),
+                            st.integers(1, 5), st.integers(1, 5), st.integers(1, 5)), min_size=4, max_size=7),
+    rule=st.sampled_from(["balance", "share", "by", "min", "gap", "mentors", "funds"]),
+)
+def test_solved_plans_pass_the_independent_check(tmp_path_factory, data, rule):
+    tmp = tmp_path_factory.mktemp("prop")
+    rows = [f"U{i} {reg} {imp} {work} {succ} {prov}" for i, (reg, prov, imp, work, succ) in enumerate(data)]
+    rules = {
+        "balance": '[pilots.balance]\ncolumns = ["workload"]\ntolerance = 0.5\n',
+        "share": "[pilots.max_share]\nregion = 0.5\n",
+        "by": "[capacity.by]\nregion = {max_per_year = 2}\n",
+        "min": '[fairness]\ncolumn = "region"\nmin_per_year = 1\n',
+        "gap": '[fairness]\ncolumn = "region"\nmax_completion_gap = 1\n',
+        "mentors": '[mentors]\ncolumn = "province"\n',
+        "funds": ('[[funds]]\nname = "central"\namounts = {2555 = 1, 2556 = 1, 2557 = 1, 2558 = 10}\n'
+                  '[[funds]]\nname = "north"\namounts = {2555 = 2, 2556 = 2}\neligible = {region = "N"}\n'),
+    }[rule]
+    (tmp / "p.csv").write_text(units(*rows, extra_head=",province"), encoding="utf-8")
+    (tmp / "p.toml").write_text(toml(4, (0, 2), rules), encoding="utf-8")
+    plan = selector.solve(selector.load(tmp / "p.csv"))
+    if plan.status == "optimal":
+        assert passes_check(plan, tmp)
+
+
+@hyp_settings(max_examples=10, deadline=None, derandomize=True)
+@given(
+    data=st.lists(st.tuples(st.sampled_from("NS"), st.sampled_from(["P1", "P2"]),
+                            st.integers(1, 5), st.integers(1, 5), st.integers(1, 5)), min_size=3, max_size=3),
+    rules=st.sets(st.sampled_from(["balance", "share", "by", "min", "gap", "mentors", "max_units"]), min_size=1, max_size=3),
+)
+def test_the_model_is_exact_against_brute_force(tmp_path_factory, data, rules):
+    """Enumerate all 4^3 schedules of three units over four years, keep those the independent
+    checker accepts, and compare the best with the solver: the model neither misses a feasible
+    plan nor admits an infeasible one (the linearisations are exact)."""
+    import itertools
+
+    tmp = tmp_path_factory.mktemp("brute")
+    rows = [f"U{i} {reg} {imp} {work} {succ} {prov}" for i, (reg, prov, imp, work, succ) in enumerate(data)]
+    fairness = [key for rule, key in (("min", "min_per_year = 1"), ("gap", "max_completion_gap = 1")) if rule in rules]
+    text = {
+        "balance": '[pilots.balance]\ncolumns = ["workload"]\ntolerance = 0.5\n',
+        "share": "[pilots.max_share]\nregion = 0.5\n",
+        "by": "[capacity.by]\nregion = {max_per_year = 1}\n",
+        "mentors": '[mentors]\ncolumn = "province"\nlag = 1\n',
+        "max_units": "[capacity]\nmax_units = {2556 = 1}\n",
+    }
+    rules_toml = "".join(text[r] for r in sorted(rules) if r in text)
+    if fairness:
+        rules_toml += '[fairness]\ncolumn = "region"\n' + "\n".join(fairness) + "\n"
+    (tmp / "b.csv").write_text(units(*rows, extra_head=",province"), encoding="utf-8")
+    (tmp / "b.toml").write_text(toml(4, (0, 2), rules_toml), encoding="utf-8")
+    scenario = selector.load(tmp / "b.csv")
+    plan = selector.solve(scenario)
+    best = None
+    path = tmp / "try.csv"
+    for years in itertools.product(range(2555, 2559), repeat=len(rows)):
+        path.write_text("unit_id,fiscal_year,pilot\n" + "".join(
+            f"U{i},{y},{'true' if y == 2555 else 'false'}\n" for i, y in enumerate(years)), encoding="utf-8")
+        report = selector.check_schedule(scenario, path)
+        if report.ok and (best is None or report.objective > best):
+            best = report.objective
+    if best is None:
+        assert plan.status == "infeasible"
+    else:
+        assert plan.status == "optimal"
+        assert plan.objective == pytest.approx(best, abs=1e-6)
+
+
+def test_infeasible_rules_are_explained_before_solving(write_scenario):
+    """Each contradiction is named in plain words (selector.diagnose)."""
+    rules = ("[capacity]\nmax_units = {2555 = 0, 2556 = 1}\n"
+             "[pilots.max_share]\nregion = 0.4\n[mentors]\ncolumn = \"region\"\nlag = 2\n")
+    plan = selector.solve(selector.load(write_scenario(PILOTS, FREE_PILOTS + rules)))
+    assert plan.status == "infeasible"
+    text = "\n".join(plan.reasons)
+    assert "the capacities of FY2555-2556 (0, 1) add up to 1 units but 4 units must be upgraded" in text
+    assert "at least 1 pilots are required but the capacity of the pilot year FY2555 is 0 units" in text
+    assert "no number of pilots from 1 to 2 can be shared among the 2 values of region" in text
+    assert "region 'S' has 2 units but with lag = 2 only its 1 mentor(s) fit in the 2 years" in text
+    teams = selector.solve(selector.load(write_scenario(FAIR, toml(2, (0, 0), "[capacity.by]\nregion = {max_per_year = 1}\n"), "t")))
+    assert teams.reasons == ["region 'N' has 3 units but its team can upgrade at most 1 a year, 2 in 2 years ([capacity.by])"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Funding pools
+
+FUNDED = units("A N 5 3 3 branch", "B N 4 3 3 provincial", "C N 3 3 3 branch", extra_head=",kind")
+FUNDS = FREE_MENTORS + """\
+[[funds]]
+name = "central"
+amounts = {2556 = 1, 2557 = 10}
+[[funds]]
+name = "provincial"
+amounts = {2556 = 1}
+eligible = {kind = "branch"}
+"""
+
+
+def test_funds_pay_for_the_plan(write_scenario, tmp_path):
+    """R = (1, 0.75, 0.5); 2556 is worth 2R, 2557 R; costs 1. Free: all three in 2556 (4.5).
+
+    FY2556 money: central 1 (any unit) + provincial 1 (branches A, C only). Two units fit: A + B
+    (2 x 1.75 = 3.5, A from the provincial fund, B from the central one) beats A + C (3.0); C
+    follows in 2557 from the central fund: 3.5 + 0.5 = 4.0.
+    """
+    plan = solve(write_scenario, FUNDED, FUNDS)
+    assert years_of(plan) == {"A": 2556, "B": 2556, "C": 2557}
+    assert dict(zip(plan.schedule["unit_id"], plan.schedule["fund"])) == {"A": "provincial", "B": "central", "C": "central"}
+    assert plan.objective == pytest.approx(4.0)
+    assert passes_check(plan, tmp_path)
+    by_fund = plan.by_fund.set_index(["fund", "fiscal_year"])
+    assert by_fund.loc[("central", 2556), "cost"] == 1 and by_fund.loc[("central", 2557), "units"] == 1
+
+
+def test_check_finds_fund_breaches(write_scenario, tmp_path):
+    """The plan above with B moved to the provincial fund: it may not pay for B (a provincial
+    office), and it then pays 2 in FY2556 (A and B), over its 1."""
+    plan = solve(write_scenario, FUNDED, FUNDS)
+    path = tmp_path / "funded.csv"
+    write_schedule_csv(plan, path)
+    lines = path.read_bytes().decode("utf-8-sig").split("\r\n")
+    lines = [line.replace(",central,", ",provincial,") if line.startswith("B,") else line for line in lines]
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
+    assert selector.check_schedule(plan.scenario, path).violations == [
+        "unit B is paid by fund 'provincial', which may not pay for it",
+        "fund 'provincial' pays 2 baht in FY2556, more than its 1",
+    ]
+
+
+def test_check_wants_a_fund_column(write_scenario, tmp_path):
+    assert broken_by(write_scenario, tmp_path, FUNDED, FREE_MENTORS, FUNDS) == [
+        "the schedule has no 'fund' column but the scenario has [[funds]]"]
+
+
+def test_funds_are_validated(write_scenario):
+    csv_text = units("A N 5 3 3 provincial", extra_head=",kind")
+    rules = FREE_MENTORS + '[[funds]]\nname = "f"\namounts = {2556 = 1, 2600 = 3}\neligible = {knd = "branch"}\nsource = 1\n'
+    with pytest.raises(ScenarioError) as err:
+        selector.load(write_scenario(csv_text, rules))
+    found = {(p.line, p.message, p.fix) for p in err.value.problems}
+    assert (18, "'2600' in the amounts of fund 'f' is not a fiscal year of the horizon 2555-2557",
+            "write one fiscal year per entry, e.g. 2556 = 100_000_000") in found
+    assert (20, "unknown key 'source' in [[funds]]", "valid keys: amounts, eligible, name") in found
+    assert any(line == 19 and "column 'knd' of fund 'f'" in message and fix == "did you mean 'kind'?"
+               for line, message, fix in found)
+    ok_rules = FREE_MENTORS + '[[funds]]\nname = "f"\namounts = {2556 = 1}\neligible = {kind = "branch"}\n'
+    with pytest.raises(ScenarioError, match="line 2: unit A is eligible for no fund"):
+        selector.load(write_scenario(csv_text, ok_rules, "t"))
+
+
+def test_thai_column_names_give_distinct_ascii_rows(write_scenario):
+    """Two Thai balance columns: rows balance_col0_* and balance_col1_*, and the same pilots A + C."""
+    csv_text = units("A N 1 3 5 5 5", "B N 1 3 4 5 5", "C S 1 3 3 1 1", "D S 1 3 1 1 1", extra_head=",ภาระงาน,ประชากร")
+    toml_text = FREE_PILOTS + '[pilots.balance]\ncolumns = ["ภาระงาน", "ประชากร"]\ntolerance = 0.5\n'
+    scenario = selector.load(write_scenario(csv_text, toml_text))
+    rows = [c.name for c in selector.build_model(scenario).prob.constraints() if c.name.startswith("balance_")]
+    assert sorted(rows) == ["balance_col0_hi", "balance_col0_lo", "balance_col1_hi", "balance_col1_lo"]
+    assert sorted(selector.solve(scenario).pilots["unit_id"]) == ["A", "C"]
