@@ -297,15 +297,16 @@ def add_fairness_gap_constraints(m: Model) -> None:
     """max_v c_v - min_v c_v <= g, c_v = the year v's last unit is upgraded (g = ``max_completion_gap``).
 
     Equivalently: for every year y, if some value has completed by y, every value completes by y+g.
-    With a continuous e[y] in [0, 1] ("some value has completed by y"), for y = F..L-g-1:
+    With later_v(y) = sum_{u in G_v} sum_{y' > y} x[u,y'] (v's upgrades after y), done_v(y) its
+    upgrades up to y, and a binary e[y] ("some value has completed by y"), for y = F..L-g-1:
 
-        e[y] >= sum_{u in G_w} sum_{y' <= y} x[u,y'] - |G_w| + 1   for every value w   (fairness_done_<k>_<y>)
-        sum_{u in G_v} sum_{y' <= y+g} x[u,y'] >= |G_v| e[y]       for every value v   (fairness_gap_<k>_<y>)
+        n_w e[y] >= done_w(y) - n_w later_w(y)   for every value w     (fairness_done_<k>_<y>)
+        later_v(y + g) <= n_v (1 - e[y])          for every value v     (fairness_gap_<k>_<y>)
 
-    The first row forces e[y] = 1 exactly when some w has all |G_w| units done by y (the count is
-    an integer, so otherwise its right side is <= 0 and e[y] may be 0); the second then asks every v
-    to be complete by y+g. For y+g >= L coverage already completes every value. Values with no unit
-    to schedule are ignored (they completed before the plan).
+    A value w has completed by y when it has upgrades by y and none after: then the first row
+    forces e[y] = 1 (otherwise its right side is <= 0); the second then forbids every value any
+    upgrade after y+g. For y+g >= L there is nothing after. Values with no upgrade in the plan are
+    ignored (all done before, or, with coverage "best-effort", none scheduled), as in ``check``.
     """
     settings = m.scenario.settings
     column, gap = settings.fairness_column, settings.fairness_max_completion_gap
@@ -315,12 +316,14 @@ def add_fairness_gap_constraints(m: Model) -> None:
     for year in m.years:
         if year + gap >= m.years[-1]:
             break
-        e = m.prob.add_variable(f"fair_done_{year}", 0, 1, pulp.LpContinuous)
+        e = m.prob.add_variable(f"fair_done_{year}", 0, 1, pulp.LpBinary)
         for k, _, members in groups:
+            n = len(members)
             done = _cumulative(m, members, year)
-            m.prob.addConstraint(_expr(done + [(e, -1)]) <= len(members) - 1, f"fairness_done_{k}_{year}")
-            by_then = _cumulative(m, members, year + gap)
-            m.prob.addConstraint(_expr(by_then + [(e, -len(members))]) >= 0, f"fairness_gap_{k}_{year}")
+            later = [(var, -n) for var, _ in _cumulative(m, members, year, after=True)]
+            m.prob.addConstraint(_expr(done + later + [(e, -n)]) <= 0, f"fairness_done_{k}_{year}")
+            after_gap = _cumulative(m, members, year + gap, after=True)
+            m.prob.addConstraint(_expr(after_gap + [(e, n)]) <= n, f"fairness_gap_{k}_{year}")
 
 
 def add_mentor_constraints(m: Model) -> None:

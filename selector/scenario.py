@@ -148,7 +148,8 @@ def _validated_changes(current: Settings, changes: Mapping[str, Any]) -> dict[st
             layout["weights"][toml_key] = dict(value)
         else:
             layout[section][toml_key] = list(value) if isinstance(value, tuple) else value
-    layout = {section: {k: v for k, v in table.items() if v is not None} for section, table in layout.items()}
+    layout = {section: {k: v for k, v in table.items() if v is not None} if isinstance(table, dict) else table
+              for section, table in layout.items()}
     parsed, problems = parse_settings(layout, _VARIANT)
     problems += check_pilot_limits(None, parsed, _VARIANT)
     if problems:

@@ -98,7 +98,7 @@ class Settings:
         return tuple(range(self.first_year, self.last_year + 1))
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain, JSON-ready form, in the TOML's own layout."""
+        """Plain, JSON-ready form, in the TOML's own layout ([fairness], [mentors] and [[funds]] only when on)."""
         return {
             "horizon": {"first_year": self.first_year, "last_year": self.last_year},
             "plan": {"coverage": self.coverage},
@@ -116,12 +116,15 @@ class Settings:
                 "max_units": {str(y): self.max_units[y] for y in sorted(self.max_units)},
                 "by": {col: {"max_per_year": cap} for col, cap in self.capacity_by.items()},
             },
-            "fairness": {"column": self.fairness_column, "min_per_year": self.fairness_min_per_year,
-                         "max_completion_gap": self.fairness_max_completion_gap},
-            "mentors": {"column": self.mentors_column, "lag": self.mentors_lag,
-                        "max_mentors": self.mentors_max_mentors, "mentor_column": self.mentor_column},
-            "funds": [{"name": f.name, "amounts": {str(y): f.amounts[y] for y in sorted(f.amounts)},
-                       "eligible": {c: list(v) for c, v in f.eligible.items()}} for f in self.funds],
+            **({"fairness": {"column": self.fairness_column, "min_per_year": self.fairness_min_per_year,
+                             "max_completion_gap": self.fairness_max_completion_gap}}
+               if self.fairness_column is not None else {}),
+            **({"mentors": {"column": self.mentors_column, "lag": self.mentors_lag,
+                            "max_mentors": self.mentors_max_mentors, "mentor_column": self.mentor_column}}
+               if self.mentors_column is not None or self.mentor_column is not None else {}),
+            **({"funds": [{"name": f.name, "amounts": {str(y): f.amounts[y] for y in sorted(f.amounts)},
+                           "eligible": {c: list(v) for c, v in f.eligible.items()}} for f in self.funds]}
+               if self.funds else {}),
             "criteria": {"scale": list(self.scale), "cost_type": list(self.cost_type)},
             "weights": {"pilot": dict(self.pilot_weights), "rollout": dict(self.rollout_weights)},
             "objective": {"pilot_emphasis": self.pilot_emphasis},
