@@ -247,9 +247,14 @@ def _year_by_year_money(scenario: Scenario, windows: dict[str, tuple[int, int]])
 #: total risk over the pilot limit). A cover value left without a pilot and a unit moved one year
 #: outside its window cost 2: they undo a fact of the scenario, so a change of money or limits that
 #: does the same job is preferred.
+#: The planning rules weigh the same as the limits they resemble: units a year ([capacity] max_units,
+#: [capacity.by], [fairness] min_per_year), pilots ([pilots.max_share]), money (a fund's amount) and,
+#: for [pilots.balance], standard deviations of the pilots' mean. [fairness] max_completion_gap and
+#: [mentors] stay hard.
 ELASTIC_WEIGHTS: dict[str, float] = {
     "budget": 1.0, "capacity": 1.0, "pilots_min": 1.0, "pilots_max": 1.0, "pilot_risk": 1.0,
     "cover": 2.0, "window": 2.0,
+    "capacity_years": 1.0, "team_capacity": 1.0, "max_share": 1.0, "fairness_min": 1.0, "balance": 1.0, "funds": 1.0,
 }
 
 _ELASTIC_GAP = 1e-7
@@ -326,6 +331,7 @@ def elastic_findings(scenario: Scenario, *, rules: tuple[str, ...] = tuple(ELAST
             distance = lo - year if year < lo else year - hi if year > hi else 0
             if distance:
                 objective.append((var, ELASTIC_WEIGHTS["window"] * distance))
+    _planning_rule_slacks(scenario, m, rules, slack, money)
     prob.sense = pulp.LpMinimize
     prob.setObjective(pulp.LpAffineExpression(objective))
 
@@ -338,10 +344,71 @@ def elastic_findings(scenario: Scenario, *, rules: tuple[str, ...] = tuple(ELAST
     return _findings_from_slacks(scenario, value, pilots, m, run.values, windows)
 
 
-def _ascii_column(column: str) -> str:
+def _ascii_column(column: str, position: int | None = None) -> str:
     from .model import _ascii
 
-    return _ascii(column)
+    return _ascii(column, position)
+
+
+def _planning_rule_slacks(scenario: Scenario, m, rules, slack, money: float) -> None:
+    """Slacks on the rows of [capacity] max_units, [capacity.by], [pilots.max_share], [fairness]
+    min_per_year, [pilots.balance] and [[funds]] (one slack per setting, as for capacity)."""
+    import re
+
+    s = scenario.settings
+    prob = m.prob
+    names = [c.name for c in prob.constraints()]
+
+    def rows(pattern: str) -> list[str]:
+        compiled = re.compile(pattern + "$")
+        return [n for n in names if compiled.match(n)]
+
+    if "capacity_years" in rules and s.max_units_per_year is None:
+        for year in m.years:
+            if year in s.max_units:
+                _add_slack(prob, f"capacity_{year}", slack("capacity_years", year, f"capacity_{year}", 1.0), -1)
+    if "team_capacity" in rules:
+        for position, column in enumerate(s.capacity_by):
+            found = rows(rf"capacity_{re.escape(_ascii_column(column, position))}_\d+_\d+")
+            if found:
+                var = slack("team_capacity", column, f"team_capacity_{position}", 1.0)
+                for row in found:
+                    _add_slack(prob, row, var, -1)
+    if "max_share" in rules:
+        for position, column in enumerate(s.max_share):
+            var = slack("max_share", column, f"max_share_{position}", 1.0)
+            for row in rows(rf"max_share_{re.escape(_ascii_column(column, position))}_\d+"):
+                _add_slack(prob, row, var, -1)
+    if "fairness_min" in rules and s.fairness_column is not None and s.fairness_min_per_year is not None:
+        found = rows(r"fairness_min_\d+_\d+")
+        if found:
+            var = slack("fairness_min", None, "fairness_min", 1.0)
+            for row in found:
+                _add_slack(prob, row, var, +1)
+    if "balance" in rules:
+        from .balance import network_stats
+
+        todo = scenario.to_schedule
+        for position, column in enumerate(s.balance_columns):
+            _, sd = network_stats(scenario.numeric(column).loc[todo.index].to_numpy())
+            if sd == 0:
+                continue
+            name = _ascii_column(column, position)
+            var = slack("balance", column, f"balance_{position}", 1.0 / (sd * max(scenario.pilots_max, 1)))
+            _add_slack(prob, f"balance_{name}_hi", var, -1)
+            _add_slack(prob, f"balance_{name}_lo", var, +1)
+    if "funds" in rules and s.funds:
+        fund_slack = {}
+        for row in rows(r"fund_\d+_\d+"):
+            j, year = (int(part) for part in row.split("_")[1:])
+            fund_slack[j, year] = slack("funds", (s.funds[j].name, year), row, 1.0 / money)
+            _add_slack(prob, row, fund_slack[j, year], -1)
+        for row in rows(r"fund_set_\d+_\d+"):  # implied rows: relaxed by the slacks of their funds
+            number, year = (int(part) for part in row.split("_")[2:])
+            subset = m.fund_sets[number]
+            for j in subset:
+                if (j, year) in fund_slack:
+                    _add_slack(prob, row, fund_slack[j, year], -1)
 
 
 def _findings_from_slacks(scenario: Scenario, value: dict, pilots: int, m, values: dict[str, float],
@@ -393,6 +460,7 @@ def _findings_from_slacks(scenario: Scenario, value: dict, pilots: int, m, value
                                  f"no unit of {column} '{cover_value}' can be a pilot under the other rules "
                                  f"(pilot marks, windows, the risk cap, the pilot limit and the FY{s.first_year} "
                                  f"budget)"))
+    found += _planning_rule_findings_from_slacks(scenario, value, pilots)
     for (uid, year), var in sorted(m.x.items()):
         lo, hi = windows[uid]
         if (values.get(var.name) or 0.0) > 0.5 and not lo <= year <= hi:
@@ -400,6 +468,53 @@ def _findings_from_slacks(scenario: Scenario, value: dict, pilots: int, m, value
             found.append(Finding("window", uid, lo if year < lo else hi, year, abs(year - (lo if year < lo else hi)),
                                  f"unit {uid} cannot be upgraded within FY{lo}-{hi} under the other rules: "
                                  f"its {column} would have to be {year}"))
+    return found
+
+
+def _planning_rule_findings_from_slacks(scenario: Scenario, value: dict, pilots: int) -> list[Finding]:
+    s = scenario.settings
+    found: list[Finding] = []
+    for (rule, key), amount in sorted(value.items(), key=lambda kv: (list(ELASTIC_WEIGHTS).index(kv[0][0]), str(kv[0][1]))):
+        step = math.ceil(amount - 1e-6)
+        if rule == "capacity_years" and step > 0:
+            cap = s.max_units[key]
+            found.append(Finding("capacity_years", key, cap, cap + step, step,
+                                 f"[capacity] max_units {key} = {cap} is too small under the other rules: "
+                                 f"needs {cap + step} ({step} more)"))
+        elif rule == "team_capacity" and step > 0:
+            cap = s.capacity_by[key]
+            found.append(Finding("team_capacity", key, cap, cap + step, step,
+                                 f"[capacity.by] {key} max_per_year = {cap} is too small under the other rules: "
+                                 f"needs {cap + step} ({step} more)"))
+        elif rule == "max_share" and amount > 1e-6 and pilots:
+            share = s.max_share[key]
+            needed = math.ceil((share + amount / pilots) * 1000) / 1000
+            found.append(Finding("max_share", key, share, needed, needed - share,
+                                 f"[pilots.max_share] {key} = {share:g} is too small under the other rules: "
+                                 f"needs {needed:g}"))
+        elif rule == "fairness_min" and step > 0:
+            k = s.fairness_min_per_year
+            found.append(Finding("fairness_min", s.fairness_column, k, k - step, step,
+                                 f"[fairness] min_per_year = {k} cannot be met under the other rules: "
+                                 f"{max(k - step, 0)} can"))
+        elif rule == "balance" and amount > 1e-6 and pilots:
+            from .balance import network_stats
+
+            todo = scenario.to_schedule
+            _, sd = network_stats(scenario.numeric(key).loc[todo.index].to_numpy())
+            t = s.balance_tolerance
+            needed = math.ceil((t + amount / (pilots * sd)) * 1000) / 1000
+            found.append(Finding("balance", key, t, needed, needed - t,
+                                 f"[pilots.balance] tolerance = {t:g} is too tight for {key} under the other "
+                                 f"rules: needs {needed:g}"))
+        elif rule == "funds":
+            short = math.ceil(amount - 0.5e-3)
+            if short > 0:
+                fund, year = key
+                have = float(next(f for f in s.funds if f.name == fund).amounts.get(year, 0.0))
+                found.append(Finding("funds", f"{fund}={year}", have, have + short, float(short),
+                                     f"fund '{fund}' is short by {_baht(short)} in FY{year} (needs "
+                                     f"{have + short:,.0f}, has {have:,.0f})"))
     return found
 
 
@@ -414,5 +529,5 @@ def diagnose(scenario: Scenario, *, solver: str | None = None, time_limit: float
         return found
     return [Finding("combination", None, None, None, None,
                     "the rules together leave no feasible plan and no change of budget, capacity, pilot limits, "
-                    "cover, risk cap or windows repairs it; check the pilot marks (must / never) and the "
-                    "'after' rules")]
+                    "cover, risk cap, windows or planning rules repairs it; check the pilot marks (must / "
+                    "never), the 'after' rules, [mentors] and [fairness] max_completion_gap")]

@@ -39,6 +39,7 @@ class Model:
     by_unit: dict[str, list[tuple[int, pulp.LpVariable]]] = field(default_factory=dict)  # u -> [(y, x[u,y])]
     names: dict[str, str] = field(default_factory=dict)  # unit_id -> ASCII name used in the model
     funding: dict[tuple[str, int], list[tuple[str, pulp.LpVariable]]] = field(default_factory=dict)  # (u, y) -> [(fund, w)]
+    fund_sets: list[tuple[int, ...]] = field(default_factory=list)  # the fund sets of the rows fund_set_<k>_<year>
     pilot_lambda: float = 0.0
     count_status: str | None = None  # best-effort: status of the first stage once row coverage_count holds it
 
@@ -441,6 +442,7 @@ def add_fund_constraints(m: Model) -> None:
     # Implied rows (Hall's condition) that tighten the relaxation: the units only the funds of a
     # set S may pay for cost at most S's amounts, sum_{u: E_u within S} cost_u x[u,y] <= sum_{f in S} amount_{f,y}.
     sets = sorted({tuple(choices) for choices in eligible.values() if len(choices) < len(funds)})
+    m.fund_sets = sets
     for number, subset in enumerate(sets):
         for year in m.years:
             terms = [(x, float(m.units.at[uid, "cost"])) for (uid, y), x in m.x.items()

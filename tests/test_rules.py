@@ -540,3 +540,26 @@ def test_thai_column_names_give_distinct_ascii_rows(write_scenario):
     rows = [c.name for c in selector.build_model(scenario).prob.constraints() if c.name.startswith("balance_")]
     assert sorted(rows) == ["balance_col0_hi", "balance_col0_lo", "balance_col1_hi", "balance_col1_lo"]
     assert sorted(selector.solve(scenario).pilots["unit_id"]) == ["A", "C"]
+
+
+def test_elastic_diagnosis_names_a_too_tight_balance(write_scenario):
+    """One pilot (min = max = 1) has workload 5 or 1 against a network mean of 3 (sd 2): 1 sd away,
+    twice the tolerance of 0.5. Relaxing the tolerance to 1 costs less than dropping the pilot."""
+    toml_text = toml(2, (1, 1)) + '[pilots.balance]\ncolumns = ["workload"]\ntolerance = 0.5\n'
+    plan = selector.solve(selector.load(write_scenario(PILOTS, toml_text)))
+    assert plan.status == "infeasible"
+    assert plan.reasons == ["[pilots.balance] tolerance = 0.5 is too tight for workload under the other rules: needs 1"]
+
+
+def test_elastic_diagnosis_names_fairness_and_funds(write_scenario):
+    """FY2556 may upgrade one unit, but each region needs two upgrades there: at most 0 a wave can be
+    promised (cheaper than 3 more units of capacity). Fund 'central' alone may pay for B (cost 1)
+    but holds 0.5 a year (1 in all, so no check without a solver sees it): it is short in a year."""
+    fair = FREE_FAIR.replace("max_units_per_year = 3", "max_units = {2556 = 1}") + \
+        '[fairness]\ncolumn = "region"\nmin_per_year = 2\n'
+    plan = selector.solve(selector.load(write_scenario(FAIR, fair, "fair")))
+    assert plan.reasons == ["[fairness] min_per_year = 2 cannot be met under the other rules: 0 can"]
+    funds = FUNDS.replace("amounts = {2556 = 1, 2557 = 10}", "amounts = {2556 = 0.5, 2557 = 0.5}").replace(
+        "amounts = {2556 = 1}", "amounts = {2556 = 1, 2557 = 1}")
+    plan = selector.solve(selector.load(write_scenario(FUNDED, funds, "funds")))
+    assert [(f.rule, str(f.key).split("=")[0]) for f in plan.diagnosis] == [("funds", "central")]
