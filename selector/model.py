@@ -298,31 +298,39 @@ def add_fairness_gap_constraints(m: Model) -> None:
     """max_v c_v - min_v c_v <= g, c_v = the year v's last unit is upgraded (g = ``max_completion_gap``).
 
     Equivalently: for every year y, if some value has completed by y, every value completes by y+g.
-    With later_v(y) = sum_{u in G_v} sum_{y' > y} x[u,y'] (v's upgrades after y), done_v(y) its
-    upgrades up to y, and a binary e[y] ("some value has completed by y"), for y = F..L-g-1:
+    With done_v(y) = sum_{u in G_v} sum_{y' <= y} x[u,y'], later_v(y) = v's upgrades after y and
+    e[y] in [0, 1] ("some value has completed by y"), for y = F..L-g-1:
 
-        n_w e[y] >= done_w(y) - n_w later_w(y)   for every value w     (fairness_done_<k>_<y>)
-        later_v(y + g) <= n_v (1 - e[y])          for every value v     (fairness_gap_<k>_<y>)
+        e[y] >= done_w(y) - n_w + 1      for every value w     (fairness_done_<k>_<y>)
+        later_v(y + g) <= n_v (1 - e[y])  for every value v     (fairness_gap_<k>_<y>)
 
-    A value w has completed by y when it has upgrades by y and none after: then the first row
-    forces e[y] = 1 (otherwise its right side is <= 0); the second then forbids every value any
-    upgrade after y+g. For y+g >= L there is nothing after. Values with no upgrade in the plan are
-    ignored (all done before, or, with coverage "best-effort", none scheduled), as in ``check``.
+    When w has all its n_w units done by y the first row forces e[y] = 1 (otherwise its right side
+    is <= 0, the count being an integer, and e[y] may be 0, so e can stay continuous); the second
+    then forbids every value any upgrade after y+g. For y+g >= L there is nothing after.
+
+    Under ``[plan] coverage = "best-effort"`` a value completes when it has upgrades by y and none
+    after (unscheduled units do not count), so e[y] is binary and the first row reads
+    n_w e[y] >= done_w(y) - n_w later_w(y). Values with no upgrade in the plan are ignored, as in
+    ``check``.
     """
     settings = m.scenario.settings
     column, gap = settings.fairness_column, settings.fairness_max_completion_gap
     if column is None or gap is None:
         return
+    best_effort = settings.coverage == "best-effort"
     groups = _groups(m, column)
     for year in m.years:
         if year + gap >= m.years[-1]:
             break
-        e = m.prob.add_variable(f"fair_done_{year}", 0, 1, pulp.LpBinary)
+        e = m.prob.add_variable(f"fair_done_{year}", 0, 1, pulp.LpBinary if best_effort else pulp.LpContinuous)
         for k, _, members in groups:
             n = len(members)
             done = _cumulative(m, members, year)
-            later = [(var, -n) for var, _ in _cumulative(m, members, year, after=True)]
-            m.prob.addConstraint(_expr(done + later + [(e, -n)]) <= 0, f"fairness_done_{k}_{year}")
+            if best_effort:
+                later = [(var, -n) for var, _ in _cumulative(m, members, year, after=True)]
+                m.prob.addConstraint(_expr(done + later + [(e, -n)]) <= 0, f"fairness_done_{k}_{year}")
+            else:
+                m.prob.addConstraint(_expr(done + [(e, -1)]) <= n - 1, f"fairness_done_{k}_{year}")
             after_gap = _cumulative(m, members, year + gap, after=True)
             m.prob.addConstraint(_expr(after_gap + [(e, n)]) <= n, f"fairness_gap_{k}_{year}")
 
