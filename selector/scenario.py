@@ -122,6 +122,13 @@ _TOML_KEYS = {
     "pilot_weights": ("weights", "pilot"), "rollout_weights": ("weights", "rollout"),
     "pilot_emphasis": ("objective", "pilot_emphasis"), "solver": ("solver", "name"),
     "time_limit": ("solver", "time_limit"), "gap": ("solver", "gap"),
+    # the planning rules (a dotted section is a sub-table: [pilots.balance])
+    "balance_columns": ("pilots.balance", "columns"), "balance_tolerance": ("pilots.balance", "tolerance"),
+    "max_share": ("pilots", "max_share"), "max_units": ("capacity", "max_units"), "capacity_by": ("capacity", "by"),
+    "fairness_column": ("fairness", "column"), "fairness_min_per_year": ("fairness", "min_per_year"),
+    "fairness_max_completion_gap": ("fairness", "max_completion_gap"),
+    "mentors_column": ("mentors", "column"), "mentors_lag": ("mentors", "lag"),
+    "mentors_max_mentors": ("mentors", "max_mentors"), "mentor_column": ("mentors", "mentor_column"),
 }
 _VARIANT = "Scenario.with_"
 
@@ -146,8 +153,15 @@ def _validated_changes(current: Settings, changes: Mapping[str, Any]) -> dict[st
             layout["budget"] = {str(y): v for y, v in value.items()}
         elif section == "weights":
             layout["weights"][toml_key] = dict(value)
+        elif key == "max_units":
+            layout["capacity"]["max_units"] = {str(y): v for y, v in value.items()}
+        elif key == "capacity_by":
+            layout["capacity"]["by"] = {col: {"max_per_year": v} for col, v in value.items()}
         else:
-            layout[section][toml_key] = list(value) if isinstance(value, tuple) else value
+            table = layout
+            for part in section.split("."):
+                table = table.setdefault(part, {})
+            table[toml_key] = list(value) if isinstance(value, tuple) else dict(value) if isinstance(value, Mapping) else value
     layout = {section: {k: v for k, v in table.items() if v is not None} if isinstance(table, dict) else table
               for section, table in layout.items()}
     parsed, problems = parse_settings(layout, _VARIANT)

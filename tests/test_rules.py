@@ -570,3 +570,17 @@ def test_elastic_diagnosis_names_fairness_and_funds(write_scenario):
         "amounts = {2556 = 1}", "amounts = {2556 = 1, 2557 = 1}")
     plan = selector.solve(selector.load(write_scenario(FUNDED, funds, "funds")))
     assert [(f.rule, str(f.key).split("=")[0]) for f in plan.diagnosis] == [("funds", "central")]
+
+
+def test_variants_switch_rules_on_with_validation(write_scenario):
+    """Scenario.with_ takes the planning rules too, checked like the TOML."""
+    base = selector.load(write_scenario(PILOTS, FREE_PILOTS))
+    balanced = base.with_(balance_columns=["workload"], balance_tolerance=0.5)
+    assert balanced.settings.balance_columns == ("workload",) and base.settings.balance_columns == ()
+    assert sorted(selector.solve(balanced).pilots["unit_id"]) == ["A", "C"]
+    assert base.with_(fairness_column="region", fairness_min_per_year=1).settings.fairness_min_per_year == 1
+    assert base.with_(capacity_by={"region": 1}, max_units={2556: 3}).settings.capacity_by == {"region": 1}
+    with pytest.raises(ScenarioError, match="is not valid"):
+        base.with_(max_share={"region": 1.5})
+    with pytest.raises(ScenarioError, match="needs min_per_year or max_completion_gap"):
+        base.with_(fairness_column="region")
