@@ -128,12 +128,16 @@ def plan_record(plan: Plan, elapsed: float | None = None) -> dict[str, Any]:
         record["units"] = units
         record["unscheduled"] = plan.unscheduled
         record["extra_budget"] = {str(y): v for y, v in sorted(plan.extra_budget.items())}
-        record["balance"] = [
-            {k: (None if isinstance(v, float) and math.isnan(v) else v.item() if hasattr(v, "item") else v)
-             for k, v in row.items()}
-            for row in plan.balance.to_dict(orient="records")
-        ]
+        record["balance"] = _records(plan.balance)
+        if plan.scenario.settings.funds:
+            record["funds"] = _records(plan.by_fund)
     return record
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table as JSON-ready rows: numpy scalars as Python numbers, NaN and infinity as null."""
+    return [{k: (None if isinstance(v, float) and not math.isfinite(v) else v.item() if hasattr(v, "item") else v)
+             for k, v in row.items()} for row in table.to_dict(orient="records")]
 
 
 def write_json(plan: Plan, target: str | Path, elapsed: float | None = None) -> None:

@@ -584,3 +584,17 @@ def test_variants_switch_rules_on_with_validation(write_scenario):
         base.with_(max_share={"region": 1.5})
     with pytest.raises(ScenarioError, match="needs min_per_year or max_completion_gap"):
         base.with_(fairness_column="region")
+
+
+def test_json_records_the_balance_and_the_funds(write_scenario, tmp_path):
+    import json
+
+    csv_path = write_scenario(FUNDED, FUNDS)
+    result = CliRunner().invoke(main, ["solve", str(csv_path), "--json", str(tmp_path / "plan.json"), "-q"])
+    assert result.exit_code == 0, result.output
+    record = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    assert [row["column"] for row in record["balance"]] == list(selector.fields.CRITERIA)
+    assert record["balance"][0]["pilot_mean"] is None  # no pilots in this plan
+    central_2556 = next(r for r in record["funds"] if r["fund"] == "central" and r["fiscal_year"] == 2556)
+    assert central_2556 == {"fund": "central", "fiscal_year": 2556, "units": 1, "cost": 1.0, "amount": 1.0, "used": 1.0}
+    assert {u["unit_id"]: u["fund"] for u in record["units"]} == {"A": "provincial", "B": "central", "C": "central"}
