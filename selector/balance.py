@@ -1,7 +1,9 @@
 """How representative the pilots are: each criterion's pilot mean against the network's.
 
-The standardised difference d = (pilot mean - network mean) / network sd is the balance measure of
-the site-selection literature (Tipton 2014; |d| <= 0.25 is the usual threshold). The network is the
+The standardised difference d = (pilot mean - network mean) / network sd is the usual balance
+measure between a sample and its population (Stuart 2010, "Matching methods for causal inference",
+Statistical Science 25(1)); |d| <= 0.25 is the What Works Clearinghouse limit for baseline
+equivalence, and the default tolerance of [pilots.balance]. The network is the
 set of units still to upgrade; sd is their population standard deviation (divisor n).
 """
 

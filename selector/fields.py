@@ -75,7 +75,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("pilots", "max_mean_risk", None, "Optional cap on the pilots' mean raw `risk` value."),
     Setting("pilots", "cover", ["region"], "Columns whose every value must have at least one pilot."),
     Setting("pilots.balance", "columns", [], "Numeric columns (criteria or passed-through, e.g. `population_served`) whose pilot mean must lie within `tolerance` standard deviations of the mean over all units to schedule; empty: rule off."),
-    Setting("pilots.balance", "tolerance", 0.25, "Largest allowed abs(pilot mean - network mean) / network sd (0.25: the usual threshold of the site-selection literature)."),
+    Setting("pilots.balance", "tolerance", 0.25, "Largest allowed abs(pilot mean - network mean) / network sd (0.25: the What Works Clearinghouse limit for baseline equivalence)."),
     Setting("pilots.max_share", "<column>", None, "Greatest share of the pilots one value of the column may hold, e.g. `region = 0.34`."),
     Setting("capacity", "max_units_per_year", None, "Optional: most units upgraded in any one fiscal year."),
     Setting("capacity", "max_units", None, "Optional: most units upgraded in the named fiscal years, e.g. `{2556 = 60, 2557 = 80}`; the smaller cap binds where both apply."),
