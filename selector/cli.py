@@ -7,9 +7,12 @@ proven optimal within the time limit; 5 time limit reached before any plan was f
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -27,17 +30,40 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+@contextlib.contextmanager
+def terminate_as_interrupt():
+    """While the block runs, SIGTERM (a kill, a closed session) raises KeyboardInterrupt as Ctrl-C does.
+
+    So the same clean-up runs for both: ``atomic_path`` removes its temporary file and the previous
+    output stays whole. Signal handlers can only be set from the main thread; elsewhere this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def handle_errors(func):
     """Turn selector's exceptions into messages and exit codes; never show a traceback to a planner."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
-            return func(*args, **kwargs)
+            with terminate_as_interrupt():
+                return func(*args, **kwargs)
         except SelectorError as exc:
             _fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("Interrupted; no output was changed.", err=True)
+            click.echo("Interrupted; no file was left half-written (each output is either the old one or complete).",
+                       err=True)
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
@@ -92,11 +118,26 @@ def _check_output_path(out: Path, inputs: list[Path]) -> None:
             raise ScenarioError([Problem(str(out), None, None, "the output would overwrite an input file",
                                          "choose another --out / --json path")])
     parent = out.parent if str(out.parent) else Path(".")
+    if out.is_dir():
+        raise ScenarioError([Problem(str(out), None, None, "is a folder, not a file", "give the name of the file to write")])
+    if parent.exists() and not parent.is_dir():
+        raise ScenarioError([Problem(str(out), None, None, f"'{parent}' is a file, not a folder",
+                                     "choose a path inside an existing folder")])
     if not parent.is_dir():
         raise ScenarioError([Problem(str(out), None, None, f"the folder '{parent}' does not exist", "create it or choose another path")])
     if not os.access(parent, os.W_OK):
         raise ScenarioError([Problem(str(out), None, None, f"the folder '{parent}' is not writable",
                                      "choose a folder you can write to")])
+
+
+@contextlib.contextmanager
+def _output_errors(target: Path):
+    """A file that cannot be written (permissions, full disk, a vanished folder) is a clear message, not a crash."""
+    try:
+        yield
+    except OSError as exc:
+        raise ScenarioError([Problem(str(target), None, None, f"cannot be written ({exc.strerror or exc})",
+                                     "choose a folder you can write to (--out / --json), or free some disk space")]) from exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -179,9 +220,11 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
         _fail(f"the solver found no plan within the time limit of {time_limit or sc.settings.time_limit:g} s; "
               "nothing is proven either way. Raise --time-limit or try the other --solver. No schedule was written.",
               EXIT_NO_SOLUTION)
-    write_schedule_csv(plan, out_path)
+    with _output_errors(out_path):
+        write_schedule_csv(plan, out_path)
     if json_path:
-        write_json(plan, json_path, elapsed=elapsed)
+        with _output_errors(Path(json_path)):
+            write_json(plan, json_path, elapsed=elapsed)
     if xlsx_path or report_path:
         from .export import write_plan_files
 

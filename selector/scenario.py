@@ -26,11 +26,13 @@ import pandera.pandas as pa
 
 from .errors import Problem, ScenarioError
 from .fields import CRITERIA, FALSE_WORDS, KNOWN_COLUMNS, REQUIRED_COLUMNS, TRUE_WORDS
-from .settings import Settings, _Locator, load_settings
+from .limits import read_input_bytes
+from .settings import MAX_BAHT, Settings, _Locator, baht, load_settings
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_SPREADSHEET_ERROR = re.compile(r"^#(N/A|VALUE!|REF!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -209,14 +211,19 @@ def load(csv_path: str | Path, settings_path: str | Path | None = None, *, encod
     problems += settings_problems
 
     if overrides:
+        problems += check_budget_overrides(overrides.get("budget", {}), settings)
         settings = _apply_overrides(settings, overrides)
 
     table, csv_problems = read_units(csv_path, csv_name, encoding)
     problems += csv_problems
-    if table is not None and not csv_problems:
-        problems += check_scenario(table, settings, csv_name, toml_name)
+    if table is not None:
+        if settings_problems or csv_problems:
+            # Rules across files would be judged on defaulted settings or empty cells: report the table's own problems only.
+            problems += check_units(table, settings, csv_name)
+        else:
+            problems += check_scenario(table, settings, csv_name, toml_name)
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(_locate_in_toml(problems, toml_path, toml_name))
     return Scenario(
         units=table,
         settings=settings,
@@ -225,6 +232,38 @@ def load(csv_path: str | Path, settings_path: str | Path | None = None, *, encod
         csv_sha256=sha256_of(csv_path),
         settings_sha256=toml_sha,
     )
+
+
+def _locate_in_toml(problems: list[Problem], toml_path: Path, toml_name: str) -> list[Problem]:
+    """Give a line to the settings problems found by the cross-file checks (``[pilots] cover`` -> its line)."""
+    unplaced = [p for p in problems if p.file == toml_name and p.line is None and (p.column or "").startswith("[")]
+    if not unplaced:
+        return problems
+    raw, _ = read_input_bytes(toml_path, toml_name)
+    locator = _Locator(raw.decode("utf-8-sig", errors="replace") if raw else "")
+    placed = []
+    for p in problems:
+        if p in unplaced:
+            section, _, key = p.column[1:].partition("]")
+            p = replace(p, line=locator.line_of(section, key.strip() or None))
+        placed.append(p)
+    return placed
+
+
+def check_budget_overrides(budget: Mapping[Any, Any], settings: Settings) -> list[Problem]:
+    """``--budget YEAR=BAHT`` follows the TOML's rules: a year of the horizon, a finite amount from 0 to MAX_BAHT."""
+    problems = []
+    for year, amount in budget.items():
+        shown = f"{amount:.0f}" if isinstance(amount, (int, float)) and math.isfinite(amount) and abs(amount) < 1e15 else amount
+        text = f"{year}={shown:g}" if isinstance(shown, float) else f"{year}={shown}"
+        if not isinstance(year, int) or year not in settings.years:
+            problems.append(Problem("--budget", None, None, f"'{text}': year {year} is outside the horizon "
+                                    f"{settings.first_year}-{settings.last_year}", "give a fiscal year of [horizon]"))
+        elif (isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount)
+              or not 0 <= amount <= MAX_BAHT):
+            problems.append(Problem("--budget", None, None, f"'{text}' is not an amount of baht from 0 to {baht(MAX_BAHT)}",
+                                    "write e.g. --budget 2556=120000000"))
+    return problems
 
 
 def _apply_overrides(settings: Settings, overrides: Mapping[str, Any]) -> Settings:
@@ -293,6 +332,12 @@ def _decode(raw: bytes, name: str, encoding: str | None = None) -> tuple[str | N
     if raw[:4] == b"PK\x03\x04":
         return None, [Problem(name, None, None, "is an Excel workbook (.xlsx), not a CSV file",
                               "in Excel choose File > Save As > 'CSV UTF-8 (Comma delimited)'")]
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return None, [Problem(name, None, None, "is an old Excel workbook (.xls), not a CSV file",
+                              "in Excel choose File > Save As > 'CSV UTF-8 (Comma delimited)'")]
+    if encoding is None and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return None, [Problem(name, None, None, "is UTF-16 text ('Unicode Text' in Excel), not UTF-8",
+                              "in Excel choose File > Save As > 'CSV UTF-8 (Comma delimited)'")]
     if encoding is not None:
         try:
             codec = codecs.lookup(encoding).name.replace("utf-8-sig", "utf-8")
@@ -322,6 +367,10 @@ def _decode(raw: bytes, name: str, encoding: str | None = None) -> tuple[str | N
                 return None, [Problem(name, line, None, "is neither UTF-8 nor Thai Windows (cp874 / TIS-620) text",
                                       "in Excel choose 'CSV UTF-8 (Comma delimited)' when saving, "
                                       "or name the encoding with --encoding")]
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return None, [Problem(name, line, None, "contains NUL characters: it is a binary file, not CSV text",
+                              "pass the CSV export of the sheet ('CSV UTF-8 (Comma delimited)')")]
     if "\ufeff" in text:
         line = text[: text.index("\ufeff")].count("\n") + 1
         return None, [Problem(name, line, None, "has a byte-order mark in the middle of the file (two files pasted together?)",
@@ -341,7 +390,15 @@ def parse_number(text: str) -> tuple[float | None, str | None]:
     if _GROUPED.match(s):
         s = s.replace(",", "")
     if not _NUMBER.match(s):
-        return None, f"'{text.strip()}' is not a number"
+        shown = text.strip()
+        if s.startswith("="):
+            return None, f"'{shown}' is a spreadsheet formula, not its value (paste the sheet as values before saving)"
+        if _SPREADSHEET_ERROR.match(s):
+            return None, f"'{shown}' is a spreadsheet error, not a value (correct the formula in the sheet)"
+        if re.fullmatch(r"[+-]?[\d,]*\d(\.\d+)?", s) and "," in s:
+            return None, (f"'{shown}' is ambiguous: commas must separate groups of three digits (1,200,000); "
+                          "a decimal is written with a point (3.5)")
+        return None, f"'{shown}' is not a number"
     value = float(s)
     if not math.isfinite(value):
         return None, f"'{text.strip()}' is not a finite number"
@@ -352,17 +409,20 @@ def read_units(path: Path, name: str | None = None,
                encoding: str | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read the units CSV into a typed DataFrame sorted by unit_id; collect every problem.
 
-    ``encoding`` None detects UTF-8 or Thai Windows cp874 (see ``_decode``).
+    ``encoding`` None detects UTF-8 or Thai Windows cp874 (see ``_decode``). The table is None when
+    the file could not be split into rows and columns; when only some cells are unreadable it is
+    returned with those cells empty, beside their problems.
     """
     name = name or str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(name, None, None, f"cannot be read ({exc.strerror})", "check the path")]
+    raw, problems = read_input_bytes(path, name)
+    if raw is None:
+        return None, problems
     text, problems = _decode(raw, name, encoding)
     if text is None:
         return None, problems
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows, starts, problems = _split_rows(text, name)
+    if problems:
+        return None, problems
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
     if not rows:
@@ -382,14 +442,18 @@ def read_units(path: Path, name: str | None = None,
         seen.add(col)
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     for col in missing:
-        problems.append(Problem(name, 1, col, "required column is missing", f"add a column named '{col}'"))
+        problems.append(Problem(name, 1, col, "required column is missing", _missing_column_fix(col, header)))
     body = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, end, row in zip(starts[1:], starts[2:] + [None], rows[1:]):
         if not any(cell.strip() for cell in row):
             continue  # a blank line, e.g. from merged cells exported as nothing
         if len(row) != len(header):
-            problems.append(Problem(name, number, None, f"has {len(row)} fields but the header has {len(header)}",
-                                    "check for an extra or missing comma (quote text that contains commas)"))
+            message = f"has {len(row)} fields but the header has {len(header)}"
+            fix = "check for an extra or missing comma (quote text that contains commas)"
+            if any("\n" in cell or "\r" in cell for cell in row):
+                message += f"; a quoted cell runs on from line {number}" + (f" to line {end - 1}" if end else " to the end of the file")
+                fix = "check for a missing closing quote (\")"
+            problems.append(Problem(name, number, None, message, fix))
             continue
         body.append((number, row))
     if not body and not problems:
@@ -401,9 +465,36 @@ def read_units(path: Path, name: str | None = None,
     frame.index = pd.Index([n for n, _ in body], name="line")
     frame = frame.map(lambda v: v.strip() if isinstance(v, str) else v)
     typed, problems = _coerce(frame, name)
-    if problems:
-        return None, problems
-    return typed.sort_values("unit_id", kind="mergesort"), []
+    # With problems, the table is still returned (unreadable cells empty) so its other rules are checked too.
+    return typed.sort_values("unit_id", kind="mergesort"), problems
+
+
+def _split_rows(text: str, name: str) -> tuple[list[list[str]], list[int], list[Problem]]:
+    """The CSV records and the line each starts on (a quoted cell may span lines, as Alt+Enter in Excel makes)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows, starts, start = [], [], 1
+    try:
+        for row in reader:
+            rows.append(row)
+            starts.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        return [], [], [Problem(name, start, None, f"cannot be read as CSV ({exc})",
+                                "check for a missing closing quote (\") or a cell pasted with a whole document")]
+    return rows, starts, []
+
+
+def _missing_column_fix(column: str, header: list[str]) -> str:
+    """The fix for a missing column, naming a header cell that looks like it ('Unit ID' for unit_id)."""
+    def simple(text: str) -> str:
+        return re.sub(r"[\s\-_.]+", "", text.lower())
+
+    candidates = [h for h in header if h not in KNOWN_COLUMNS]
+    near = [h for h in candidates if simple(h) == simple(column)]
+    near = near or difflib.get_close_matches(column, candidates, n=1, cutoff=0.75)
+    if near:
+        return f"rename the column '{near[0]}' to '{column}'"
+    return f"add a column named '{column}'"
 
 
 def _coerce(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -471,7 +562,7 @@ def _schema(settings: Settings) -> pa.DataFrameSchema:
             "unit_id": pa.Column(str, [pa.Check.str_length(min_value=1)], unique=True),
             "name": pa.Column(str, pa.Check.str_length(min_value=1)),
             "region": pa.Column(str, pa.Check.str_length(min_value=1)),
-            "cost": pa.Column(float, pa.Check.ge(0), nullable=True),
+            "cost": pa.Column(float, [pa.Check.ge(0), pa.Check.le(MAX_BAHT)], nullable=True),
             **{c: pa.Column(float, **criterion) for c in CRITERIA},
             "pilot": pa.Column(str, pa.Check.isin(["", "must", "never"])),
             "earliest_year": pa.Column(float, nullable=True),
@@ -483,8 +574,8 @@ def _schema(settings: Settings) -> pa.DataFrameSchema:
 
 _FIXES = {
     "unit_id": ("every unit needs its own id", "give each unit a different, non-empty unit_id"),
-    "name": ("the name is empty", "write the unit's name"),
-    "region": ("the region is empty", "write the unit's region"),
+    "name": ("the name is empty", "write the unit's name (merged cells export as blanks: unmerge them and fill down)"),
+    "region": ("the region is empty", "write the unit's region (merged cells export as blanks: unmerge them and fill down)"),
     "cost": ("the cost is negative", "write the cost in baht as a number >= 0"),
     "pilot": ("is not must, never or empty", "write must, never or leave the cell empty"),
 }
@@ -492,18 +583,23 @@ _FIXES = {
 
 def check_scenario(units: pd.DataFrame, settings: Settings, csv_name: str, toml_name: str) -> list[Problem]:
     """Every problem of a typed table under given settings (empty list when all is well)."""
-    problems: list[Problem] = []
-    try:
-        _schema(settings).validate(units, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        problems += _from_failure_cases(err.failure_cases, units, settings, csv_name)
-    problems += check_after(units, csv_name)
+    problems = check_units(units, settings, csv_name)
     problems += check_rule_columns(units, settings, csv_name, toml_name)
     problems += check_windows(units, settings, csv_name)
     problems += check_cover_columns(units, settings, csv_name, toml_name)
     problems += check_budget_years(settings, toml_name)
     problems += check_pilot_limits(units, settings, toml_name)
     return problems
+
+
+def check_units(units: pd.DataFrame, settings: Settings, csv_name: str) -> list[Problem]:
+    """The problems of the units table on its own: values, ranges, uniqueness, allowed words, `after`."""
+    problems: list[Problem] = []
+    try:
+        _schema(settings).validate(units, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        problems += _from_failure_cases(err.failure_cases, units, settings, csv_name)
+    return problems + check_after(units, csv_name)
 
 
 def _from_failure_cases(cases: pd.DataFrame, units: pd.DataFrame, settings: Settings, csv_name: str) -> list[Problem]:
@@ -518,8 +614,14 @@ def _from_failure_cases(cases: pd.DataFrame, units: pd.DataFrame, settings: Sett
                                     f"use a score from {lo:g} to {hi:g}, or change [criteria] scale"))
         elif column == "unit_id" and "unique" in str(case.check):
             others = [int(i) for i in units.index[units["unit_id"] == value]]
+            same = units.loc[others].astype(str).drop_duplicates()
+            copy = " (the lines are identical: a row pasted twice?)" if len(same) == 1 else ""
             problems.append(Problem(csv_name, line, column, f"unit_id '{value}' is used on lines "
-                                    + ", ".join(map(str, others)), "give each unit a different unit_id"))
+                                    + ", ".join(map(str, others)) + copy,
+                                    "delete the copy" if copy else "give each unit a different unit_id"))
+        elif column == "cost" and value > MAX_BAHT:
+            problems.append(Problem(csv_name, line, column, f"the cost {baht(value)} is over {baht(MAX_BAHT)}",
+                                    "write the cost in baht (not satang), without stray digits"))
         elif column in _FIXES:
             message, fix = _FIXES[column]
             if column == "pilot":
@@ -539,7 +641,7 @@ def check_after(units: pd.DataFrame, csv_name: str, column: str = "after") -> li
     ids = set(units["unit_id"])
     line_of = {uid: int(line) for line, uid in units["unit_id"].items()}
     edges = {}
-    for line, (uid, after) in units[["unit_id", column]].iterrows():
+    for line, uid, after in zip(units.index, units["unit_id"], units[column]):  # (iterrows is slow on 100,000 rows)
         if after == "":
             continue
         if after not in ids:
@@ -573,14 +675,18 @@ def check_windows(units: pd.DataFrame, settings: Settings, csv_name: str) -> lis
     """Year windows lie in the horizon, are not empty, and let must-pilots be upgraded in the pilot year."""
     problems = []
     first, last = settings.first_year, settings.last_year
-    for line, row in units.iterrows():
+    columns = ("earliest_year", "latest_year", "pilot", "done")
+    for line, *values in zip(units.index, *(units[c] for c in columns)):  # (iterrows is slow on 100,000 rows)
+        row = dict(zip(columns, values))
         lo = row["earliest_year"] if not pd.isna(row["earliest_year"]) else first
         hi = row["latest_year"] if not pd.isna(row["latest_year"]) else last
+        outside = False
         for col, year in (("earliest_year", row["earliest_year"]), ("latest_year", row["latest_year"])):
             if not pd.isna(year) and not first <= year <= last and not row["done"]:
-                problems.append(Problem(csv_name, int(line), col, f"year {year:.0f} is outside the horizon {first}-{last}",
-                                        f"use a fiscal year from {first} to {last} (B.E.)"))
-        if lo > hi:
+                outside = True
+                problems.append(Problem(csv_name, int(line), col, f"year {year:.0f} is outside the horizon {first}-{last}"
+                                        + christian_era_hint(year), f"use a fiscal year from {first} to {last} (B.E.)"))
+        if lo > hi and not outside:  # (a year outside the horizon is reported above, once)
             problems.append(Problem(csv_name, int(line), "earliest_year",
                                     f"earliest_year {lo:.0f} is after latest_year {hi:.0f}: no year is allowed",
                                     "make earliest_year <= latest_year"))
@@ -594,13 +700,22 @@ def check_windows(units: pd.DataFrame, settings: Settings, csv_name: str) -> lis
     return problems
 
 
+def christian_era_hint(year: float) -> str:
+    """' (a Christian-Era year? ...)' when ``year`` looks like C.E. rather than B.E., else ''."""
+    if 1900 <= year <= 2200:
+        return f" (a Christian-Era year? B.E. = C.E. + 543, so {year:.0f} is {year + 543:.0f})"
+    return ""
+
+
 def check_cover_columns(units: pd.DataFrame, settings: Settings, csv_name: str, toml_name: str) -> list[Problem]:
     problems = []
     for col in settings.cover:
         if col not in units.columns:
+            close = difflib.get_close_matches(col, list(units.columns), n=1, cutoff=0.6)
             problems.append(Problem(toml_name, None, "[pilots] cover",
                                     f"cover column '{col}' is not a column of {csv_name}",
-                                    "name a column of the CSV, e.g. cover = [\"region\"]"))
+                                    f"did you mean '{close[0]}'?" if close
+                                    else "name a column of the CSV, e.g. cover = [\"region\"]"))
     return problems
 
 

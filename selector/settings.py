@@ -16,10 +16,13 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from .errors import Problem
+from .limits import read_input_bytes
 from .fields import CRITERIA, DEFAULT_PILOT_WEIGHTS, DEFAULT_ROLLOUT_WEIGHTS
 
 SOLVERS = ("highs", "cbc")
 COVERAGES = ("all", "best-effort")
+MAX_BAHT = 1e12
+"""Largest yearly budget, and unit cost, accepted: a trillion baht (about a third of Thailand's national budget)."""
 
 _SECTIONS: dict[str, tuple[str, ...]] = {
     "horizon": ("first_year", "last_year"),
@@ -133,6 +136,11 @@ class Settings:
         }
 
 
+def baht(amount: float) -> str:
+    """An amount for a message: '1,200,000 baht', or '1.2e+300 baht' when too long to read."""
+    return f"{amount:,.0f} baht" if abs(amount) < 1e15 else f"{amount:.3g} baht"
+
+
 def _freeze(settings: Settings) -> Settings:
     return replace(
         settings,
@@ -192,6 +200,8 @@ class _Locator:
             if key is not None and current == section:
                 if re.match(rf"^\s*\"?{re.escape(key)}\"?\s*=", raw):
                     return number
+            if key is None and current is None and section_line is None and re.match(rf"^\s*{re.escape(section)}\s*=", raw):
+                section_line = number  # a section written as a plain key (horizon = 2556)
         return section_line
 
 
@@ -208,14 +218,15 @@ def load_settings(path: Path | None, display: str | None = None) -> tuple[Settin
     if path is None:
         return _freeze(Settings()), []
     name = display or str(path)
-    try:
-        raw_bytes = path.read_bytes()
-    except OSError as exc:
-        return _freeze(Settings()), [Problem(name, None, None, f"cannot be read ({exc.strerror})", "check the path")]
+    raw_bytes, problems = read_input_bytes(path, name)
+    if raw_bytes is None:
+        return _freeze(Settings()), problems
     try:
         text = raw_bytes.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return _freeze(Settings()), [Problem(name, None, None, "is not UTF-8 text", "save the file as UTF-8")]
+    except UnicodeDecodeError as exc:
+        line = raw_bytes[: exc.start].count(b"\n") + 1
+        return _freeze(Settings()), [Problem(name, line, None, "is not UTF-8 text (perhaps Thai Windows cp874 / TIS-620)",
+                                             "save the file as UTF-8 (in Notepad: Save As, Encoding UTF-8)")]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -261,12 +272,19 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: _
             bad(section, key, f"{key} = {value!r} has the wrong type", fix)
             return None
         if check is not None and not check(value):
-            bad(section, key, f"{key} = {value!r} is out of range", fix)
+            verdict = "is out of range" if isinstance(value, (int, float)) else "is not allowed"
+            bad(section, key, f"{key} = {value!r} {verdict}", fix)
             return None
         return value
 
-    first = get("horizon", "first_year", int, lambda v: 2400 <= v <= 2700, "a Buddhist-Era fiscal year such as 2555")
-    last = get("horizon", "last_year", int, lambda v: 2400 <= v <= 2700, "a Buddhist-Era fiscal year such as 2558")
+    def be_year(example: int) -> str:
+        given = [data["horizon"].get(k) for k in ("first_year", "last_year")] if isinstance(data.get("horizon"), dict) else []
+        if any(isinstance(v, int) and not isinstance(v, bool) and 1900 <= v <= 2200 for v in given):
+            return f"a Buddhist-Era fiscal year such as {example} (B.E. = C.E. + 543)"
+        return f"a Buddhist-Era fiscal year such as {example}"
+
+    first = get("horizon", "first_year", int, lambda v: 2400 <= v <= 2700, be_year(2555))
+    last = get("horizon", "last_year", int, lambda v: 2400 <= v <= 2700, be_year(2558))
     values["first_year"] = first if first is not None else Settings.first_year
     values["last_year"] = last if last is not None else Settings.last_year
     if values["first_year"] > values["last_year"]:
@@ -284,12 +302,20 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: _
                 bad("budget", key, f"budget key '{key}' is not a fiscal year", "write one line per year, e.g. 2556 = 120_000_000")
                 continue
             year = int(key)
-            if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount) or amount < 0:
-                bad("budget", key, f"budget {key} = {amount!r} is not an amount of baht >= 0", "write a number, e.g. 120_000_000")
+            if year not in years and years:  # (an empty horizon is reported once, above)
+                bad("budget", key, f"budget year {year} is outside the horizon {values['first_year']}-{values['last_year']}",
+                    "remove it or widen [horizon]")
                 continue
             if year not in years:
-                bad("budget", key, f"budget year {year} is outside the horizon {years[0]}-{years[-1]}",
-                    "remove it or widen [horizon]")
+                continue
+            if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount) or amount < 0:
+                bad("budget", key, f"budget {key} = {amount!r} is not an amount of baht >= 0", "write a number, e.g. 120_000_000")
+                budget[year] = 0.0  # stands in for the bad value, which is reported: the year is not "missing"
+                continue
+            if amount > MAX_BAHT:
+                bad("budget", key, f"budget {key} = {baht(amount)} is over {baht(MAX_BAHT)}",
+                    "write the budget in baht, without stray digits")
+                budget[year] = 0.0
                 continue
             budget[year] = float(amount)
     values["budget"] = budget
@@ -332,12 +358,13 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: _
         for criterion, w in given.items():
             if criterion not in CRITERIA:
                 bad(section, criterion, f"unknown criterion '{criterion}'", _suggest(criterion, CRITERIA))
-            elif isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) or w < 0:
-                bad(section, criterion, f"weight {criterion} = {w!r} is not a number >= 0", "write a number >= 0")
+            elif isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) or w < 0 or w > 1e6:
+                bad(section, criterion, f"weight {criterion} = {w!r} is not a number from 0 to 1,000,000",
+                    "write a number >= 0, e.g. 0.25")
             else:
                 resolved[criterion] = float(w)
-        if resolved and sum(resolved.values()) <= 0:
-            bad(section, None, f"the {kind} weights are all zero", "give at least one criterion a weight > 0")
+        if len(resolved) == len(given) and sum(resolved.values()) <= 0:
+            bad(section, None, f"the {kind} weights are all zero (or none is given)", "give at least one criterion a weight > 0")
             resolved = dict(default)
         values[f"{kind}_weights"] = resolved
 

@@ -213,15 +213,22 @@ def _relative_gap(objective: float, bound: float) -> float:
 
 
 def run_highs(prob: pulp.LpProblem, time_limit: float, gap: float, verbose: bool) -> SolverRun:
-    import highspy
+    try:
+        import highspy
+    except ImportError as exc:
+        raise SolverError(f"HiGHS is not available ({exc}); install it with `pip install highspy` "
+                          "or use --solver cbc") from exc
 
-    solver = pulp.HiGHS(msg=verbose, gapRel=gap, timeLimit=time_limit, random_seed=0)
+    # One thread, fixed seed: parallel tasks finishing in a different order could pick another of equal optima.
+    solver = pulp.HiGHS(msg=verbose, gapRel=gap, timeLimit=time_limit, random_seed=0, threads=1)
     start = time.perf_counter()
     with _redirect_stdout_fd(2 if verbose else None):
         try:
             prob.solve(solver)
         except pulp.PulpSolverError as exc:
             raise SolverError(f"HiGHS failed: {exc}. Try --solver cbc.") from exc
+        except KeyError:
+            pass  # PuLP has no name for some HiGHS statuses (e.g. a solution limit): HiGHS's own status is read below
     seconds = time.perf_counter() - start
     h = prob.solverModel
     status = h.getModelStatus()

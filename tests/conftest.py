@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -24,3 +25,18 @@ def write_scenario(tmp_path):
         return csv_path
 
     return write
+
+
+# Hypothesis: fixed seeds and bounded examples in CI; `HYPOTHESIS_PROFILE=long` runs the fuzz and
+# property tests with many more random examples (see the README's RELIABILITY section).
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+LONG_RUN = os.environ.get("HYPOTHESIS_PROFILE") == "long"
+_hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+_hypothesis_settings.register_profile("long", derandomize=False, deadline=None, print_blob=True)
+_hypothesis_settings.load_profile("long" if LONG_RUN else "ci")
+
+
+def examples(ci: int) -> int:
+    """Number of hypothesis examples: ``ci`` in CI, fifty times more with HYPOTHESIS_PROFILE=long."""
+    return ci * 50 if LONG_RUN else ci

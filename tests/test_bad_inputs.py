@@ -1,0 +1,88 @@
+"""The catalogue of malformed inputs (tests/bad_inputs/cases.toml): a clear answer every time.
+
+Each case runs `selector solve` through click's CliRunner and must end with exit code 2, a message
+naming the file, the line (and column) and the fix, no traceback, and no file created or changed in
+the folder: an old schedule put where the new one would be written keeps its bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from selector.cli import main
+
+CATALOGUE = Path(__file__).parent / "bad_inputs"
+CASES = tomllib.loads((CATALOGUE / "cases.toml").read_text(encoding="utf-8"))
+OLD_SCHEDULE = "\ufeffunit_id,fiscal_year\r\nA1,2556\r\n".encode("utf-8")
+
+
+def _prepare(case: dict, folder: Path) -> tuple[list[str], Path]:
+    """Copy the case's files into ``folder``; return the CLI arguments and the default output path."""
+    csv_path = folder / Path(case.get("csv", "good.csv")).name
+    toml_path = folder / Path(case.get("settings", "good.toml")).name
+    shutil.copyfile(CATALOGUE / case.get("csv", "good.csv"), csv_path)
+    shutil.copyfile(CATALOGUE / case.get("settings", "good.toml"), toml_path)
+    places = {"csv": str(csv_path), "settings": str(toml_path), "dir": str(folder)}
+    extra = [arg.format(**places) for arg in case.get("args", [])]
+    return ["solve", str(csv_path), "--settings", str(toml_path), *extra], csv_path.with_name(csv_path.stem + "-schedule.csv")
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("case", CASES["case"], ids=[c["name"] for c in CASES["case"]])
+def test_bad_input_gets_a_clear_message_and_changes_nothing(case, tmp_path):
+    args, out_path = _prepare(case, tmp_path)
+    if case.get("existing_output"):
+        out_path.write_bytes(OLD_SCHEDULE)
+    before = _snapshot(tmp_path)
+
+    result = CliRunner().invoke(main, args)
+
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "Traceback" not in result.stderr
+    assert result.stdout == ""  # stdout carries results only
+    for text in case["expect"]:
+        assert text in result.stderr, f"{text!r} not in:\n{result.stderr}"
+    if "problems" in case:
+        count = case["problems"]
+        assert f"{count} problem{'s' if count != 1 else ''} in the input" in result.stderr
+    assert _snapshot(tmp_path) == before
+
+
+def _plan_of(schedule: Path) -> list[tuple[str, str, str, str]]:
+    rows = csv.DictReader(io.StringIO(schedule.read_text(encoding="utf-8-sig")))
+    return [(r["unit_id"], r["fiscal_year"], r["pilot"], r["cost"]) for r in rows]
+
+
+@pytest.mark.parametrize("case", CASES["accept"], ids=[c["name"] for c in CASES["accept"]])
+def test_files_as_planners_make_them_are_read_like_the_plain_one(case, tmp_path):
+    """Thousands separators, Thai digits, Excel's BOM and CRLF, blank lines, multi-line cells, padding:
+    the meaning is unambiguous, so the file is accepted and gives good.csv's schedule."""
+    runner = CliRunner()
+    plain, accepted = tmp_path / "plain", tmp_path / "accepted"
+    plain.mkdir()
+    accepted.mkdir()
+    args, plain_out = _prepare({}, plain)
+    assert runner.invoke(main, [*args, "-q"]).exit_code == 0
+    args, out = _prepare(case, accepted)
+    result = runner.invoke(main, [*args, "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert _plan_of(out) == _plan_of(plain_out)
+
+
+def test_the_catalogue_covers_enough_and_every_file_is_used():
+    cases = CASES["case"] + CASES["accept"]
+    assert len(CASES["case"]) >= 40
+    assert len({c["name"] for c in cases}) == len(cases)
+    used = {c.get(k) for c in cases for k in ("csv", "settings")}
+    files = {str(p.relative_to(CATALOGUE)) for p in CATALOGUE.glob("*/*")}
+    assert files - used == set()

@@ -1,0 +1,215 @@
+"""Faults: a solver stopped early, missing or failing; Ctrl-C or a kill; outputs that cannot be written.
+
+In every case the planner gets a clear message and the documented exit code, and the schedule that
+was there before is either replaced whole or left byte for byte as it was, with no temporary file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import importlib
+
+import pulp
+import pytest
+from click.testing import CliRunner
+
+from selector.cli import main
+
+solve_module = importlib.import_module("selector.solve")  # (the package's `solve` is the function)
+
+from .conftest import DEFAULT_CSV, ROOT
+
+CATALOGUE = Path(__file__).parent / "bad_inputs"
+OLD = "\ufeffunit_id,fiscal_year\r\nA1,2556\r\n".encode("utf-8")
+
+
+@pytest.fixture
+def good(tmp_path) -> Path:
+    """The catalogue's valid 4-unit scenario in a fresh folder, with yesterday's schedule beside it."""
+    for name in ("good.csv", "good.toml"):
+        (tmp_path / name).write_bytes((CATALOGUE / name).read_bytes())
+    (tmp_path / "good-schedule.csv").write_bytes(OLD)
+    return tmp_path / "good.csv"
+
+
+def _untouched(folder: Path) -> None:
+    assert (folder / "good-schedule.csv").read_bytes() == OLD
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+# --- the solver stops early, is missing, or fails -------------------------------------------------
+
+
+def test_stopped_early_the_best_plan_is_written_and_marked_not_proven(tmp_path, monkeypatch):
+    """The real HiGHS, told to stop at its first improving solution (as a time limit stops it), on the
+    195-office scenario: its first plan is within 0.013% of its bound, not within the 0.01% asked, so the
+    plan is written, called feasible with its proven gap, exit 4, and it passes the independent check."""
+    real_highs = pulp.HiGHS
+    monkeypatch.setattr(pulp, "HiGHS", lambda **options: real_highs(**options, mip_max_improving_sols=1))
+    csv_path = tmp_path / "dlt.csv"
+    csv_path.write_bytes(DEFAULT_CSV.read_bytes())
+    (tmp_path / "dlt.toml").write_bytes(DEFAULT_CSV.with_suffix(".toml").read_bytes())
+
+    result = run("solve", csv_path, "--json", tmp_path / "dlt.json")
+
+    assert result.exit_code == 4, result.output
+    record = json.loads((tmp_path / "dlt.json").read_text(encoding="utf-8"))
+    assert record["status"] == "feasible" and record["proven_optimal"] is False
+    assert record["gap"] > record["settings"]["solver"]["gap"]
+    assert "feasible, not proven optimal" in result.stdout
+    assert run("check", csv_path, tmp_path / "dlt-schedule.csv").exit_code == 0
+
+
+def test_no_plan_in_time_keeps_the_old_schedule(good, monkeypatch):
+    def stopped_without_a_plan(prob, time_limit, gap, verbose):
+        return solve_module.SolverRun(solve_module.NO_SOLUTION, {}, None, None, None, "highs", "test", time_limit)
+
+    monkeypatch.setitem(solve_module.SOLVERS, "highs", stopped_without_a_plan)
+    result = run("solve", good, "--time-limit", "1")
+    assert result.exit_code == 5
+    assert "found no plan within the time limit of 1 s; nothing is proven either way" in result.stderr
+    assert "try the other --solver" in result.stderr
+    _untouched(good.parent)
+
+
+def test_highs_missing_names_cbc(good, monkeypatch):
+    monkeypatch.setitem(sys.modules, "highspy", None)  # `import highspy` now raises ImportError
+    result = run("solve", good)
+    assert result.exit_code == 1
+    assert "HiGHS is not available" in result.stderr and "use --solver cbc" in result.stderr
+    assert "Traceback" not in result.output
+    _untouched(good.parent)
+
+
+def test_cbc_missing_names_highs(good, monkeypatch):
+    import cbcbox
+
+    def no_binary():
+        raise FileNotFoundError("no CBC binary for this platform")
+
+    monkeypatch.setattr(cbcbox, "cbc_bin_path", no_binary)
+    result = run("solve", good, "--solver", "cbc")
+    assert result.exit_code == 1
+    assert "CBC is not available (no CBC binary for this platform)" in result.stderr
+    assert "use --solver highs" in result.stderr
+    _untouched(good.parent)
+
+
+def test_cbc_failing_names_highs(good, monkeypatch):
+    import cbcbox
+
+    monkeypatch.setattr(cbcbox, "cbc_bin_path", lambda: "/bin/false")  # runs, fails, writes nothing
+    result = run("solve", good, "--solver", "cbc")
+    assert result.exit_code == 1
+    assert "CBC failed" in result.stderr and "Try --solver highs" in result.stderr
+    _untouched(good.parent)
+
+
+def test_highs_failing_names_cbc(good, monkeypatch):
+    def crash(self, lp, **kwargs):
+        raise pulp.PulpSolverError("HiGHS crashed")
+
+    monkeypatch.setattr(pulp.HiGHS, "actualSolve", crash)
+    result = run("solve", good)
+    assert result.exit_code == 1
+    assert "HiGHS failed: HiGHS crashed. Try --solver cbc." in result.stderr
+    _untouched(good.parent)
+
+
+# --- outputs that cannot be written --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("error", [PermissionError(13, "Permission denied"), OSError(28, "No space left on device")])
+def test_write_failure_is_a_clear_message_and_keeps_the_old_schedule(good, monkeypatch, error):
+    """Tests run as root, so an unwritable folder is simulated where the file is renamed into place."""
+    import selector.output as output
+
+    def refuse(src, dst):
+        raise error
+
+    monkeypatch.setattr(output.os, "replace", refuse)
+    result = run("solve", good, "-q")
+    assert result.exit_code == 2
+    assert f"good-schedule.csv: cannot be written ({error.strerror})" in result.stderr
+    assert "Fix: choose a folder you can write to" in result.stderr
+    _untouched(good.parent)
+
+
+def test_unwritable_folder_is_refused_before_solving(good, monkeypatch):
+    import selector.cli as cli
+
+    real_access = os.access
+    monkeypatch.setattr(cli.os, "access", lambda path, mode: mode != os.W_OK and real_access(path, mode))
+    monkeypatch.setitem(solve_module.SOLVERS, "highs", None)  # never reached
+    result = run("solve", good)
+    assert result.exit_code == 2
+    assert "is not writable. Fix: choose a folder you can write to" in result.stderr
+    _untouched(good.parent)
+
+
+def test_output_that_is_a_hard_link_to_the_input_is_refused(good):
+    os.link(good, good.parent / "linked.csv")
+    result = run("solve", good, "--out", good.parent / "linked.csv")
+    assert result.exit_code == 2
+    assert "the output would overwrite an input file" in result.stderr
+    assert good.read_bytes() == (CATALOGUE / "good.csv").read_bytes()
+
+
+# --- Ctrl-C and kill ------------------------------------------------------------------------------
+
+# Runs the CLI in a child process with one step slowed down, and says READY when a signal should land.
+DRIVER = textwrap.dedent("""
+    import importlib, signal, sys, time
+    from selector.cli import main
+    # As in a terminal: a background test run may have inherited SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    output = importlib.import_module("selector.output")
+    solve_module = importlib.import_module("selector.solve")
+
+    def ready():
+        print("READY", flush=True)
+        time.sleep(60)
+
+    if sys.argv[1] == "solve":        # interrupted while the solver runs
+        solve_module.SOLVERS["highs"] = lambda *args: ready()
+    else:                             # interrupted halfway through writing: the temporary file exists
+        real_replace = output.os.replace
+        def slow_replace(src, dst):
+            assert open(src, "rb").read(3) == b"\\xef\\xbb\\xbf"
+            ready()
+            real_replace(src, dst)
+        output.os.replace = slow_replace
+    main(["solve", sys.argv[2]])
+""")
+
+
+@pytest.mark.parametrize("signum, where", [(signal.SIGINT, "solve"), (signal.SIGTERM, "write")],
+                         ids=["ctrl-c-while-solving", "kill-while-writing"])
+def test_interrupted_run_leaves_the_old_schedule_and_no_temporary_file(good, where, signum):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen([sys.executable, "-c", DRIVER, where, str(good)], cwd=good.parent, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "READY"
+        if where == "write":
+            assert [p.name for p in good.parent.iterdir() if p.name.endswith(".tmp")]
+        child.send_signal(signum)
+        _, stderr = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 130, stderr
+    assert "Interrupted; no file was left half-written" in stderr
+    assert "Traceback" not in stderr
+    _untouched(good.parent)
