@@ -67,6 +67,12 @@ def handle_errors(func):
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except OSError as exc:  # a file that cannot be read or written (permissions, full disk...), in any command
+            if os.environ.get("SELECTOR_DEBUG"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc}. Check the path, the folder's permissions and the free disk space; "
+                  "no output was left half-written.", EXIT_INPUT)
         except Exception as exc:  # a bug: say so plainly, traceback only on request
             if os.environ.get("SELECTOR_DEBUG"):
                 raise
@@ -213,7 +219,8 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
 
     if plan.status == INFEASIBLE:
         if json_path:  # the diagnosis, for scripts; never a schedule
-            write_json(plan, json_path, elapsed=elapsed)
+            with _output_errors(Path(json_path)):
+                write_json(plan, json_path, elapsed=elapsed)
         _fail("no plan satisfies every rule; what stands in the way and what it would take:\n"
               + "\n".join(f"  - {r}" for r in plan.reasons) + "\nNo schedule was written.", EXIT_INFEASIBLE)
     if plan.status == NO_SOLUTION:
@@ -228,7 +235,8 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
     if xlsx_path or report_path:
         from .export import write_plan_files
 
-        write_plan_files(plan, xlsx_path, report_path, lang)
+        with _output_errors(Path(xlsx_path or report_path)):
+            write_plan_files(plan, xlsx_path, report_path, lang)
     if not quiet:
         click.echo(summary_text(plan, out_path, elapsed))
     if plan.status == FEASIBLE:

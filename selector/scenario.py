@@ -217,11 +217,15 @@ def load(csv_path: str | Path, settings_path: str | Path | None = None, *, encod
     table, csv_problems = read_units(csv_path, csv_name, encoding)
     problems += csv_problems
     if table is not None:
-        if settings_problems or csv_problems:
-            # Rules across files would be judged on defaulted settings or empty cells: report the table's own problems only.
+        if any(p.file == toml_name and p.column is None for p in settings_problems):
+            # The TOML could not be read at all: rules across files would be judged on default settings.
             problems += check_units(table, settings, csv_name)
         else:
-            problems += check_scenario(table, settings, csv_name, toml_name)
+            found = check_scenario(table, settings, csv_name, toml_name)
+            if any((p.column or "").startswith("[horizon]") for p in settings_problems):
+                # The horizon is reported wrong: years judged against it would only repeat that.
+                found = [p for p in found if p.column not in ("earliest_year", "latest_year", "[budget]")]
+            problems += found
     if problems:
         raise ScenarioError(_locate_in_toml(problems, toml_path, toml_name))
     return Scenario(
@@ -332,6 +336,9 @@ def _decode(raw: bytes, name: str, encoding: str | None = None) -> tuple[str | N
     if raw[:4] == b"PK\x03\x04":
         return None, [Problem(name, None, None, "is an Excel workbook (.xlsx), not a CSV file",
                               "in Excel choose File > Save As > 'CSV UTF-8 (Comma delimited)'")]
+    if raw[:5] == b"%PDF-":
+        return None, [Problem(name, None, None, "is a PDF document, not a CSV file",
+                              "give the CSV export of the sheet ('CSV UTF-8 (Comma delimited)')")]
     if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return None, [Problem(name, None, None, "is an old Excel workbook (.xls), not a CSV file",
                               "in Excel choose File > Save As > 'CSV UTF-8 (Comma delimited)'")]
