@@ -1,6 +1,6 @@
 """Reading an input file within a size limit, so that a huge file is refused before it is read whole.
 
-A scenario of 100,000 units is about 15 MB of CSV; anything over ``MAX_INPUT_BYTES`` is certainly a
+A scenario of 100,000 units is about 10 MiB of CSV; anything over ``MAX_INPUT_BYTES`` is certainly a
 wrong file (a database dump, a disk image...) and would exhaust memory long before validation.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from .errors import Problem
 
 MAX_INPUT_BYTES = 256 * 1024 * 1024
-"""Largest scenario CSV or settings TOML that is read (256 MiB, about 1.7 million units)."""
+"""Largest scenario CSV or settings TOML that is read (256 MiB: some 2.5 million units)."""
 
 
 def read_input_bytes(path: Path, name: str, limit: int = MAX_INPUT_BYTES) -> tuple[bytes | None, list[Problem]]:

@@ -37,6 +37,10 @@ _hypothesis_settings.register_profile("long", derandomize=False, deadline=None, 
 _hypothesis_settings.load_profile("long" if LONG_RUN else "ci")
 
 
+LONG_FACTOR = int(os.environ.get("HYPOTHESIS_LONG_FACTOR", "50"))
+
+
 def examples(ci: int) -> int:
-    """Number of hypothesis examples: ``ci`` in CI, fifty times more with HYPOTHESIS_PROFILE=long."""
-    return ci * 50 if LONG_RUN else ci
+    """Number of hypothesis examples: ``ci`` in CI; HYPOTHESIS_LONG_FACTOR (default 50) times more with
+    HYPOTHESIS_PROFILE=long."""
+    return ci * LONG_FACTOR if LONG_RUN else ci

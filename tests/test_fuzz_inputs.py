@@ -109,18 +109,34 @@ def test_good_table_with_a_few_wrong_cells(tmp_path, table):
     _load_only_scenario_errors(tmp_path, table, GOOD_TOML.encode())
 
 
+WORDS = ["highs", "cbc", "region", "province", "staff", "risk", "A1", "B2", "all", "best-effort", "f", "branch"]
 TOML_VALUES = st.recursive(
     st.one_of(st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=True), st.text(max_size=8),
-              st.sampled_from([0, 1, 2, 5, 2555, 2556, 2558, 2013, 0.5, -1, 1e300, "highs", "cbc", "region", "risk"])),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
-    max_leaves=6,
+              st.sampled_from([0, 1, 2, 5, 2555, 2556, 2558, 2013, 0.5, 0.25, -1, 1e300, *WORDS])),
+    lambda inner: (st.lists(inner, max_size=3)
+                   | st.dictionaries(st.one_of(st.text(max_size=6), st.sampled_from(
+                       ["2556", "2557", "region", "max_per_year", "columns", "tolerance", "name", "amounts",
+                        "eligible", "kind"])), inner, max_size=3)),
+    max_leaves=8,
 )
 SECTION_KEYS = {
     "horizon": ["first_year", "last_year"], "budget": ["2555", "2556", "2557", "2558", "2560", "FY"],
-    "pilots": ["min", "max", "max_mean_risk", "cover", "minimum"], "capacity": ["max_units_per_year"],
+    "plan": ["coverage"],
+    "pilots": ["min", "max", "max_mean_risk", "cover", "minimum", "balance", "max_share"],
+    "capacity": ["max_units_per_year", "max_units", "by"],
+    "fairness": ["column", "min_per_year", "max_completion_gap"],
+    "mentors": ["column", "lag", "max_mentors", "mentor_column"],
     "criteria": ["scale", "cost_type"], "weights": ["pilot", "rollout", "pilots"],
     "objective": ["pilot_emphasis"], "solver": ["name", "time_limit", "gap"], "solvers": ["name"],
+    "replan": ["stability", "later_factor"], "funds": ["name"],
 }
+FUNDS = st.lists(st.fixed_dictionaries(
+    {"name": st.sampled_from(["central", "f", ""]),
+     "amounts": st.dictionaries(st.sampled_from(["2556", "2557", "2558", "2560"]),
+                                st.one_of(st.integers(-5, 10**13), st.floats(allow_nan=True)), max_size=3)},
+    optional={"eligible": st.dictionaries(st.sampled_from(["region", "province", "knd"]),
+                                          st.one_of(st.sampled_from(["North", "South"]), st.lists(st.text(max_size=5))),
+                                          max_size=2)}), max_size=3)
 
 
 @st.composite
@@ -136,7 +152,9 @@ def wrong_settings(draw) -> bytes:
         if section == "weights" and draw(st.booleans()):
             value = draw(st.dictionaries(st.sampled_from(["staff", "risk", "success", "stafff"]),
                                          st.one_of(st.floats(allow_nan=True), st.integers(-5, 10**30)), max_size=3))
-        if draw(st.booleans()) or not isinstance(data.get(section), dict):
+        if section == "funds":
+            data["funds"] = draw(FUNDS) if draw(st.integers(0, 3)) else value
+        elif draw(st.booleans()) or not isinstance(data.get(section), dict):
             data[section] = value if draw(st.booleans()) and section != "budget" else {key: value}
         else:
             data[section][key] = value
