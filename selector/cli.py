@@ -2,7 +2,8 @@
 
 Exit codes: 0 plan written and proven optimal (or check passed); 1 unexpected error;
 2 bad input or usage; 3 no feasible plan (or check found broken rules); 4 plan written but not
-proven optimal within the time limit; 5 time limit reached before any plan was found.
+proven optimal within the time limit; 5 time limit reached before any plan was found; 130 interrupted
+(Ctrl-C or SIGTERM), every output left whole.
 """
 
 from __future__ import annotations
