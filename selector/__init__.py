@@ -23,9 +23,10 @@ from .money import frontier, marginal_values, minimum_budget  # noqa: E402
 from .scenario import Scenario, load  # noqa: E402
 from .settings import Settings  # noqa: E402
 from .solve import Plan, solve  # noqa: E402
+from .synth import synth  # noqa: E402  (the function; the module is selector.synth's namesake)
 
 __all__ = [
-    "__version__", "load", "solve", "replan", "compare", "build_model", "check_schedule",
+    "__version__", "load", "solve", "replan", "compare", "build_model", "check_schedule", "synth",
     "Scenario", "Replan", "Settings", "Plan", "Model", "CheckReport", "Comparison",
     "SelectorError", "ScenarioError", "InfeasibleError", "SolverError", "Problem",
     "Finding", "explain_unit", "frontier", "minimum_budget", "marginal_values",

@@ -52,7 +52,7 @@ def _baht(amount: float) -> str:
     return f"{amount:,.0f} baht" if amount.is_integer() else f"{amount:,.2f} baht"
 
 
-def _window(row: pd.Series, first: int, last: int) -> tuple[int, int]:
+def _window(row, first: int, last: int) -> tuple[int, int]:
     lo = int(row["earliest_year"]) if not pd.isna(row["earliest_year"]) else first
     hi = int(row["latest_year"]) if not pd.isna(row["latest_year"]) else last
     return max(lo, first), min(hi, last)
@@ -82,7 +82,8 @@ def basic_findings(scenario: Scenario, deep: bool = False) -> list[Finding]:
                              f"the units cost {_baht(total_cost)} in all but the budgets of FY{first}-{last} add up to "
                              f"{_baht(total_budget)}: short by {_baht(total_cost - total_budget)}"))
 
-    windows = {uid: _window(row, first, last) for uid, row in units.set_index("unit_id", drop=False).iterrows()}
+    windows = {uid: _window({"earliest_year": lo, "latest_year": hi}, first, last)
+               for uid, lo, hi in zip(units["unit_id"], units["earliest_year"], units["latest_year"])}
     starts_first = units["unit_id"].map(lambda u: windows[u][0] <= first)
     eligible = units[(units["pilot"] != "never") & starts_first]
     must = units[units["pilot"] == "must"]
@@ -136,8 +137,9 @@ def basic_findings(scenario: Scenario, deep: bool = False) -> list[Finding]:
                                  f"capacity of {s.max_units_per_year} units a year cannot upgrade {len(units)} units "
                                  f"in {len(s.years)} years (at most {capacity})"))
 
+    cost_of = dict(zip(units["unit_id"], units["cost"].astype(float)))  # a lookup per unit, not a scan
     for uid, (lo, hi) in windows.items():
-        cost = float(units.loc[units["unit_id"] == uid, "cost"].iloc[0])
+        cost = cost_of[uid]
         best = max(s.budget[y] for y in range(lo, hi + 1)) if lo <= hi else -math.inf
         if cost > best and s.coverage == "all":
             found.append(Finding("unit_cost", uid, best, cost, cost - best,

@@ -22,13 +22,16 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pulp
 
+from .model import paused_gc
+
 FRACTIONAL = 1e-6  # a value further than this from an integer is fractional
 SHORT_ROW = 8  # rows with at most this many entries tie their columns together (one unit's rows)
-NEIGHBOURHOOD = (0.002, 0.02, 0.1)  # share of integer columns freed by reduced cost, per attempt
+NEIGHBOURHOOD = (0.002, 0.006, 0.02, 0.1)  # share of integer columns freed by reduced cost, per attempt
 MIN_FREE = 20
 SMALL_MIP = 25_000  # integer columns (about 5,000 units): below this the full MIP is fast, go straight to it
 
@@ -52,13 +55,25 @@ class Arrays:
 
 
 def problem_arrays(prob: pulp.LpProblem) -> Arrays:
-    """Read the PuLP problem's objective, bounds and rows into numpy arrays, without per-entry Python calls."""
-    variables = prob.variables()
-    position = {id(v): i for i, v in enumerate(variables)}
+    """Read the PuLP problem's objective, bounds and rows into numpy arrays, without per-entry Python calls.
+
+    The columns are the variables in order of first appearance (objective, then rows), like
+    ``prob.variables()`` without its sort; a variable in neither is not part of the problem.
+    """
+    with paused_gc():
+        return _problem_arrays(prob)
+
+
+def _problem_arrays(prob: pulp.LpProblem) -> Arrays:
+    objective = prob.objective if prob.objective is not None else pulp.LpAffineExpression()
+    constraints = list(prob.constraints())
+    appearances = list(chain(objective.keys(), *(c.expr.keys() for c in constraints)))
+    by_id = dict(zip(map(id, appearances), appearances))
+    variables = list(by_id.values())
+    position = dict(zip(by_id.keys(), range(len(variables))))
     at = position.__getitem__
     n = len(variables)
     cost = np.zeros(n)
-    objective = prob.objective if prob.objective is not None else pulp.LpAffineExpression()
     if len(objective):
         cost[list(map(at, map(id, objective.keys())))] = list(objective.values())
     inf = math.inf
@@ -66,21 +81,17 @@ def problem_arrays(prob: pulp.LpProblem) -> Arrays:
     upper = np.array([inf if v.upBound is None else v.upBound for v in variables], dtype=float)
     integer = np.array([v.cat == pulp.LpInteger for v in variables], dtype=bool)
 
-    constraints = list(prob.constraints())
     counts = np.fromiter((len(c.expr) for c in constraints), dtype=np.int64, count=len(constraints))
     start = np.zeros(len(constraints) + 1, dtype=np.int64)
     np.cumsum(counts, out=start[1:])
-    index: list[int] = []
-    value: list[float] = []
-    for c in constraints:
-        index.extend(map(at, map(id, c.expr.keys())))
-        value.extend(c.expr.values())
+    index = np.fromiter(map(at, map(id, chain(*(c.expr.keys() for c in constraints)))), dtype=np.int32,
+                        count=int(start[-1]))
+    value = np.fromiter(chain(*(c.expr.values() for c in constraints)), dtype=float, count=int(start[-1]))
     rhs = np.array([-c.constant for c in constraints], dtype=float)
     sense = np.array([c.sense for c in constraints], dtype=np.int64)
     row_lower = np.where(sense == pulp.LpConstraintLE, -inf, rhs)
     row_upper = np.where(sense == pulp.LpConstraintGE, inf, rhs)
-    return Arrays(variables, cost, lower, upper, integer, row_lower, row_upper, start,
-                  np.asarray(index, dtype=np.int32), np.asarray(value, dtype=float),
+    return Arrays(variables, cost, lower, upper, integer, row_lower, row_upper, start, index, value,
                   prob.sense == pulp.LpMaximize, float(objective.constant))
 
 
@@ -180,11 +191,15 @@ def neighbourhood(a: Arrays, values: np.ndarray, reduced: np.ndarray, nonbasic: 
 
 
 def _stop_within(h, bound: float, gap: float, maximise: bool) -> None:
-    """Interrupt the MIP as soon as its best plan is within ``gap`` of ``bound`` (a proven LP bound)."""
+    """Interrupt a restricted MIP once its best plan is within ``gap`` of ``bound`` (the LP bound),
+    or once its own dual bound shows that it never will be (a larger neighbourhood is needed)."""
 
     def check(event) -> None:
         incumbent = event.data_out.mip_primal_bound
         if math.isfinite(incumbent) and _gap(incumbent, bound, maximise) <= gap:
+            event.interrupt()
+        best_possible = event.data_out.mip_dual_bound
+        if math.isfinite(best_possible) and _gap(best_possible, bound, maximise) > gap:
             event.interrupt()
 
     h.cbMipInterrupt.subscribe(check)
@@ -202,6 +217,9 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool) -> O
 
     h = _highs(verbose, time_limit, gap)
     version = h.version()
+    # The interior point method with crossover solves these LPs about twice as fast as the dual
+    # simplex at 50,000 units, and crossover still gives the vertex and basis used below.
+    h.setOptionValue("solver", "ipm")
     _pass(h, a, a.lower, a.upper, integer=False)
     h.run()
     lp_seconds = time.perf_counter() - started
@@ -215,8 +233,12 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool) -> O
     solution = h.getSolution()
     values = np.asarray(solution.col_value)
     reduced = np.asarray(solution.col_dual)
+    basis = h.getBasis()
     basic = highspy.HighsBasisStatus.kBasic
-    nonbasic = np.fromiter((s != basic for s in h.getBasis().col_status), dtype=bool, count=len(values))
+    if basis.valid:
+        nonbasic = np.fromiter((s != basic for s in basis.col_status), dtype=bool, count=len(values))
+    else:  # no basis (crossover off or failed): every column at zero is a candidate
+        nonbasic = np.ones(len(values), dtype=bool)
     lp_bound = _objective(a, values)
     fractional = a.integer & (np.abs(values - np.rint(values)) > FRACTIONAL)
     if not fractional.any():
@@ -234,7 +256,12 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool) -> O
         settled = np.rint(values)
         lower = np.where(fixed, settled, a.lower)
         upper = np.where(fixed, settled, a.upper)
-        h = _highs(verbose, remaining(), gap / 2)
+        # The restricted MIP aims higher than the gap and is stopped by _stop_within as soon as its
+        # plan is within the gap of the LP bound, or proven never to get there; each attempt but
+        # the last gets at most as long as the LP took (at least a second).
+        last_try = share == NEIGHBOURHOOD[-1]
+        allowed = remaining() if last_try else min(remaining(), max(1.0, lp_seconds))
+        h = _highs(verbose, allowed, gap / 10)
         _pass(h, a, lower, upper, integer=True)
         _stop_within(h, lp_bound, gap, a.maximise)
         h.run()
