@@ -30,9 +30,7 @@ def synth(units, seed, out, quiet):
     """
     from ..synth import synth as write_synth
 
-    folder = Path(out)
-    if folder.exists() and not folder.is_dir():
-        raise ScenarioError([Problem(out, None, None, "is not a folder", "choose a folder for --out")])
+    folder = Path(out)  # click has already refused an existing file
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -1,0 +1,123 @@
+"""The fast HiGHS path (selector.highs): arrays from PuLP, LP relaxation first, honest statuses."""
+
+from __future__ import annotations
+
+import numpy as np
+import pulp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import selector
+from selector import highs
+from selector.model import build_model
+from selector.solve import run_highs_plain
+
+GAP = 1e-4
+
+
+def knapsack() -> tuple[pulp.LpProblem, dict[str, pulp.LpVariable]]:
+    """max 5a + 4b + 3c  s.t.  2a + 2b + 2c <= 3, a, b, c binary.
+
+    The LP relaxation takes a = 1 and b = 1/2 (best value per weight first): bound 7. Only one item
+    fits, so the integer optimum is a alone: 5.
+    """
+    prob = pulp.LpProblem("knapsack", pulp.LpMaximize)
+    v = {name: prob.add_variable(name, 0, 1, pulp.LpBinary) for name in "abc"}
+    prob.setObjective(pulp.LpAffineExpression([(v["a"], 5), (v["b"], 4), (v["c"], 3)]))
+    prob.addConstraint(pulp.LpAffineExpression([(v["a"], 2), (v["b"], 2), (v["c"], 2)]) <= 3, "weight")
+    return prob, v
+
+
+def test_arrays_hold_the_problem_row_by_row():
+    prob, v = knapsack()
+    a = highs.problem_arrays(prob)
+    assert [x.name for x in a.variables] == ["a", "b", "c"]
+    assert a.cost.tolist() == [5, 4, 3] and a.maximise
+    assert a.integer.tolist() == [True, True, True]
+    assert a.start.tolist() == [0, 3] and a.index.tolist() == [0, 1, 2] and a.value.tolist() == [2, 2, 2]
+    assert a.row_lower.tolist() == [-np.inf] and a.row_upper.tolist() == [3]
+
+
+def test_fractional_lp_is_not_called_optimal_until_proven():
+    """The LP bound 7 cannot prove the plan 5 (gap 40%): the restricted steps and then the full MIP
+    run, and the MIP's own bound proves 5 optimal."""
+    prob, v = knapsack()
+    a = highs.problem_arrays(prob)
+    outcome = highs.solve_lp_first(a, 10, GAP, False, small_mip=0)
+    assert outcome.kind == "optimal"
+    assert outcome.objective == 5 and outcome.bound == 5
+    assert outcome.steps[0] == "lp" and outcome.steps[-1] == "full"
+    highs.write_back(prob, a, outcome)
+    assert (v["a"].varValue, v["b"].varValue, v["c"].varValue) == (1, 0, 0)
+    assert prob.status == pulp.LpStatusOptimal and prob.sol_status == pulp.LpSolutionOptimal
+
+
+def test_integral_lp_is_optimal_at_once():
+    """With room for two items (weight <= 4) the LP picks a and b: integral, so 9 is proven by the LP."""
+    prob, v = knapsack()
+    prob.get_constraint_by_name("weight").changeRHS(4)
+    outcome = highs.solve_lp_first(highs.problem_arrays(prob), 10, GAP, False, small_mip=0)
+    assert (outcome.kind, outcome.objective, outcome.bound, outcome.steps) == ("optimal", 9, 9, ("lp",))
+
+
+def test_infeasible_lp_means_no_plan():
+    prob, v = knapsack()
+    prob.addConstraint(pulp.LpAffineExpression([(v["a"], 1), (v["b"], 1)]) >= 3, "impossible")
+    a = highs.problem_arrays(prob)
+    outcome = highs.solve_lp_first(a, 10, GAP, False, small_mip=0)
+    assert outcome.kind == "infeasible" and outcome.values is None
+    highs.write_back(prob, a, outcome)
+    assert prob.status == pulp.LpStatusInfeasible and v["a"].varValue is None
+
+
+def test_neighbourhood_frees_whole_units(tmp_path):
+    """A unit's columns are tied by its coverage and pilot-year rows: freed together or not at all."""
+    scenario = selector.load(selector.synth(60, seed=2, out=tmp_path))
+    model = build_model(scenario)
+    a = highs.problem_arrays(model.prob)
+    h = highs._highs(False, 10, GAP)
+    h.setOptionValue("solver", "ipm")
+    highs._pass(h, a, a.lower, a.upper, integer=False)
+    h.run()
+    solution = h.getSolution()
+    free = highs.neighbourhood(a, np.asarray(solution.col_value), np.asarray(solution.col_dual),
+                               np.ones(len(a.cost), dtype=bool), 0.0)
+    column = {id(v): i for i, v in enumerate(a.variables)}
+    freed_units = 0
+    for uid, pairs in model.by_unit.items():
+        states = {bool(free[column[id(var)]]) for _, var in pairs} | {bool(free[column[id(model.p[uid])]])}
+        assert len(states) == 1, uid
+        freed_units += states == {True}
+    assert 0 < freed_units < len(model.by_unit)
+
+
+@settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(units=st.integers(min_value=20, max_value=90), seed=st.integers(min_value=0, max_value=10_000))
+def test_fast_path_and_plain_pulp_highs_agree(tmp_path, units, seed):
+    """Both are proven within the gap, so their objectives differ by at most the gap; each one's
+    bound is a true bound, so it is at least the other's objective. The restricted-MIP steps are
+    forced (small_mip=0) so that they are exercised on small scenarios too."""
+    scenario = selector.load(selector.synth(units, seed=seed, out=tmp_path))
+    plain = run_highs_plain(build_model(scenario).prob, 30, GAP, False)
+    model = build_model(scenario)
+    a = highs.problem_arrays(model.prob)
+    fast = highs.solve_lp_first(a, 30, GAP, False, small_mip=0)
+    assert plain.status == fast.kind == "optimal"
+    tolerance = GAP * abs(plain.objective) + 1e-6
+    assert abs(fast.objective - plain.objective) <= tolerance
+    assert fast.bound >= plain.objective - 1e-6 and plain.bound >= fast.objective - 1e-6
+    assert (fast.bound - fast.objective) / abs(fast.objective) <= GAP + 1e-12
+    highs.write_back(model.prob, a, fast)
+    assert abs(pulp.value(model.prob.objective) - fast.objective) <= 1e-6
+
+
+def test_solve_uses_the_fast_path_and_fills_the_pulp_variables(tmp_path):
+    scenario = selector.load(selector.synth(40, seed=4, out=tmp_path))
+    captured = []
+    plan = selector.solve(scenario, extra=captured.append)
+    model = captured[0]
+    assert plan.status == "optimal"
+    assert all(var.varValue in (0.0, 1.0) for var in model.x.values())
+    pilots = {uid for uid, var in model.p.items() if var.varValue > 0.5}
+    assert pilots == set(plan.pilots["unit_id"])
+    assert abs(pulp.value(model.prob.objective) - plan.objective) <= 1e-6
