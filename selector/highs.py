@@ -34,7 +34,7 @@ FRACTIONAL = 1e-6  # a value further than this from an integer is fractional
 SHORT_ROW = 8  # rows with at most this many entries tie their columns together (one unit's rows)
 NEIGHBOURHOOD = (0.002, 0.006, 0.02, 0.1)  # share of integer columns freed by reduced cost, per attempt
 MIN_FREE = 20
-SMALL_MIP = 25_000  # integer columns (about 5,000 units): below this the full MIP is fast, go straight to it
+SMALL_MIP = 5_000  # integer columns (about 1,000 units): up to this the full MIP is as fast, go straight to it
 
 
 @dataclass
@@ -256,10 +256,14 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, smal
     best, best_objective = None, None
     steps = ["lp"]
     small = a.integer.sum() <= small_mip
+    tried = None
     for share in () if small else NEIGHBOURHOOD:
         if remaining() <= 0:
             break
         free = neighbourhood(a, values, reduced, nonbasic, share)
+        if tried is not None and (free == tried).all():
+            continue  # on few units the smallest neighbourhoods are the same: do not solve it twice
+        tried = free
         fixed = a.integer & ~free
         settled = np.rint(values)
         lower = np.where(fixed, settled, a.lower)
