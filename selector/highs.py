@@ -232,6 +232,12 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, smal
     h.run()
     lp_seconds = time.perf_counter() - started
     status = h.getModelStatus()
+    if status == S.kModelEmpty:  # nothing to decide (every unit done): the empty plan, if the rows allow it
+        holds = bool(np.all(a.row_lower <= 1e-9) and np.all(a.row_upper >= -1e-9))
+        empty = np.zeros(len(a.cost))
+        if not holds:
+            return Outcome("infeasible", None, None, None, lp_seconds, ("lp",), version=version)
+        return Outcome("optimal", empty, a.offset, a.offset, lp_seconds, ("lp",), version=version)
     if status in (S.kInfeasible, S.kUnboundedOrInfeasible):
         return Outcome("infeasible", None, None, None, lp_seconds, ("lp",), version=version)
     if status != S.kOptimal:

@@ -121,3 +121,27 @@ def test_solve_uses_the_fast_path_and_fills_the_pulp_variables(tmp_path):
     pilots = {uid for uid, var in model.p.items() if var.varValue > 0.5}
     assert pilots == set(plan.pilots["unit_id"])
     assert abs(pulp.value(model.prob.objective) - plan.objective) <= 1e-6
+
+
+def test_nothing_to_schedule_is_the_empty_optimal_plan(write_scenario):
+    """Every unit is done: no variables, the empty plan satisfies every row (pilots min 0)."""
+    csv_path = write_scenario(
+        """
+        unit_id,name,region,cost,infrastructure,staff,leadership,importance,workload,success,risk,done
+        A,a,North,10,3,3,3,3,3,3,3,true
+        B,b,South,10,3,3,3,3,3,3,3,true
+        """,
+        """
+        [horizon]
+        first_year = 2555
+        last_year = 2556
+        [budget]
+        2555 = 10
+        2556 = 10
+        [pilots]
+        min = 0
+        """,
+    )
+    plan = selector.solve(selector.load(csv_path))
+    assert (plan.status, plan.objective, plan.gap) == ("optimal", 0.0, 0.0)
+    assert plan.schedule["phase"].tolist() == ["done", "done"]
