@@ -38,6 +38,19 @@ def test_arrays_hold_the_problem_row_by_row():
     assert a.row_lower.tolist() == [-np.inf] and a.row_upper.tolist() == [3]
 
 
+def test_row_scaling_is_exact_and_feasibility_is_checked_on_the_original_rows():
+    """The weight row 2a + 2b + 2c <= 3 is divided by 2 (the power of two nearest its largest
+    coefficient): a + b + c <= 1.5. Taking a and b weighs 4 > 3; a alone weighs 2."""
+    prob, _ = knapsack()
+    a = highs.problem_arrays(prob)
+    scaled = highs.row_scaled(a)
+    assert scaled.value.tolist() == [1, 1, 1] and scaled.row_upper.tolist() == [1.5]
+    assert scaled.cost.tolist() == a.cost.tolist()
+    assert not highs.feasible(a, np.array([1.0, 1.0, 0.0]))
+    assert highs.feasible(a, np.array([1.0, 0.0, 0.0]))
+    assert not highs.feasible(a, np.array([1.5, 0.0, 0.0]))  # a bound broken
+
+
 def test_fractional_lp_is_not_called_optimal_until_proven():
     """The LP bound 7 cannot prove the plan 5 (gap 40%): the restricted steps and then the full MIP
     run, and the MIP's own bound proves 5 optimal."""
