@@ -208,6 +208,37 @@ def row_scaled(a: Arrays) -> Arrays:
     return replace(a, value=a.value * scale[row_of], row_lower=a.row_lower * scale, row_upper=a.row_upper * scale)
 
 
+def restricted(a: Arrays, keep: np.ndarray, settled: np.ndarray) -> tuple[Arrays, np.ndarray]:
+    """The problem over the columns ``keep``, the others fixed at ``settled``; and the kept columns.
+
+    Fixed columns move into the row bounds and the objective's constant; rows left without a kept
+    column are dropped (they hold at the LP's values; the final plan is checked on every row).
+    HiGHS then only sees the small problem, instead of presolving all the fixed columns away.
+    """
+    columns = np.flatnonzero(keep)
+    lengths = np.diff(a.start)
+    row_of = np.repeat(np.arange(len(lengths)), lengths)
+    kept_entry = keep[a.index]
+    fixed_activity = np.bincount(row_of, weights=np.where(kept_entry, 0.0, a.value * settled[a.index]),
+                                 minlength=len(lengths))
+    rows = np.flatnonzero(np.bincount(row_of[kept_entry], minlength=len(lengths)) > 0)
+    new_column = np.full(len(keep), -1, dtype=np.int64)
+    new_column[columns] = np.arange(len(columns))
+    new_row = np.full(len(lengths), -1, dtype=np.int64)
+    new_row[rows] = np.arange(len(rows))
+    entries = kept_entry & (new_row[row_of] >= 0)  # row-wise order is kept, so rows stay contiguous
+    start = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(new_row[row_of[entries]], minlength=len(rows)), out=start[1:])
+    small = Arrays(
+        variables=[a.variables[i] for i in columns.tolist()],
+        cost=a.cost[columns], lower=a.lower[columns], upper=a.upper[columns], integer=a.integer[columns],
+        row_lower=a.row_lower[rows] - fixed_activity[rows], row_upper=a.row_upper[rows] - fixed_activity[rows],
+        start=start, index=new_column[a.index[entries]].astype(np.int32), value=a.value[entries],
+        maximise=a.maximise, offset=a.offset + float(a.cost[~keep] @ settled[~keep]),
+    )
+    return small, columns
+
+
 def feasible(a: Arrays, values: np.ndarray, tolerance: float = 1e-9) -> bool:
     """Every row and bound holds for ``values`` on the original (unscaled) rows, within a relative tolerance."""
     lengths = np.diff(a.start)
@@ -218,9 +249,8 @@ def feasible(a: Arrays, values: np.ndarray, tolerance: float = 1e-9) -> bool:
     return bool(rows and np.all(values >= a.lower - tolerance) and np.all(values <= a.upper + tolerance))
 
 
-def _plan(h, a: Arrays) -> np.ndarray | None:
-    """HiGHS's plan with its integers rounded, or None if rounding broke a row (never seen: a guard)."""
-    values = np.asarray(h.getSolution().col_value)
+def _plan(values: np.ndarray, a: Arrays) -> np.ndarray | None:
+    """A solver's plan with its integers rounded, or None if rounding broke a row (never seen: a guard)."""
     values = np.where(a.integer, np.rint(values), values)
     return values if feasible(a, values) else None
 
@@ -302,24 +332,24 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, smal
         if tried is not None and (free == tried).all():
             continue  # on few units the smallest neighbourhoods are the same: do not solve it twice
         tried = free
-        fixed = a.integer & ~free
-        settled = np.rint(values)
-        lower = np.where(fixed, settled, a.lower)
-        upper = np.where(fixed, settled, a.upper)
+        settled = np.where(a.integer, np.rint(values), values)
+        small_problem, columns = restricted(a, free | ~a.integer, settled)
         # The restricted MIP aims higher than the gap and is stopped by _stop_within as soon as its
         # plan is within the gap of the LP bound, or proven never to get there; each attempt but
         # the last gets at most as long as the LP took (at least a second).
         last_try = share == NEIGHBOURHOOD[-1]
         allowed = remaining() if last_try else min(remaining(), max(1.0, lp_seconds))
         h = _highs(verbose, allowed, gap / 10)
-        _pass(h, a, lower, upper, integer=True)
+        _pass(h, small_problem, small_problem.lower, small_problem.upper, integer=True)
         _stop_within(h, lp_bound, gap, a.maximise)
         h.run()
         steps.append(f"restricted({int(free[a.integer].sum())})")
         sub = h.getModelStatus()
         if h.getInfo().primal_solution_status == 2 and sub in (S.kOptimal, S.kTimeLimit, S.kInterrupt,
                                                               S.kIterationLimit, S.kSolutionLimit):
-            candidate = _plan(h, original)
+            whole = settled.copy()
+            whole[columns] = np.asarray(h.getSolution().col_value)
+            candidate = _plan(whole, original)
             objective = _objective(a, candidate) if candidate is not None else None
             if objective is not None and (best_objective is None or (
                     objective > best_objective if a.maximise else objective < best_objective)):
@@ -342,7 +372,7 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, smal
         if status in (S.kInfeasible, S.kUnboundedOrInfeasible):
             return Outcome("infeasible", None, None, None, lp_seconds, tuple(steps), version=version)
         if info.primal_solution_status == 2:
-            candidate = _plan(h, original)
+            candidate = _plan(np.asarray(h.getSolution().col_value), original)
             objective = _objective(a, candidate) if candidate is not None else None
             if objective is not None and (best_objective is None or (
                     objective > best_objective if a.maximise else objective < best_objective)):

@@ -51,6 +51,17 @@ def test_row_scaling_is_exact_and_feasibility_is_checked_on_the_original_rows():
     assert not highs.feasible(a, np.array([1.5, 0.0, 0.0]))  # a bound broken
 
 
+def test_restricted_problem_moves_fixed_columns_into_bounds_and_constant():
+    """Fixing a = 1 leaves max 5 + 4b + 3c s.t. 2b + 2c <= 3 - 2 = 1 over the columns b, c."""
+    prob, _ = knapsack()
+    a = highs.problem_arrays(prob)
+    small, columns = highs.restricted(a, np.array([False, True, True]), np.array([1.0, 0.0, 0.0]))
+    assert columns.tolist() == [1, 2] and [v.name for v in small.variables] == ["b", "c"]
+    assert small.cost.tolist() == [4, 3] and small.offset == 5
+    assert small.start.tolist() == [0, 2] and small.index.tolist() == [0, 1] and small.value.tolist() == [2, 2]
+    assert small.row_upper.tolist() == [1] and small.row_lower.tolist() == [-np.inf]
+
+
 def test_fractional_lp_is_not_called_optimal_until_proven():
     """The LP bound 7 cannot prove the plan 5 (gap 40%): the restricted steps and then the full MIP
     run, and the MIP's own bound proves 5 optimal."""
