@@ -37,6 +37,7 @@ def marginal_values(scenario: Scenario) -> dict[int, float] | None:
     Under best-effort the relaxation is of the model's own objective with coverage <= 1 (without the
     count-first stage), so money that schedules one more unit u is worth its R_u (L - y + 1).
     """
+    from . import highs
     from .solve import _redirect_stdout_fd
 
     model = build_model(scenario)
@@ -44,7 +45,7 @@ def marginal_values(scenario: Scenario) -> dict[int, float] | None:
         return {year: 0.0 for year in model.years}
     with _redirect_stdout_fd(None):
         try:
-            model.prob.solve(pulp.HiGHS(mip=False, msg=False))
+            highs.solve_lp(model.prob)  # one call, as pulp.HiGHS(mip=False) would fill it in
         except pulp.PulpSolverError:
             return None
     if model.prob.status != pulp.LpStatusOptimal:
