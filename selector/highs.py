@@ -117,13 +117,16 @@ def _pass(h, a: Arrays, lower: np.ndarray, upper: np.ndarray, integer: bool) -> 
     lp = highspy.HighsLp()
     lp.num_col_ = len(a.cost)
     lp.num_row_ = len(a.row_lower)
-    lp.col_cost_ = a.cost
+    # A maximisation is handed over as the minimisation of the negated objective, exactly as PuLP's
+    # own HiGHS interface does: on the same columns and rows HiGHS then takes the same path, so small
+    # scenarios (solved by the full MIP) keep the very plans the plain interface gave.
+    lp.col_cost_ = -a.cost if a.maximise else a.cost
     lp.col_lower_ = lower
     lp.col_upper_ = upper
     lp.row_lower_ = a.row_lower
     lp.row_upper_ = a.row_upper
-    lp.offset_ = a.offset
-    lp.sense_ = highspy.ObjSense.kMaximize if a.maximise else highspy.ObjSense.kMinimize
+    lp.offset_ = -a.offset if a.maximise else a.offset
+    lp.sense_ = highspy.ObjSense.kMinimize
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     lp.a_matrix_.num_col_ = lp.num_col_
     lp.a_matrix_.num_row_ = lp.num_row_
@@ -233,12 +236,11 @@ def solve_lp(prob: pulp.LpProblem, time_limit: float = 600.0) -> int:
     if status != S.kOptimal:
         return prob.status
     solution = h.getSolution()
-    sign = -1.0 if original.maximise else 1.0
     scale, _ = _row_scale(original)
     for var, value, dual in zip(original.variables, solution.col_value, solution.col_dual):
-        var.varValue, var.dj = value, sign * dual
+        var.varValue, var.dj = value, dual  # HiGHS minimised -objective: PuLP's signs already
     for constraint, dual, factor in zip(prob.constraints(), solution.row_dual, scale.tolist()):
-        constraint.pi = sign * dual * factor
+        constraint.pi = dual * factor
     return prob.status
 
 
@@ -293,11 +295,13 @@ def _stop_within(h, bound: float, gap: float, maximise: bool) -> None:
     """Interrupt a restricted MIP once its best plan is within ``gap`` of ``bound`` (the LP bound),
     or once its own dual bound shows that it never will be (a larger neighbourhood is needed)."""
 
+    sign = -1.0 if maximise else 1.0  # HiGHS minimises -objective for a maximisation (see _pass)
+
     def check(event) -> None:
-        incumbent = event.data_out.mip_primal_bound
+        incumbent = sign * event.data_out.mip_primal_bound
         if math.isfinite(incumbent) and _gap(incumbent, bound, maximise) <= gap:
             event.interrupt()
-        best_possible = event.data_out.mip_dual_bound
+        best_possible = sign * event.data_out.mip_dual_bound
         if math.isfinite(best_possible) and _gap(best_possible, bound, maximise) > gap:
             event.interrupt()
 
@@ -307,8 +311,9 @@ def _stop_within(h, bound: float, gap: float, maximise: bool) -> None:
 def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, small_mip: int = SMALL_MIP) -> Outcome:
     """Solve the problem in the three steps of the module docstring; every status is proven.
 
-    A problem with at most ``small_mip`` integer columns skips step 2: HiGHS's branch and bound
-    is fast there, and the LP bound alone is often too weak to prove a 0.01% gap on few units.
+    A problem with at most ``small_mip`` integer columns goes straight to the full MIP: HiGHS's
+    branch and bound is as fast there, the LP bound alone is often too weak to prove a 0.01% gap on
+    few units, and the plan is then the very one PuLP's own HiGHS interface gives.
     """
     import highspy
 
@@ -318,9 +323,16 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, smal
     def remaining() -> float:
         return time_limit - (time.perf_counter() - started)
 
+    version = highspy.Highs().version()
+    if len(a.cost) == 0:  # nothing to decide (every unit done): the empty plan, if the rows allow it
+        if np.all(a.row_lower <= 1e-9) and np.all(a.row_upper >= -1e-9):
+            return Outcome("optimal", np.zeros(0), a.offset, a.offset, 0.0, (), version=version)
+        return Outcome("infeasible", None, None, None, 0.0, (), version=version)
+    if a.integer.sum() <= small_mip:
+        return _full_mip(a, None, None, remaining(), gap, verbose, 0.0, ["full"], version)
+
     original, a = a, row_scaled(a)
     h = _highs(verbose, time_limit, gap)
-    version = h.version()
     # The interior point method with crossover solves these LPs about twice as fast as the dual
     # simplex at 50,000 units, and crossover still gives the vertex and basis used below.
     h.setOptionValue("solver", "ipm")
@@ -328,12 +340,6 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, smal
     h.run()
     lp_seconds = time.perf_counter() - started
     status = h.getModelStatus()
-    if status == S.kModelEmpty:  # nothing to decide (every unit done): the empty plan, if the rows allow it
-        holds = bool(np.all(a.row_lower <= 1e-9) and np.all(a.row_upper >= -1e-9))
-        empty = np.zeros(len(a.cost))
-        if not holds:
-            return Outcome("infeasible", None, None, None, lp_seconds, ("lp",), version=version)
-        return Outcome("optimal", empty, a.offset, a.offset, lp_seconds, ("lp",), version=version)
     if status in (S.kInfeasible, S.kUnboundedOrInfeasible):
         return Outcome("infeasible", None, None, None, lp_seconds, ("lp",), version=version)
     if status != S.kOptimal:
@@ -357,9 +363,8 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, smal
 
     best, best_objective = None, None
     steps = ["lp"]
-    small = a.integer.sum() <= small_mip
     tried = None
-    for share in () if small else NEIGHBOURHOOD:
+    for share in NEIGHBOURHOOD:
         if remaining() <= 0:
             break
         free = neighbourhood(a, values, reduced, nonbasic, share)
@@ -385,43 +390,66 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, smal
             whole[columns] = np.asarray(h.getSolution().col_value)
             candidate = _plan(whole, original)
             objective = _objective(a, candidate) if candidate is not None else None
-            if objective is not None and (best_objective is None or (
-                    objective > best_objective if a.maximise else objective < best_objective)):
+            if objective is not None and (best_objective is None or _better(objective, best_objective, a.maximise)):
                 best, best_objective = candidate, objective
             if best_objective is not None and _gap(best_objective, lp_bound, a.maximise) <= gap:
                 return Outcome("optimal", best, best_objective, lp_bound, lp_seconds, tuple(steps), version=version)
-
-    # Last resort: the full MIP, started from the best plan so far.
     steps.append("full")
-    if remaining() > 0:
-        h = _highs(verbose, remaining(), gap)
-        _pass(h, a, a.lower, a.upper, integer=True)
-        if best is not None:
-            start = highspy.HighsSolution()
-            start.col_value = list(best)
-            h.setSolution(start)
-        h.run()
-        status = h.getModelStatus()
-        info = h.getInfo()
-        if status in (S.kInfeasible, S.kUnboundedOrInfeasible):
-            return Outcome("infeasible", None, None, None, lp_seconds, tuple(steps), version=version)
-        if info.primal_solution_status == 2:
-            candidate = _plan(np.asarray(h.getSolution().col_value), original)
-            objective = _objective(a, candidate) if candidate is not None else None
-            if objective is not None and (best_objective is None or (
-                    objective > best_objective if a.maximise else objective < best_objective)):
-                best, best_objective = candidate, objective
-            if best is None:
-                return Outcome("no_solution", None, None, None, lp_seconds, tuple(steps), version=version)
-            mip_bound = float(info.mip_dual_bound)
-            bound = min(lp_bound, mip_bound) if a.maximise else max(lp_bound, mip_bound)
-            kind = "optimal" if status == S.kOptimal or _gap(best_objective, bound, a.maximise) <= gap else "feasible"
-            return Outcome(kind, best, best_objective, bound, lp_seconds, tuple(steps), version=version)
-        if status not in (S.kTimeLimit, S.kInterrupt, S.kIterationLimit, S.kSolutionLimit, S.kOptimal):
-            raise RuntimeError(f"HiGHS stopped with status {h.modelStatusToString(status)}")
+    return _full_mip(original, best, lp_bound, remaining(), gap, verbose, lp_seconds, steps, version)
+
+
+def _trivial_bound(a: Arrays) -> float:
+    """Every column at its best bound: a weak but proven bound, for a MIP stopped before its root LP."""
+    best = np.maximum if a.maximise else np.minimum
+    return float(best(a.cost * a.lower, a.cost * a.upper).sum() + a.offset)
+
+
+def _better(objective: float, than: float, maximise: bool) -> bool:
+    return objective > than if maximise else objective < than
+
+
+def _full_mip(a: Arrays, best: np.ndarray | None, lp_bound: float | None, time_left: float, gap: float,
+              verbose: bool, lp_seconds: float, steps: list[str], version: str) -> Outcome:
+    """The full MIP, started from ``best`` if there is one; the bound is HiGHS's, or the LP's if lower."""
+    import highspy
+
+    S = highspy.HighsModelStatus
+    best_objective = _objective(a, best) if best is not None else None
+
+    def outcome(kind: str, bound: float | None = None) -> Outcome:
+        if best is None:
+            kind = "infeasible" if kind == "infeasible" else "no_solution"
+            return Outcome(kind, None, None, None, lp_seconds, tuple(steps), version=version)
+        return Outcome(kind, best, best_objective, bound, lp_seconds, tuple(steps), version=version)
+
+    if time_left <= 0:
+        return outcome("feasible", lp_bound)
+    h = _highs(verbose, time_left, gap)
+    _pass(h, a, a.lower, a.upper, integer=True)
+    if best is not None:
+        start = highspy.HighsSolution()
+        start.col_value = list(best)
+        h.setSolution(start)
+    h.run()
+    status = h.getModelStatus()
+    info = h.getInfo()
+    if status in (S.kInfeasible, S.kUnboundedOrInfeasible):
+        best = None
+        return outcome("infeasible")
+    if status not in (S.kTimeLimit, S.kInterrupt, S.kIterationLimit, S.kSolutionLimit, S.kOptimal):
+        raise RuntimeError(f"HiGHS stopped with status {h.modelStatusToString(status)}")
+    if info.primal_solution_status == 2:
+        candidate = _plan(np.asarray(h.getSolution().col_value), a)
+        objective = _objective(a, candidate) if candidate is not None else None
+        if objective is not None and (best_objective is None or _better(objective, best_objective, a.maximise)):
+            best, best_objective = candidate, objective
     if best is None:
-        return Outcome("no_solution", None, None, None, lp_seconds, tuple(steps), version=version)
-    return Outcome("feasible", best, best_objective, lp_bound, lp_seconds, tuple(steps), version=version)
+        return outcome("no_solution")
+    mip_bound = float(info.mip_dual_bound) * (-1.0 if a.maximise else 1.0)  # HiGHS minimised -objective
+    bounds = [b for b in (lp_bound, mip_bound, _trivial_bound(a)) if b is not None and math.isfinite(b)]
+    bound = min(bounds) if a.maximise else max(bounds)
+    proven = status == S.kOptimal or _gap(best_objective, bound, a.maximise) <= gap
+    return outcome("optimal" if proven else "feasible", bound)
 
 
 def write_back(prob: pulp.LpProblem, a: Arrays, outcome: Outcome) -> None:
