@@ -150,6 +150,7 @@ class Outcome:
     lp_seconds: float = 0.0
     steps: tuple[str, ...] = ()
     version: str = ""
+    row_duals: np.ndarray | None = None  # the LP relaxation's, when it was solved, with PuLP's signs (pi)
 
 
 def _objective(a: Arrays, values: np.ndarray) -> float:
@@ -308,10 +309,10 @@ def _stop_within(h, bound: float, gap: float, maximise: bool) -> None:
     h.cbMipInterrupt.subscribe(check)
 
 
-def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, small_mip: int = SMALL_MIP) -> Outcome:
+def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, small_mip: int | None = None) -> Outcome:
     """Solve the problem in the three steps of the module docstring; every status is proven.
 
-    A problem with at most ``small_mip`` integer columns goes straight to the full MIP: HiGHS's
+    A problem with at most ``small_mip`` (default ``SMALL_MIP``) integer columns goes straight to the full MIP: HiGHS's
     branch and bound is as fast there, the LP bound alone is often too weak to prove a 0.01% gap on
     few units, and the plan is then the very one PuLP's own HiGHS interface gives.
     """
@@ -328,7 +329,7 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, smal
         if np.all(a.row_lower <= 1e-9) and np.all(a.row_upper >= -1e-9):
             return Outcome("optimal", np.zeros(0), a.offset, a.offset, 0.0, (), version=version)
         return Outcome("infeasible", None, None, None, 0.0, (), version=version)
-    if a.integer.sum() <= small_mip:
+    if a.integer.sum() <= (SMALL_MIP if small_mip is None else small_mip):
         return _full_mip(a, None, None, remaining(), gap, verbose, 0.0, ["full"], version)
 
     original, a = a, row_scaled(a)
@@ -349,6 +350,11 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, smal
     solution = h.getSolution()
     values = np.asarray(solution.col_value)
     reduced = np.asarray(solution.col_dual)
+    duals = np.asarray(solution.row_dual) * _row_scale(original)[0]  # back to the unscaled rows
+
+    def done(outcome: Outcome) -> Outcome:
+        return replace(outcome, row_duals=duals)
+
     basis = h.getBasis()
     basic = highspy.HighsBasisStatus.kBasic
     if basis.valid:
@@ -359,7 +365,7 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, smal
     fractional = a.integer & (np.abs(values - np.rint(values)) > FRACTIONAL)
     rounded = np.where(a.integer, np.rint(values), values)
     if not fractional.any() and feasible(original, rounded):
-        return Outcome("optimal", rounded, _objective(a, rounded), lp_bound, lp_seconds, ("lp",), version=version)
+        return done(Outcome("optimal", rounded, _objective(a, rounded), lp_bound, lp_seconds, ("lp",), version=version))
 
     best, best_objective = None, None
     steps = ["lp"]
@@ -393,9 +399,9 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, smal
             if objective is not None and (best_objective is None or _better(objective, best_objective, a.maximise)):
                 best, best_objective = candidate, objective
             if best_objective is not None and _gap(best_objective, lp_bound, a.maximise) <= gap:
-                return Outcome("optimal", best, best_objective, lp_bound, lp_seconds, tuple(steps), version=version)
+                return done(Outcome("optimal", best, best_objective, lp_bound, lp_seconds, tuple(steps), version=version))
     steps.append("full")
-    return _full_mip(original, best, lp_bound, remaining(), gap, verbose, lp_seconds, steps, version)
+    return done(_full_mip(original, best, lp_bound, remaining(), gap, verbose, lp_seconds, steps, version))
 
 
 def _trivial_bound(a: Arrays) -> float:

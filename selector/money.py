@@ -27,7 +27,7 @@ def _budget_row(model: Model, year: int) -> pulp.LpConstraint:
     return model.prob.get_constraint_by_name(f"budget_{year}")
 
 
-def marginal_values(scenario: Scenario) -> dict[int, float] | None:
+def marginal_values(scenario: Scenario, lp_duals: dict[str, float] | None = None) -> dict[int, float] | None:
     """Objective gained per extra million baht in each fiscal year, from the LP relaxation's duals.
 
     value_y = 1e6 x dual(budget_y) of  max c'x  s.t. the model's rows, 0 <= x, p <= 1. It is the
@@ -36,10 +36,14 @@ def marginal_values(scenario: Scenario) -> dict[int, float] | None:
     side); the integer plan gains in steps of whole units. None when the relaxation is infeasible.
     Under best-effort the relaxation is of the model's own objective with coverage <= 1 (without the
     count-first stage), so money that schedules one more unit u is worth its R_u (L - y + 1).
+    ``lp_duals`` (row name -> dual, PuLP's signs) are those of this very relaxation when the caller
+    already solved it (``selector.solve`` does, on large scenarios): then nothing is built or solved.
     """
     from . import highs
     from .solve import _redirect_stdout_fd
 
+    if lp_duals is not None:  # the model is a maximisation: PuLP's duals come back negated
+        return {year: max(0.0, -lp_duals.get(f"budget_{year}", 0.0) * MILLION) for year in scenario.settings.years}
     model = build_model(scenario)
     if not model.x:
         return {year: 0.0 for year in model.years}

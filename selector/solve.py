@@ -54,6 +54,7 @@ class SolverRun:
     solver: str
     version: str
     seconds: float
+    lp_duals: dict[str, float] | None = None  # row name -> dual of the LP relaxation, when the solver solved it
 
 
 @dataclass
@@ -237,8 +238,10 @@ def run_highs(prob: pulp.LpProblem, time_limit: float, gap: float, verbose: bool
     if outcome.kind in (INFEASIBLE, NO_SOLUTION):
         return SolverRun(outcome.kind, {}, None, None, None, "highs", outcome.version, seconds)
     values = {v.name: v.varValue for v in arrays.variables}
+    duals = None if outcome.row_duals is None else dict(zip((c.name for c in prob.constraints()),
+                                                            outcome.row_duals.tolist()))
     return SolverRun(outcome.kind, values, outcome.objective, outcome.bound,
-                     _relative_gap(outcome.objective, outcome.bound), "highs", outcome.version, seconds)
+                     _relative_gap(outcome.objective, outcome.bound), "highs", outcome.version, seconds, duals)
 
 
 def run_highs_plain(prob: pulp.LpProblem, time_limit: float, gap: float, verbose: bool) -> SolverRun:
@@ -383,6 +386,7 @@ def solve(scenario: Scenario, *, solver: str | None = None, time_limit: float | 
     pilots = set(schedule.loc[schedule["pilot"], "unit_id"])
     objective = model.objective_value(assignment, pilots)
     bound = max(run.bound, objective) if run.bound is not None else objective
+    status, solver_name, version, solve_seconds = run.status, run.solver, run.version, run.seconds
     findings = []
     if any(year is None for year in assignment.values()):
         findings = elastic_findings(scenario, rules=("budget",), solver=solver, time_limit=time_limit)
@@ -390,9 +394,14 @@ def solve(scenario: Scenario, *, solver: str | None = None, time_limit: float | 
             findings = elastic_findings(scenario, solver=solver, time_limit=time_limit) or []
     from .money import marginal_values
 
-    return Plan(scenario, run.status, schedule, objective, bound, _relative_gap(objective, bound), run.solver,
-                run.version, run.seconds, build_seconds, [f.message for f in findings], findings,
-                marginal_values(scenario))
+    # The relaxation the fast HiGHS path solved is the one marginal_values needs when the model is
+    # the scenario's own (no extra rows, full coverage): reuse its duals rather than build and solve again.
+    same_lp = extra is None and scenario.settings.coverage == "all"
+    lp_duals = run.lp_duals if same_lp else None
+    del model, run  # a second model may be built next: at 50,000 units each holds hundreds of MB
+    return Plan(scenario, status, schedule, objective, bound, _relative_gap(objective, bound), solver_name,
+                version, solve_seconds, build_seconds, [f.message for f in findings], findings,
+                marginal_values(scenario, lp_duals=lp_duals))
 
 
 def solve_model(model: Model, solver: str, time_limit: float, gap: float, verbose: bool = False) -> SolverRun:

@@ -169,3 +169,22 @@ def test_nothing_to_schedule_is_the_empty_optimal_plan(write_scenario):
     plan = selector.solve(selector.load(csv_path))
     assert (plan.status, plan.objective, plan.gap) == ("optimal", 0.0, 0.0)
     assert plan.schedule["phase"].tolist() == ["done", "done"]
+
+
+def test_marginal_values_reuse_the_relaxation_the_fast_path_solved(tmp_path, monkeypatch):
+    """On the LP-first path solve() takes the budget rows' duals from its own LP relaxation: they must
+    equal what marginal_values computes by building and solving that relaxation afresh."""
+    import sys
+
+    from selector.money import marginal_values
+
+    money = sys.modules["selector.money"]
+    scenario = selector.load(selector.synth(150, seed=6, out=tmp_path))
+    monkeypatch.setattr(highs, "SMALL_MIP", 0)  # take the LP-first path on a small scenario
+    with monkeypatch.context() as patched:  # a second build inside solve() would fail the test
+        patched.setattr(money, "build_model", lambda *a, **k: (_ for _ in ()).throw(AssertionError("rebuilt")))
+        plan = selector.solve(scenario)
+    fresh = marginal_values(scenario)
+    assert plan.marginal.keys() == fresh.keys()
+    assert all(abs(plan.marginal[y] - fresh[y]) <= 1e-9 * max(1.0, abs(fresh[y])) for y in fresh)
+    assert plan.marginal[scenario.settings.first_year] > 0  # the pilot year's money binds
