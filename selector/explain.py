@@ -121,6 +121,7 @@ class PlanFacts:
         s = scenario.settings
         self.scenario, self.settings, self.scores = scenario, s, scores
         self.todo = scenario.to_schedule.set_index("unit_id", drop=False)
+        self.rows = self.todo.to_dict("index")  # unit_id -> row: one dict lookup per unit, not a pandas row
         self.year_of, self.pilot_of = year_of, pilot_of
         ids = list(self.todo.index)
         self.pilot_rank = _rank(scores.loc[ids, "pilot_score"])
@@ -129,7 +130,7 @@ class PlanFacts:
         self.count = {y: 0 for y in s.years}
         for uid, y in year_of.items():
             if y is not None and uid in self.todo.index:
-                self.spent[y] += float(self.todo.at[uid, "cost"])
+                self.spent[y] += float(self.rows[uid]["cost"])
                 self.count[y] += 1
         self.pilots = sorted(u for u in ids if pilot_of.get(u))
         self.first = s.first_year
@@ -137,21 +138,21 @@ class PlanFacts:
         self.pilots_by = {column: {} for column in s.cover}  # column -> value -> pilots, in self.pilots order
         for column, by_value in self.pilots_by.items():
             for u in self.pilots:
-                by_value.setdefault(self.todo.at[u, column], []).append(u)
-        self.pilot_risk = sum(float(self.todo.at[u, "risk"]) for u in self.pilots)
+                by_value.setdefault(self.rows[u][column], []).append(u)
+        self.pilot_risk = sum(float(self.rows[u]["risk"]) for u in self.pilots)
 
     def left(self, year: int) -> float:
         return float(self.settings.budget[year]) - self.spent[year]
 
     def window(self, uid: str) -> tuple[int, int]:
-        row = self.todo.loc[uid]
+        row = self.rows[uid]
         lo = int(row["earliest_year"]) if not pd.isna(row["earliest_year"]) else self.settings.first_year
         hi = int(row["latest_year"]) if not pd.isna(row["latest_year"]) else self.settings.last_year
         return lo, hi
 
     def pilot_reasons(self, uid: str) -> tuple[list[str], list[Binding]]:
         """Why a pilot is one: its rank, a must mark, being the only pilot of a cover value."""
-        row = self.todo.loc[uid]
+        row = self.rows[uid]
         reasons = [f"pilot-suitability rank {self.pilot_rank[uid]} of {len(self.todo)}"]
         binding = []
         if row["pilot"] == "must":
@@ -169,7 +170,7 @@ class PlanFacts:
     def not_pilot_reasons(self, uid: str) -> tuple[list[str], list[Binding]]:
         """Why a unit is not a pilot: marks, window, rank, cover already met, the limit, the risk cap, money."""
         s = self.settings
-        row = self.todo.loc[uid]
+        row = self.rows[uid]
         reasons = [f"pilot-suitability rank {self.pilot_rank[uid]} of {len(self.todo)}"]
         binding = []
         if row["pilot"] == "never":
@@ -201,7 +202,7 @@ class PlanFacts:
         """What stops a unit of year y > F + 1 from moving to y - 1 in this plan."""
         y = self.year_of[uid]
         target = y - 1
-        row = self.todo.loc[uid]
+        row = self.rows[uid]
         binding = []
         lo, _ = self.window(uid)
         if lo > target:
@@ -227,7 +228,7 @@ class PlanFacts:
         if self.pilot_of.get(uid):
             return self.pilot_reasons(uid)
         if y is None:
-            cost = float(self.todo.at[uid, "cost"])
+            cost = float(self.rows[uid]["cost"])
             most = max(self.left(year) for year in self.settings.years)
             reasons = [f"rollout-priority rank {self.rollout_rank[uid]} of {len(self.todo)}"]
             binding = [Binding("budget", None, f"no year has budget left for its {cost:,.0f} baht "
