@@ -19,5 +19,5 @@ def test_smoke_run_writes_a_report_with_the_machine_and_one_row_per_size(tmp_pat
     assert "- nproc: " in text and "- HiGHS (highspy): " in text
     row = next(line for line in text.splitlines() if line.startswith("| 30 |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    assert cells[7] == "optimal" and cells[11] == "passes"  # status, independent check
-    assert cells[13].startswith("optimal")  # the plain PuLP + HiGHS baseline ran too
+    assert cells[9] == "optimal" and cells[13] == "passes"  # status, independent check
+    assert cells[15].startswith("optimal")  # the plain PuLP + HiGHS baseline ran too
