@@ -170,8 +170,7 @@ def render(rows: list[dict], info: dict[str, str], args) -> str:
     lines = [
         "# selector at national scale",
         "",
-        "Written by `python -m benchmarks.scale "
-        + " ".join(a for a in sys.argv[1:]) + "`"
+        "Written by `" + " ".join(["python -m benchmarks.scale", *sys.argv[1:]]) + "`"
         + f" on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Synthetic scenarios from "
         f"`selector synth --units N --seed {args.seed}`; relative gap {GAP:g} (0.01%).",
         "",
