@@ -108,6 +108,9 @@ def _highs(verbose: bool, time_limit: float, gap: float):
     h.setOptionValue("time_limit", max(float(time_limit), 0.01))
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("random_seed", 0)
+    # One thread, as selector.solve.run_highs_plain: parallel tasks finishing in another order could
+    # pick another of equal optima, and the same input must give the same schedule.
+    h.setOptionValue("threads", 1)
     return h
 
 
