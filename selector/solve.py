@@ -220,7 +220,7 @@ def run_highs(prob: pulp.LpProblem, time_limit: float, gap: float, verbose: bool
     solver interfaces do.
     """
     try:
-        import highspy  # noqa: F401
+        import highspy
     except ImportError as exc:
         raise SolverError(f"HiGHS is not available ({exc}); install it with `pip install highspy` "
                           "or use --solver cbc") from exc
@@ -231,7 +231,7 @@ def run_highs(prob: pulp.LpProblem, time_limit: float, gap: float, verbose: bool
     with _redirect_stdout_fd(2 if verbose else None):
         try:
             outcome = highs.solve_lp_first(arrays, time_limit, gap, verbose)
-        except RuntimeError as exc:
+        except (RuntimeError, highspy.HighsError) as exc:
             raise SolverError(f"HiGHS failed: {exc}. Try --solver cbc.") from exc
     highs.write_back(prob, arrays, outcome)
     seconds = time.perf_counter() - start

@@ -55,8 +55,15 @@ def test_stopped_early_the_best_plan_is_written_and_marked_not_proven(tmp_path, 
     """The real HiGHS, told to stop at its first improving solution (as a time limit stops it), on the
     195-office scenario: its first plan is within 0.013% of its bound, not within the 0.01% asked, so the
     plan is written, called feasible with its proven gap, exit 4, and it passes the independent check."""
-    real_highs = pulp.HiGHS
-    monkeypatch.setattr(pulp, "HiGHS", lambda **options: real_highs(**options, mip_max_improving_sols=1))
+    highs_module = importlib.import_module("selector.highs")
+    real_highs = highs_module._highs
+
+    def stopping_at_first_plan(*args):
+        h = real_highs(*args)
+        h.setOptionValue("mip_max_improving_sols", 1)
+        return h
+
+    monkeypatch.setattr(highs_module, "_highs", stopping_at_first_plan)
     csv_path = tmp_path / "dlt.csv"
     csv_path.write_bytes(DEFAULT_CSV.read_bytes())
     (tmp_path / "dlt.toml").write_bytes(DEFAULT_CSV.with_suffix(".toml").read_bytes())
@@ -117,10 +124,12 @@ def test_cbc_failing_names_highs(good, monkeypatch):
 
 
 def test_highs_failing_names_cbc(good, monkeypatch):
-    def crash(self, lp, **kwargs):
-        raise pulp.PulpSolverError("HiGHS crashed")
+    import highspy
 
-    monkeypatch.setattr(pulp.HiGHS, "actualSolve", crash)
+    def crash(self, *args, **kwargs):
+        raise highspy.HighsError("HiGHS crashed")
+
+    monkeypatch.setattr(highspy.Highs, "run", crash)
     result = run("solve", good)
     assert result.exit_code == 1
     assert "HiGHS failed: HiGHS crashed. Try --solver cbc." in result.stderr
