@@ -16,7 +16,6 @@ from pathlib import Path
 
 import importlib
 
-import pulp
 import pytest
 from click.testing import CliRunner
 
