@@ -136,6 +136,9 @@ def in_process(csv_path: Path, baseline: bool, baseline_limit: float) -> dict:
         with _quiet_stdout():
             h = highspy.Highs()
         h.setOptionValue("output_flag", False)
+        # selector runs HiGHS on one thread; HiGHS's thread pool is per process and set by its first
+        # run, so every run here uses one thread too.
+        h.setOptionValue("threads", 1)
         if method:
             h.setOptionValue("solver", method)
         highs._pass(h, lp_arrays, lp_arrays.lower, lp_arrays.upper, integer=False)
