@@ -114,6 +114,17 @@ def _highs(verbose: bool, time_limit: float, gap: float):
     return h
 
 
+def _run(h) -> None:
+    """``h.run()``, once more after resetting HiGHS's thread pool when another HiGHS user in this
+    process (e.g. ``pulp.HiGHS()`` with default threads in the same notebook) fixed the pool at
+    another size: HiGHS then refuses the one-thread run without solving anything."""
+    import highspy
+
+    if h.run() == highspy.HighsStatus.kError and h.getModelStatus() == highspy.HighsModelStatus.kNotset:
+        highspy.Highs.resetGlobalScheduler(True)
+        h.run()
+
+
 def _pass(h, a: Arrays, lower: np.ndarray, upper: np.ndarray, integer: bool) -> None:
     import highspy
 
@@ -232,7 +243,7 @@ def solve_lp(prob: pulp.LpProblem, time_limit: float = 600.0) -> int:
     h = _highs(False, time_limit, 0.0)
     h.setOptionValue("solver", "ipm")
     _pass(h, a, a.lower, a.upper, integer=False)
-    h.run()
+    _run(h)
     status = h.getModelStatus()
     codes = {S.kOptimal: pulp.LpStatusOptimal, S.kInfeasible: pulp.LpStatusInfeasible,
              S.kUnbounded: pulp.LpStatusUnbounded, S.kUnboundedOrInfeasible: pulp.LpStatusInfeasible}
@@ -341,7 +352,7 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, smal
     # simplex at 50,000 units, and crossover still gives the vertex and basis used below.
     h.setOptionValue("solver", "ipm")
     _pass(h, a, a.lower, a.upper, integer=False)
-    h.run()
+    _run(h)
     lp_seconds = time.perf_counter() - started
     status = h.getModelStatus()
     if status in (S.kInfeasible, S.kUnboundedOrInfeasible):
@@ -390,7 +401,7 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, smal
         h = _highs(verbose, allowed, gap / 10)
         _pass(h, small_problem, small_problem.lower, small_problem.upper, integer=True)
         _stop_within(h, lp_bound, gap, a.maximise)
-        h.run()
+        _run(h)
         steps.append(f"restricted({int(free[a.integer].sum())})")
         sub = h.getModelStatus()
         if h.getInfo().primal_solution_status == 2 and sub in (S.kOptimal, S.kTimeLimit, S.kInterrupt,
@@ -439,7 +450,7 @@ def _full_mip(a: Arrays, best: np.ndarray | None, lp_bound: float | None, time_l
         start = highspy.HighsSolution()
         start.col_value = list(best)
         h.setSolution(start)
-    h.run()
+    _run(h)
     status = h.getModelStatus()
     info = h.getInfo()
     if status in (S.kInfeasible, S.kUnboundedOrInfeasible):

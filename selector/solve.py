@@ -261,12 +261,18 @@ def run_highs_plain(prob: pulp.LpProblem, time_limit: float, gap: float, verbose
     solver = pulp.HiGHS(msg=verbose, gapRel=gap, timeLimit=time_limit, random_seed=0, threads=1)
     start = time.perf_counter()
     with _redirect_stdout_fd(2 if verbose else None):
-        try:
-            prob.solve(solver)
-        except pulp.PulpSolverError as exc:
-            raise SolverError(f"HiGHS failed: {exc}. Try --solver cbc.") from exc
-        except KeyError:
-            pass  # PuLP has no name for some HiGHS statuses (e.g. a solution limit): HiGHS's own status is read below
+        for attempt in range(2):
+            try:
+                prob.solve(solver)
+            except pulp.PulpSolverError as exc:
+                raise SolverError(f"HiGHS failed: {exc}. Try --solver cbc.") from exc
+            except KeyError:
+                pass  # PuLP has no name for some HiGHS statuses (e.g. a solution limit): HiGHS's own status is read below
+            # Another HiGHS user in this process may have fixed the thread pool at another size:
+            # HiGHS then refuses the one-thread run without solving; reset the pool and run again.
+            if attempt or prob.solverModel.getModelStatus() != highspy.HighsModelStatus.kNotset:
+                break
+            highspy.Highs.resetGlobalScheduler(True)
         version = highspy.Highs().version()
     seconds = time.perf_counter() - start
     h = prob.solverModel

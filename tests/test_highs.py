@@ -188,3 +188,32 @@ def test_marginal_values_reuse_the_relaxation_the_fast_path_solved(tmp_path, mon
     assert plan.marginal.keys() == fresh.keys()
     assert all(abs(plan.marginal[y] - fresh[y]) <= 1e-9 * max(1.0, abs(fresh[y])) for y in fresh)
     assert plan.marginal[scenario.settings.first_year] > 0  # the pilot year's money binds
+
+
+def test_solve_after_a_foreign_multithreaded_highs_run_in_the_same_process(tmp_path):
+    """A notebook that ran pulp.HiGHS() with default threads first fixes HiGHS's thread pool; selector's
+    one-thread runs must still solve (the pool is reset and the run retried), by both HiGHS paths."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import DEFAULT_CSV, ROOT
+
+    script = f"""
+import pulp, selector
+from selector.solve import run_highs_plain
+from selector.model import build_model
+prob = pulp.LpProblem("t", pulp.LpMaximize)
+x = prob.add_variable_dicts("x", range(3), cat="Binary")
+prob += pulp.lpSum(x.values())
+prob += (x[0] + x[1] <= 1, "c1")
+prob.solve(pulp.HiGHS(msg=False))
+sc = selector.load({str(DEFAULT_CSV)!r})
+print(selector.solve(sc).status)
+prob.solve(pulp.HiGHS(msg=False))
+print(run_highs_plain(build_model(sc).prob, 60, 1e-4, False).status)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-2:] == ["optimal", "optimal"]
