@@ -20,6 +20,7 @@ from .explain import explain_unit  # noqa: E402
 from .model import Model, build_model  # noqa: E402
 from .replan import Replan, replan  # noqa: E402
 from .money import frontier, marginal_values, minimum_budget  # noqa: E402
+from .robustness import Robustness, compare_methods, robustness  # noqa: E402
 from .scenario import Scenario, load  # noqa: E402
 from .settings import Settings  # noqa: E402
 from .solve import Plan, solve  # noqa: E402
@@ -28,6 +29,7 @@ from .synth import synth  # noqa: E402  (the function; the module is selector.sy
 __all__ = [
     "__version__", "load", "solve", "replan", "compare", "build_model", "check_schedule", "synth",
     "Scenario", "Replan", "Settings", "Plan", "Model", "CheckReport", "Comparison",
+    "robustness", "compare_methods", "Robustness",
     "SelectorError", "ScenarioError", "InfeasibleError", "SolverError", "Problem",
     "Finding", "explain_unit", "frontier", "minimum_budget", "marginal_values",
 ]

@@ -18,6 +18,7 @@ from typing import Any, Mapping
 from .errors import Problem
 from .limits import read_input_bytes
 from .fields import CRITERIA, DEFAULT_PILOT_WEIGHTS, DEFAULT_ROLLOUT_WEIGHTS
+from .weights import WeightSpec, direct_spec, parse_weight_set
 
 SOLVERS = ("highs", "cbc")
 COVERAGES = ("all", "best-effort")
@@ -57,6 +58,14 @@ class Fund:
     def pays_for(self, unit: Mapping[str, Any]) -> bool:
         return all(str(unit[col]) in values for col, values in self.eligible.items())
 
+    def __reduce__(self):
+        # MappingProxyType does not pickle (robustness sends settings to worker processes).
+        return (_fund_from_plain, (self.name, dict(self.amounts), dict(self.eligible)))
+
+
+def _fund_from_plain(name: str, amounts: dict, eligible: dict) -> "Fund":
+    return Fund(name, MappingProxyType(amounts), MappingProxyType(eligible))
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -95,6 +104,24 @@ class Settings:
     gap: float = 1e-4
     stability: float = 1.0  # [replan] objective points lost per unit-year moved from the baseline
     later_factor: float = 2.0  # [replan] a year later costs later_factor x a year earlier
+    # How each weight set was written (direct, rank, ahp) and resolved; see selector.weights.
+    weight_specs: Mapping[str, WeightSpec] = field(default_factory=lambda: MappingProxyType({
+        "pilot": direct_spec("pilot", DEFAULT_PILOT_WEIGHTS), "rollout": direct_spec("rollout", DEFAULT_ROLLOUT_WEIGHTS)}))
+
+    def weight_spec(self, kind: str) -> WeightSpec:
+        """The spec of a weight set; a direct one when the weights were replaced by hand (``with_settings``)."""
+        current = self.pilot_weights if kind == "pilot" else self.rollout_weights
+        spec = self.weight_specs.get(kind)
+        if spec is None or dict(spec.weights) != dict(current):
+            return direct_spec(kind, current)
+        return spec
+
+    def __reduce__(self):
+        # MappingProxyType does not pickle: send plain dicts and freeze again (robustness workers need this).
+        plain = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        for f in ("budget", "pilot_weights", "rollout_weights", "weight_specs", "max_share", "max_units", "capacity_by"):
+            plain[f] = dict(plain[f])
+        return (_settings_from_plain, (plain,))
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -129,7 +156,7 @@ class Settings:
                            "eligible": {c: list(v) for c, v in f.eligible.items()}} for f in self.funds]}
                if self.funds else {}),
             "criteria": {"scale": list(self.scale), "cost_type": list(self.cost_type)},
-            "weights": {"pilot": dict(self.pilot_weights), "rollout": dict(self.rollout_weights)},
+            "weights": {k: self.weight_spec(k).to_toml() for k in ("pilot", "rollout")},
             "objective": {"pilot_emphasis": self.pilot_emphasis},
             "solver": {"name": self.solver, "time_limit": self.time_limit, "gap": self.gap},
             "replan": {"stability": self.stability, "later_factor": self.later_factor},
@@ -141,6 +168,10 @@ def baht(amount: float) -> str:
     return f"{amount:,.0f} baht" if abs(amount) < 1e15 else f"{amount:.3g} baht"
 
 
+def _settings_from_plain(plain: dict[str, Any]) -> Settings:
+    return _freeze(Settings(**plain))
+
+
 def _freeze(settings: Settings) -> Settings:
     return replace(
         settings,
@@ -150,6 +181,7 @@ def _freeze(settings: Settings) -> Settings:
         max_share=MappingProxyType(dict(settings.max_share)),
         max_units=MappingProxyType(dict(settings.max_units)),
         capacity_by=MappingProxyType(dict(settings.capacity_by)),
+        weight_specs=MappingProxyType(dict(settings.weight_specs)),
     )
 
 
@@ -344,29 +376,17 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: _
         for key in weights:
             if key not in ("pilot", "rollout"):
                 bad("weights", key, f"unknown weight set '{key}'", _suggest(key, ("pilot", "rollout")))
+    specs: dict[str, WeightSpec] = {}
     for kind, default in (("pilot", DEFAULT_PILOT_WEIGHTS), ("rollout", DEFAULT_ROLLOUT_WEIGHTS)):
         given = weights.get(kind) if isinstance(weights, dict) else None
-        if given is None:
-            values[f"{kind}_weights"] = dict(default)
-            continue
-        section = f"weights.{kind}"
-        if not isinstance(given, dict):
-            bad(section, None, f"[weights.{kind}] must be a table of criterion = weight", "write e.g. success = 0.3")
-            values[f"{kind}_weights"] = dict(default)
-            continue
-        resolved = {}
-        for criterion, w in given.items():
-            if criterion not in CRITERIA:
-                bad(section, criterion, f"unknown criterion '{criterion}'", _suggest(criterion, CRITERIA))
-            elif isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) or w < 0 or w > 1e6:
-                bad(section, criterion, f"weight {criterion} = {w!r} is not a number from 0 to 1,000,000",
-                    "write a number >= 0, e.g. 0.25")
-            else:
-                resolved[criterion] = float(w)
-        if len(resolved) == len(given) and sum(resolved.values()) <= 0:
-            bad(section, None, f"the {kind} weights are all zero (or none is given)", "give at least one criterion a weight > 0")
-            resolved = dict(default)
-        values[f"{kind}_weights"] = resolved
+        spec = None
+        if given is not None and not isinstance(given, dict):
+            bad(f"weights.{kind}", None, f"[weights.{kind}] must be a table of criterion = weight", "write e.g. success = 0.3")
+        elif given is not None:
+            spec = parse_weight_set(kind, given, bad, _suggest)
+        specs[kind] = spec or direct_spec(kind, default)
+        values[f"{kind}_weights"] = dict(specs[kind].weights)
+    values["weight_specs"] = specs
 
     emphasis = get("objective", "pilot_emphasis", (int, float), lambda v: math.isfinite(v) and v >= 0, "a number >= 0")
     values["pilot_emphasis"] = float(emphasis) if emphasis is not None else 1.0

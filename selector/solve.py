@@ -273,28 +273,39 @@ def run_highs_plain(prob: pulp.LpProblem, time_limit: float, gap: float, verbose
             if attempt or prob.solverModel.getModelStatus() != highspy.HighsModelStatus.kNotset:
                 break
             highspy.Highs.resetGlobalScheduler(True)
-        version = highspy.Highs().version()
     seconds = time.perf_counter() - start
-    h = prob.solverModel
+    run = highs_outcome(prob.solverModel, seconds)
+    if run.status in (INFEASIBLE, NO_SOLUTION):
+        return run
+    return replace(run, values={v.name: v.varValue for v in prob.variables()})
+
+
+def highs_outcome(h, seconds: float) -> SolverRun:
+    """What a solved ``highspy.Highs`` model proved (without the variables' values).
+
+    HiGHS minimises the negated objective PuLP hands it for a maximisation: signs are undone here.
+    """
+    import highspy
+
     status = h.getModelStatus()
     info = h.getInfo()
     S = highspy.HighsModelStatus
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    version = h.version()
+    stopped = (S.kTimeLimit, S.kInterrupt, S.kIterationLimit, S.kSolutionLimit)
     if status == S.kInfeasible:
         return SolverRun(INFEASIBLE, {}, None, None, None, "highs", version, seconds)
     if status == S.kOptimal:
         kind = OPTIMAL
-    elif status in (S.kTimeLimit, S.kInterrupt, S.kIterationLimit, S.kSolutionLimit) and has_solution:
+    elif status in stopped and has_solution:
         kind = FEASIBLE
-    elif status in (S.kTimeLimit, S.kInterrupt, S.kIterationLimit, S.kSolutionLimit):
+    elif status in stopped:
         return SolverRun(NO_SOLUTION, {}, None, None, None, "highs", version, seconds)
     else:
         raise SolverError(f"HiGHS stopped with status {h.modelStatusToString(status)}. Try --solver cbc.")
-    values = {v.name: v.varValue for v in prob.variables()}
-    # PuLP hands HiGHS the negated objective of a maximisation: undo the sign.
     objective = -info.objective_function_value
     bound = -info.mip_dual_bound
-    return SolverRun(kind, values, objective, bound, _relative_gap(objective, bound), "highs", version, seconds)
+    return SolverRun(kind, {}, objective, bound, _relative_gap(objective, bound), "highs", version, seconds)
 
 
 _CBC_NUMBER = r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
