@@ -28,6 +28,7 @@ from operator import attrgetter
 import numpy as np
 import pulp
 
+from .errors import SolverError
 from .model import paused_gc
 
 FRACTIONAL = 1e-6  # a value further than this from an integer is fractional
@@ -360,7 +361,7 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, smal
     if status != S.kOptimal:
         if status in (S.kTimeLimit, S.kInterrupt, S.kIterationLimit):
             return Outcome("no_solution", None, None, None, lp_seconds, ("lp",), version=version)
-        raise RuntimeError(f"the LP relaxation stopped with status {h.modelStatusToString(status)}")
+        raise SolverError(f"HiGHS: the LP relaxation stopped with status {h.modelStatusToString(status)}; try --solver cbc")
     solution = h.getSolution()
     values = np.asarray(solution.col_value)
     reduced = np.asarray(solution.col_dual)
@@ -457,7 +458,7 @@ def _full_mip(a: Arrays, best: np.ndarray | None, lp_bound: float | None, time_l
         best = None
         return outcome("infeasible")
     if status not in (S.kTimeLimit, S.kInterrupt, S.kIterationLimit, S.kSolutionLimit, S.kOptimal):
-        raise RuntimeError(f"HiGHS stopped with status {h.modelStatusToString(status)}")
+        raise SolverError(f"HiGHS stopped with status {h.modelStatusToString(status)}; try --solver cbc")
     if info.primal_solution_status == 2:
         candidate = _plan(np.asarray(h.getSolution().col_value), a)
         objective = _objective(a, candidate) if candidate is not None else None
