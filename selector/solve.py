@@ -384,12 +384,12 @@ def solve(scenario: Scenario, *, solver: str | None = None, time_limit: float | 
     gap = settings.gap if gap is None else gap
 
     findings = basic_findings(scenario)
+    if findings:  # contradictions found before building: no need to build or run the solver
+        return Plan(scenario, INFEASIBLE, None, None, None, None, solver, "", 0.0, 0.0,
+                    [f.message for f in findings], findings)
     start = time.perf_counter()
     model = build_model(scenario, extra=extra)
     build_seconds = time.perf_counter() - start
-    if findings:  # contradictions found before solving: no need to run the solver
-        return Plan(scenario, INFEASIBLE, None, None, None, None, solver, "", 0.0, build_seconds,
-                    [f.message for f in findings], findings)
 
     run = solve_model(model, solver, time_limit, gap, verbose)
     if run.status in (INFEASIBLE, NO_SOLUTION):
