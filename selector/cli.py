@@ -21,7 +21,7 @@ import click
 
 from . import __version__
 from .errors import Problem, ScenarioError, SelectorError
-from .scenario import Scenario, load
+from .scenario import Scenario, default_settings_path, load
 
 EXIT_OK, EXIT_ERROR, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NOT_PROVEN, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4, 5
 
@@ -119,12 +119,18 @@ def _load(scenario: str, settings: str | None, encoding: str | None = None, **ov
     return load(scenario, settings, encoding=encoding, **{k: v for k, v in overrides.items() if v is not None})
 
 
+def _scenario_inputs(scenario: str, settings: str | None) -> list[Path]:
+    """The files a scenario is read from: the CSV and its settings TOML (given, or the one beside it)."""
+    csv_path = Path(scenario)
+    return [csv_path, Path(settings) if settings else default_settings_path(csv_path)]
+
+
 def _check_output_path(out: Path, inputs: list[Path]) -> None:
     for path in inputs:
-        if path.exists() and out.exists() and os.path.samefile(out, path) or out.resolve() == path.resolve():
+        if (path.exists() and out.exists() and os.path.samefile(out, path)) or out.resolve() == path.resolve():
             raise ScenarioError([Problem(str(out), None, None, "the output would overwrite an input file",
                                          "choose another --out / --json path")])
-    parent = out.parent if str(out.parent) else Path(".")
+    parent = out.parent
     if out.is_dir():
         raise ScenarioError([Problem(str(out), None, None, "is a folder, not a file", "give the name of the file to write")])
     if parent.exists() and not parent.is_dir():
@@ -210,7 +216,7 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
         overrides.update(_parse_pilots(pilots))
     csv_path = Path(scenario)
     out_path = Path(out) if out else csv_path.with_name(csv_path.stem + "-schedule.csv")
-    inputs = [csv_path] + ([Path(settings)] if settings else [csv_path.with_suffix(".toml")])
+    inputs = _scenario_inputs(scenario, settings)
     extra_outputs = [Path(p) for p in (json_path, xlsx_path, report_path) if p]
     for target in [out_path] + extra_outputs:
         _check_output_path(target, inputs)

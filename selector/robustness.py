@@ -156,7 +156,6 @@ class SampleSolver:
         self.p_unit = np.array([position[u] for u, _ in p_items], dtype=np.int64)
         self.cols = np.concatenate([self.x_cols, self.p_cols])
         self.pilot_lambda = m.pilot_lambda
-        self.n_cols = self.highs.getNumCol()
 
     def costs(self, pilot_w: np.ndarray, rollout_w: np.ndarray) -> np.ndarray:
         """HiGHS minimises: cost = -R_u (L - y + 1) for x[u,y] and -lambda P_u for p[u]."""

@@ -27,7 +27,7 @@ import pandera.pandas as pa
 from .errors import Problem, ScenarioError
 from .fields import CRITERIA, FALSE_WORDS, KNOWN_COLUMNS, REQUIRED_COLUMNS, TRUE_WORDS
 from .limits import read_input_bytes
-from .settings import MAX_BAHT, Settings, _Locator, baht, load_settings
+from .settings import MAX_BAHT, Settings, _freeze, _Locator, baht, load_settings
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -276,8 +276,6 @@ def _apply_overrides(settings: Settings, overrides: Mapping[str, Any]) -> Settin
         merged = dict(settings.budget)
         merged.update({int(y): float(v) for y, v in changes["budget"].items()})
         changes["budget"] = merged
-    from .settings import _freeze
-
     return _freeze(replace(settings, **changes))
 
 

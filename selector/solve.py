@@ -97,10 +97,6 @@ class Plan:
         return self.status == OPTIMAL
 
     @property
-    def has_schedule(self) -> bool:
-        return self.schedule is not None
-
-    @property
     def by_year(self) -> pd.DataFrame:
         """Per fiscal year: units, pilots, cost, budget, share of the budget used, cumulative coverage."""
         settings = self.scenario.settings

@@ -9,7 +9,6 @@ in FY2557 (50 + 30 + 30 = 110 = the budget), D, E in FY2558 (20 + 10 of 100).
 from __future__ import annotations
 
 import itertools
-import sys
 
 import pandas as pd
 import pytest

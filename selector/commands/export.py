@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import _check_output_path, _encoding_option, _load, _settings_option, handle_errors
+from ..cli import _check_output_path, _scenario_inputs, _encoding_option, _load, _settings_option, handle_errors
 from ..errors import Problem, ScenarioError
 
 
@@ -52,7 +52,7 @@ def export(schedule, scenario, settings, encoding, xlsx_path, report_path, lang,
     if not xlsx_path and not report_path:
         raise ScenarioError([Problem("export", None, None, "nothing to write", "give --xlsx FILE and/or --report FILE")])
     day = _parse_date(date_text)
-    inputs = [Path(schedule), Path(scenario), Path(settings) if settings else Path(scenario).with_suffix(".toml")]
+    inputs = [Path(schedule), *_scenario_inputs(scenario, settings)]
     for target in (Path(p) for p in (xlsx_path, report_path) if p):
         _check_output_path(target, inputs)
     sc = _load(scenario, settings, encoding)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import _check_output_path, _load, _settings_option, handle_errors
+from ..cli import _check_output_path, _scenario_inputs, _load, _settings_option, handle_errors
 
 
 @click.command()
@@ -41,7 +41,7 @@ def frontier(scenario, settings, steps, out, solver, time_limit, gap, quiet):
     started = time.perf_counter()
     csv_path = Path(scenario)
     out_path = Path(out) if out else csv_path.with_name(csv_path.stem + "-frontier.csv")
-    _check_output_path(out_path, [csv_path] + ([Path(settings)] if settings else [csv_path.with_suffix(".toml")]))
+    _check_output_path(out_path, _scenario_inputs(scenario, settings))
     sc = _load(scenario, settings)
     table, least = sweep(sc, steps, solver=solver, time_limit=time_limit, gap=gap)
     text = frontier_csv_text(table)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import (EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_NOT_PROVEN, _check_output_path, _fail, _load, _parse_budget,
+from ..cli import (EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_NOT_PROVEN, _check_output_path, _fail, _scenario_inputs, _load, _parse_budget,
                    _settings_option, handle_errors)
 
 
@@ -58,8 +58,7 @@ def replan(scenario, baseline, progress, from_year, settings, budgets, stability
     started = time.perf_counter()
     csv_path = Path(scenario)
     out_path = Path(out) if out else csv_path.with_name(f"{csv_path.stem}-replan-{from_year}.csv")
-    inputs = [csv_path, Path(baseline)] + ([Path(progress)] if progress else []) + (
-        [Path(settings)] if settings else [csv_path.with_suffix(".toml")])
+    inputs = [*_scenario_inputs(scenario, settings), Path(baseline)] + ([Path(progress)] if progress else [])
     for target in [out_path] + ([Path(moves_path)] if moves_path else []):
         _check_output_path(target, inputs)
     sc = _load(scenario, settings)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import (EXIT_INFEASIBLE, EXIT_NOT_PROVEN, _check_output_path, _encoding_option, _load, _output_errors,
+from ..cli import (EXIT_INFEASIBLE, EXIT_NOT_PROVEN, _check_output_path, _encoding_option, _scenario_inputs, _load, _output_errors,
                    _settings_option, handle_errors)
 
 
@@ -58,7 +58,7 @@ def robustness_command(scenario, settings, samples, seed, spread, ranks_only, wo
     csv_path = Path(scenario)
     suffix = "-methods.csv" if compare_methods else "-robustness.csv"
     out_path = Path(out) if out else csv_path.with_name(csv_path.stem + suffix)
-    _check_output_path(out_path, [csv_path] + ([Path(settings)] if settings else [csv_path.with_suffix(".toml")]))
+    _check_output_path(out_path, _scenario_inputs(scenario, settings))
     sc = _load(scenario, settings, encoding)
     for kind in ("pilot", "rollout"):
         warning = sc.settings.weight_spec(kind).warning()
