@@ -187,3 +187,82 @@ def test_cli_compare_methods_writes_the_side_by_side_table(dominance):
     lines = dominance.with_name("s-methods.csv").read_bytes().decode("utf-8-sig").splitlines()
     assert lines[0] == "unit_id,name,region,year_direct,pilot_direct,year_rank,pilot_rank,year_equal,pilot_equal"
     assert lines[1] == "A,best,R,2555,true,2555,true,2555,true"
+
+
+# ---------------------------------------------------------------------------------------------
+# The implied spending floors of the sampling model
+
+FLOORS = """\
+unit_id,name,region,cost,infrastructure,staff,leadership,importance,workload,success,risk
+A,a,R,10,5,5,5,5,5,5,1
+B,b,R,20,3,3,3,3,3,5,1
+C,c,R,30,5,5,5,3,3,2,4
+D,d,R,15,1,1,1,1,1,1,5
+"""
+FLOORS_TOML = """\
+[horizon]
+first_year = 2555
+last_year = 2557
+[budget]
+2555 = 20
+2556 = 40
+2557 = 20
+[pilots]
+min = 1
+max = 2
+"""
+
+
+def test_spending_floors_by_hand(write_scenario):
+    """Costs 10 + 20 + 30 + 15 = 75 against budgets 20 + 40 + 20 = 80: 5 baht may stay unspent in all,
+    so FY2555 must spend >= 15, FY2556 >= 35, FY2557 >= 15 and FY2555-2556 together >= 55."""
+    from selector.robustness import SampleSolver, weight_vector
+
+    scenario = selector.load(write_scenario(FLOORS, FLOORS_TOML))
+    solver = SampleSolver(scenario, 1e-4, 60)
+    rows = {row.name: row for row in solver.model.prob.constraints()}
+    floors = {name: -row.constant for name, row in rows.items() if name.startswith("floor")}
+    assert floors == {"floor_2555": 15, "floor_2556": 35, "floor_2557": 15, "floor_to_2556": 55}
+    assert {v.name: c for v, c in rows["floor_to_2556"].expr.items()} == {
+        f"x_{u}_{y}": cost for u, cost in zip("ABCD", (10, 20, 30, 15)) for y in (2555, 2556)}
+    # The sampling model (with its floors) and selector.solve (without) find the same optimum.
+    weights = [weight_vector(scenario.settings.weight_spec(k).weights) for k in ("pilot", "rollout")]
+    status, objective, _, _, _ = solver.solve(*weights)
+    assert status == "optimal" and objective == pytest.approx(selector.solve(scenario).objective)
+
+
+@settings(max_examples=40, derandomize=True, deadline=None)
+@given(costs=st.lists(st.integers(min_value=1, max_value=9), min_size=3, max_size=6),
+       extra=st.lists(st.integers(min_value=0, max_value=6), min_size=3, max_size=3), data=st.data())
+def test_spending_floors_cut_off_no_plan(tmp_path_factory, costs, extra, data):
+    """Every whole plan that upgrades each unit once within the budgets satisfies every floor row: all
+    plans of small random scenarios are enumerated and the rows evaluated on each."""
+    import itertools
+
+    from selector.robustness import SampleSolver
+
+    years = (2555, 2556, 2557)
+    drawn = data.draw(st.lists(st.sampled_from(years), min_size=len(costs), max_size=len(costs)))
+    budget = [sum(c for c, y in zip(costs, drawn) if y == year) + e for year, e in zip(years, extra)]
+    folder = tmp_path_factory.mktemp("floors")
+    rows = "\n".join(f"U{i},u{i},R,{c},3,3,3,3,3,3,3" for i, c in enumerate(costs))
+    (folder / "s.csv").write_text("unit_id,name,region,cost,infrastructure,staff,leadership,importance,workload,"
+                                  "success,risk\n" + rows + "\n", encoding="utf-8")
+    (folder / "s.toml").write_text("[horizon]\nfirst_year = 2555\nlast_year = 2557\n[budget]\n"
+                                   + "".join(f"{y} = {b}\n" for y, b in zip(years, budget))
+                                   + "[pilots]\nmin = 0\nmax = 6\n", encoding="utf-8")
+    model = SampleSolver(selector.load(folder / "s.csv"), 1e-4, 60).model
+    floors = [row for row in model.prob.constraints() if row.name.startswith("floor")]
+    slack = sum(extra)  # the budgets exceed the costs by this much in all
+    wanted = [b - slack for b in budget] + [budget[0] + budget[1] - slack]
+    assert len(floors) == sum(f > 0 for f in wanted)  # a floor of 0 or less says nothing and is left out
+    plans = 0
+    for assignment in itertools.product(years, repeat=len(costs)):
+        spend = {y: sum(c for c, a in zip(costs, assignment) if a == y) for y in years}
+        if any(spend[y] > b for y, b in zip(years, budget)):
+            continue
+        plans += 1
+        for (uid, year), var in model.x.items():
+            var.varValue = 1 if assignment[int(uid[1:])] == year else 0
+        assert all(row.valid() for row in floors), (assignment, budget)
+    assert plans > 0  # the budgets were made from the drawn plan's spending, so that plan at least exists
