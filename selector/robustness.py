@@ -308,7 +308,8 @@ def _run_dask(job: _Job, chunks: list[list], scheduler, progress: Callable[[int]
 class Robustness:
     """Result of ``robustness``: per unit, per plan and per sample tables (pandas DataFrames).
 
-    ``units``: unit_id, name, region, class, acceptability, share_FY<year>..., mean_year,
+    ``units``: unit_id, name, region, class, acceptability, acceptability_low and _high (its 95%
+    Wilson interval over the samples), share_FY<year>..., mean_year,
     modal_year, modal_share, base_year, base_pilot; sorted borderline, core, exterior, then by
     acceptability (highest first) and unit_id. ``plan``: measure, value. ``samples``: one row per
     sample with its status, objective, gap, pilots and weights.
@@ -325,6 +326,26 @@ class Robustness:
 
     def measure(self, name: str):
         return self.plan.set_index("measure").loc[name, "value"]
+
+
+Z_95 = 1.959963984540054  # the standard normal quantile of 0.975
+
+
+def wilson_interval(share: np.ndarray, n: int, z: float = Z_95) -> tuple[np.ndarray, np.ndarray]:
+    """The Wilson score interval (95% by default) of a share observed in n samples (Wilson 1927).
+
+    centre = (a + z^2 / 2n) / (1 + z^2 / n),  half-width = z sqrt(a (1 - a) / n + z^2 / 4n^2) / (1 + z^2 / n).
+    It is the sampling uncertainty of an acceptability index: another seed gives another estimate,
+    within this interval in about 95% of runs. Unlike a +-2 standard error band it stays within
+    [0, 1], and a share of 1 in n samples still has a lower end of n / (n + z^2) below 1.
+    """
+    share = np.asarray(share, dtype=float)
+    if n == 0:
+        return np.full(share.shape, np.nan), np.full(share.shape, np.nan)
+    z2 = z * z
+    centre = (share + z2 / (2 * n)) / (1 + z2 / n)
+    half = z * np.sqrt(share * (1 - share) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
 
 
 def _classify(share: float) -> str:
@@ -418,6 +439,7 @@ def _summarise(scenario: Scenario, unit_ids: list[str], base_years: np.ndarray, 
     acceptability = pilots.sum(axis=0) / n
     table["class"] = [_classify(a) for a in acceptability]
     table["acceptability"] = acceptability
+    table["acceptability_low"], table["acceptability_high"] = wilson_interval(acceptability, len(with_plan))
     shares = {}
     for year in settings.years:
         shares[year] = (years == year).sum(axis=0) / n
@@ -513,10 +535,11 @@ def summary_text(result: Robustness, out_path=None) -> str:
     if len(border):
         from .report import _table
 
-        rows = [[r.unit_id, r.name, r.region, f"{100 * r.acceptability:.1f}%", "yes" if r.base_pilot else "",
+        rows = [[r.unit_id, r.name, r.region, f"{100 * r.acceptability:.1f}%",
+                 f"{100 * r.acceptability_low:.0f}-{100 * r.acceptability_high:.0f}%", "yes" if r.base_pilot else "",
                  f"{r.mean_year:.2f}"] for r in border.itertuples()]
         lines += ["  " + line.rstrip() for line in
-                  _table(["unit", "name", "region", "pilot in", "pilot now", "mean year"], rows, {3, 5})]
+                  _table(["unit", "name", "region", "pilot in", "95% interval", "pilot now", "mean year"], rows, {3, 4, 6})]
     core = result.units[result.units["class"] == CORE]
     lines.append("")
     lines.append(f"Core pilots ({len(core)}): pilot in >= 95% of the samples: " + (", ".join(core["unit_id"]) or "none"))
@@ -603,4 +626,4 @@ def plot_acceptability(result: Robustness, top: int | None = None):
 
 
 __all__ = ["robustness", "Robustness", "NoPlanInTimeError", "units_csv_text", "table_csv_text", "summary_text", "compare_methods", "plot_acceptability", "sample_weights",
-           "dirichlet_around", "uniform_in_rank_order", "SampleSolver", "CORE", "BORDERLINE", "EXTERIOR"]
+           "dirichlet_around", "uniform_in_rank_order", "wilson_interval", "SampleSolver", "CORE", "BORDERLINE", "EXTERIOR"]

@@ -133,9 +133,12 @@ def test_cli_writes_the_table_and_prints_borderline_first(dominance):
     raw = dominance.with_name("s-robustness.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("unit_id,name,region,class,acceptability,share_FY2555,share_FY2556,mean_year")
-    assert lines[-2].startswith("A,best,R,core,1.0000,1.0000,0.0000,2555.000,2555,1.0000,2555,true")
-    assert lines[-1].startswith("D,worst,R,exterior,0.0000,0.0000,1.0000,2556.000,2556,1.0000,2556,false")
+    assert lines[0].startswith("unit_id,name,region,class,acceptability,acceptability_low,acceptability_high,"
+                               "share_FY2555,share_FY2556,mean_year")
+    # 95% Wilson interval of 20 out of 20: [20 / (20 + z^2), 1] = [0.8389, 1]; of 0 out of 20: [0, z^2 / (20 + z^2)].
+    assert lines[-2].startswith("A,best,R,core,1.0000,0.8389,1.0000,1.0000,0.0000,2555.000,2555,1.0000,2555,true")
+    assert lines[-1].startswith("D,worst,R,exterior,0.0000,0.0000,0.1611,0.0000,1.0000,2556.000,2556,1.0000,2556,false")
+    assert "95% interval" in text
     assert "Borderline" not in result.stderr and "samples/s" in result.stderr
 
 
@@ -266,3 +269,17 @@ def test_spending_floors_cut_off_no_plan(tmp_path_factory, costs, extra, data):
             var.varValue = 1 if assignment[int(uid[1:])] == year else 0
         assert all(row.valid() for row in floors), (assignment, budget)
     assert plans > 0  # the budgets were made from the drawn plan's spending, so that plan at least exists
+
+
+def test_wilson_interval_matches_newcombe_1998():
+    """Newcombe, R.G. (1998) "Two-sided confidence intervals for the single proportion: comparison of
+    seven methods", Statistics in Medicine 17, 857-872, Table II, method 3 (score interval without
+    continuity correction, Wilson 1927), 95% limits: 81/263 -> 0.2553-0.3662, 15/148 -> 0.0624-0.1605,
+    0/20 -> 0-0.1611, 1/29 -> 0.0061-0.1718, 29/29 -> 0.8830-1."""
+    from selector.robustness import wilson_interval
+
+    published = {(81, 263): (0.2553, 0.3662), (15, 148): (0.0624, 0.1605), (0, 20): (0.0, 0.1611),
+                 (1, 29): (0.0061, 0.1718), (29, 29): (0.8830, 1.0)}
+    for (k, n), (low, high) in published.items():
+        lo, hi = wilson_interval(np.array([k / n]), n)
+        assert (round(float(lo[0]), 4), round(float(hi[0]), 4)) == (low, high), (k, n)
