@@ -12,7 +12,9 @@ import io
 import json
 import math
 import os
+import stat
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -29,15 +31,34 @@ def escape_cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+_UMASK_LOCK = threading.Lock()
+
+
+def _new_file_mode(target: Path) -> int:
+    """The permissions ``target`` should end with: those of the file it replaces, or what a plain
+    ``open(target, "w")`` would give (0666 less the umask). A temporary file is created 0600, and a
+    schedule meant for colleagues on a shared drive must not stay readable by its writer only."""
+    with contextlib.suppress(OSError):
+        return stat.S_IMODE(os.stat(target).st_mode)
+    with _UMASK_LOCK:  # os.umask can only be read by setting it
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it over ``target`` only if the block succeeds."""
+    """Yield a temporary path beside ``target``; rename it over ``target`` only if the block succeeds.
+
+    The finished file gets the permissions of the file it replaces, or the usual ones for a new file."""
     target = Path(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        with contextlib.suppress(OSError):  # a file system without modes (some network drives) keeps its own
+            os.chmod(tmp_path, _new_file_mode(target))
         os.replace(tmp_path, target)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -154,6 +154,21 @@ def test_write_failure_is_a_clear_message_and_keeps_the_old_schedule(good, monke
     _untouched(good.parent)
 
 
+def test_outputs_get_the_usual_permissions_not_the_temporary_file_s(good):
+    """The temporary file is created 0600; the finished outputs get what a plain write would give
+    (0666 less the umask), and a replaced file keeps its own mode."""
+    mask = os.umask(0o027)
+    try:
+        assert run("solve", good, "-q", "--json", good.with_name("plan.json")).exit_code == 0
+    finally:
+        os.umask(mask)
+    assert oct(os.stat(good.with_name("plan.json")).st_mode & 0o777) == oct(0o640)  # new file: 0666 & ~027
+    schedule = good.with_name("good-schedule.csv")
+    os.chmod(schedule, 0o604)
+    assert run("solve", good, "-q").exit_code == 0
+    assert schedule.read_bytes() != OLD and oct(os.stat(schedule).st_mode & 0o777) == oct(0o604)
+
+
 def test_unwritable_folder_is_refused_before_solving(good, monkeypatch):
     import selector.cli as cli
 
