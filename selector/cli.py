@@ -167,6 +167,8 @@ def main() -> None:
 
 _settings_option = click.option("--settings", type=click.Path(dir_okay=False), default=None,
                                 help="Settings TOML [default: the .toml beside the CSV].")
+_lang_option = click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True,
+                            help="Language of the workbook and report.")
 _encoding_option = click.option("--encoding", default=None, metavar="CODEC",
                                 help="Text encoding of the units CSV, e.g. cp874 (Thai Windows) or utf-8 "
                                      "[default: UTF-8, or cp874 detected].")
@@ -191,8 +193,7 @@ _encoding_option = click.option("--encoding", default=None, metavar="CODEC",
               help="Also write the plan as an Excel workbook (summary, one sheet per year, pilots, assumptions).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Also write a printable, self-contained HTML report.")
-@click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True,
-              help="Language of the workbook and report.")
+@_lang_option
 @handle_errors
 def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, pilots, quiet, verbose, encoding,
           xlsx_path, report_path, lang):

@@ -14,8 +14,8 @@ from pathlib import Path
 from . import __version__
 from .errors import CheckFailedError
 from .output import atomic_path
-from .plan_tables import (BAHT, COUNT, OBJECTIVE, PERCENT, PRECISE_PERCENT, SCORE, WEIGHT, YEAR, Table,
-                          format_value, plan_tables)
+from .plan_tables import (BAHT, COUNT, OBJECTIVE, PERCENT, PRECISE_PERCENT, SCORE, WEIGHT, YEAR, Provenance,
+                          Table, format_value, plan_tables)
 from .plan_text import TEXT, plan_date
 from .scenario import Scenario
 from .scoring import score_units
@@ -89,15 +89,17 @@ def _write_table(sheet, table: Table, formats: dict) -> None:
         sheet.write_string(len(body) + 2 + k, 0, note, formats["text"])
 
 
-def write_workbook(plan: Plan, target: str | Path, lang: str = "th", day: dt.date | None = None) -> None:
-    """Write the plan as an .xlsx workbook: summary, one sheet per fiscal year, pilots, assumptions.
+def write_workbook(plan: Plan, target: str | Path, lang: str = "th", day: dt.date | None = None,
+                   provenance: Provenance | None = None) -> None:
+    """Write the plan as an .xlsx workbook: summary, one sheet per fiscal year, pilots, (a re-plan's
+    moves,) assumptions.
 
     The file is written atomically. Its creation date is the plan's date at 00:00 UTC and
     XlsxWriter stores fixed timestamps in the zip, so the same plan and date give the same bytes.
     """
     import xlsxwriter
 
-    tables = plan_tables(plan, lang, day)
+    tables = plan_tables(plan, lang, day, provenance)
     number_formats = (None, BAHT, COUNT, PERCENT, SCORE, WEIGHT, YEAR, PRECISE_PERCENT, OBJECTIVE, "General")
     with atomic_path(target) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
@@ -117,19 +119,21 @@ def write_workbook(plan: Plan, target: str | Path, lang: str = "th", day: dt.dat
                 formats[(weight, nf)] = book.add_format(spec)
         summary = book.add_worksheet(tables.summary.name)
         _write_table(summary, tables.summary, formats)
-        for table in [t for _, t in tables.years] + [tables.pilots, tables.assumptions]:
+        for table in [t for _, t in tables.years] + [tables.pilots] + ([tables.moves] if tables.moves else []) + [
+                tables.assumptions]:
             _write_table(book.add_worksheet(table.name), table, formats)
         summary.activate()
         book.close()
 
 
 def write_plan_files(plan: Plan, xlsx: str | Path | None = None, report: str | Path | None = None,
-                     lang: str = "th", day: dt.date | None = None) -> None:
-    """Write the workbook and/or the HTML report of a plan (each atomically)."""
+                     lang: str = "th", day: dt.date | None = None, provenance: Provenance | None = None) -> None:
+    """Write the workbook and/or the HTML report of a plan (each atomically); ``provenance`` for a
+    plan that ``selector solve`` did not make (``selector.replan.provenance``)."""
     day = day or plan_date()
     if xlsx:
-        write_workbook(plan, xlsx, lang, day)
+        write_workbook(plan, xlsx, lang, day, provenance)
     if report:
         from .report_html import write_report
 
-        write_report(plan, report, lang, day)
+        write_report(plan, report, lang, day, provenance)

@@ -63,6 +63,31 @@ class PlanTables:
     assumptions: Table
     lang: str
     date: dt.date
+    moves: Table | None = None  # a re-plan's moves (see Provenance)
+
+
+@dataclass(frozen=True)
+class Words:
+    """A value of a Provenance row given as a TEXT key, shown in the table's language."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """How a plan that ``selector solve`` did not make was made, for its workbook and report.
+
+    ``command`` reproduces it; ``rules`` is the scenario whose rules and limits the Assumptions list
+    (for a re-plan: the planner's scenario with its new budgets, not the internal one that freezes
+    the past years); ``rows`` are (TEXT key, value, number format) facts added to the Assumptions;
+    ``moves`` (columns of ``selector.replan.MOVE_COLUMNS``) become a sheet of their own.
+    ``selector.replan.provenance`` makes one for a re-plan.
+    """
+
+    command: str
+    rules: Scenario | None = None
+    rows: tuple[tuple[str, Any, str | None], ...] = ()
+    moves: pd.DataFrame | None = None
 
 
 def display_value(units: pd.DataFrame, column: str, value: str, lang: str) -> str:
@@ -209,10 +234,10 @@ def _ids(units: list[str]) -> str:
     return ", ".join(units)
 
 
-def assumptions_table(plan: Plan, lang: str, day: dt.date) -> Table:
+def assumptions_table(plan: Plan, lang: str, day: dt.date, provenance: Provenance | None = None) -> Table:
     """Everything an auditor needs to reproduce the plan: inputs and their SHA-256, rules, solver, result."""
     t = TEXT[lang]
-    sc = plan.scenario
+    sc = provenance.rules if provenance is not None and provenance.rules is not None else plan.scenario
     s = sc.settings
     none = t["none"]
     rows: list[list[Any]] = []
@@ -252,12 +277,14 @@ def assumptions_table(plan: Plan, lang: str, day: dt.date) -> Table:
     add("a_objective", plan.objective, OBJECTIVE)
     add("a_bound", plan.bound if plan.bound is not None else none, OBJECTIVE if plan.bound is not None else None)
     add("a_gap", plan.gap if plan.gap is not None else none, PRECISE_PERCENT if plan.gap is not None else None)
+    for key, value, number_format in (provenance.rows if provenance is not None else ()):
+        add(key, t[value.key] if isinstance(value, Words) else value, number_format)
     add("a_date", date_text(day, lang))
     add("a_version", __version__)
     command = "selector solve " + (Path(sc.csv_path).name if sc.csv_path else "UNITS.csv")
     if sc.settings_sha256:
         command += f" --settings {Path(sc.settings_path).name}"
-    add("a_reproduce", command)
+    add("a_reproduce", provenance.command if provenance is not None else command)
     columns = [Column("item", t["col_item"]), Column("value", t["col_value"])]
     return Table(t["sheet_assumptions"], columns, [r[:2] for r in rows], value_formats=[r[2] for r in rows])
 
@@ -301,15 +328,34 @@ def rules_in_force(scenario: Scenario, lang: str) -> list[tuple[str, str]]:
     return rules
 
 
-def plan_tables(plan: Plan, lang: str = "th", day: dt.date | None = None) -> PlanTables:
-    """Every table of the submission, in ``lang`` ("th" or "en")."""
+def moves_table(moves: pd.DataFrame, lang: str) -> Table:
+    """A re-plan's moves: unit, name, baseline year, new year, years moved and the reason, in ``lang``."""
+    t = TEXT[lang]
+    columns = [Column("unit_id", t["col_unit_id"]), Column("name", t["col_name"]),
+               Column("baseline_year", t["col_baseline_year"], YEAR), Column("new_year", t["col_new_year"], YEAR),
+               Column("years_moved", t["col_years_moved"], YEAR), Column("reason", t["col_move_reason"])]
+
+    def number(value: Any) -> int | None:
+        return None if value is None or pd.isna(value) else int(value)
+
+    rows = [[str(r.unit_id), "" if pd.isna(r.name) else str(r.name), number(r.baseline_year), number(r.new_year),
+             number(r.years_moved), t.get(f"reason_{r.reason}", str(r.reason))] for r in moves.itertuples(index=False)]
+    return Table(t["sheet_moves"], columns, rows, notes=[] if rows else [t["no_moves"]])
+
+
+def plan_tables(plan: Plan, lang: str = "th", day: dt.date | None = None,
+                provenance: Provenance | None = None) -> PlanTables:
+    """Every table of the submission, in ``lang`` ("th" or "en"); ``provenance`` for a plan not made by
+    ``selector solve`` (a re-plan)."""
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {LANGUAGES}")
     if plan.schedule is None:
         raise ValueError("the plan has no schedule to export")
     day = day or plan_date()
+    moves = (moves_table(provenance.moves, lang)
+             if provenance is not None and provenance.moves is not None else None)
     return PlanTables(summary_table(plan, lang), year_tables(plan, lang), pilots_table(plan, lang),
-                      assumptions_table(plan, lang, day), lang, day)
+                      assumptions_table(plan, lang, day, provenance), lang, day, moves)
 
 
 _FORMATTERS = {

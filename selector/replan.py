@@ -276,6 +276,44 @@ def _width(text: str) -> int:
     return sum(0 if unicodedata.combining(c) or unicodedata.category(c) == "Mn" else 1 for c in text)
 
 
+def provenance(result: Replan, scenario: Scenario, baseline, progress=None,
+               budget: Mapping[int, float] | None = None):
+    """How ``result`` was made, for its workbook and report (``selector.export.write_plan_files``).
+
+    ``scenario``, ``baseline``, ``progress`` and ``budget`` are what ``replan`` was given. The
+    Assumptions then list the planner's rules (with the new budgets) rather than the internal
+    scenario that freezes the past years, the baseline and progress files with their SHA-256, the
+    stability settings, the objective before and after the penalty for moves, and the command that
+    reproduces the re-plan; the moves get a sheet of their own.
+    """
+    from .plan_tables import OBJECTIVE, Provenance, Words
+    from .scenario import sha256_of
+
+    hist = result.history
+    rules = _apply_budget(scenario, budget, hist.from_year)
+    rows: list[tuple[str, object, str | None]] = [("a_replan_from", hist.from_year, "0")]
+    command = ["selector", "replan", Path(scenario.csv_path).name if scenario.csv_path else "UNITS.csv"]
+    for key, source, flag in (("a_baseline", baseline, "--baseline"), ("a_progress", progress, "--progress")):
+        if isinstance(source, (str, Path)):
+            rows += [(key, Path(source).name, None), (f"{key}_sha", sha256_of(Path(source)), None)]
+            command += [flag, Path(source).name]
+        elif source is None:
+            rows.append((key, Words("a_no_progress" if key == "a_progress" else "none"), None))
+        else:  # a table given in Python: no file to name
+            rows.append((key, "(DataFrame)", None))
+    command += ["--from", str(hist.from_year)]
+    if scenario.settings_sha256:
+        command += ["--settings", Path(scenario.settings_path).name]
+    for year, amount in sorted((budget or {}).items()):
+        command += ["--budget", f"{int(year)}={float(amount):.0f}" if float(amount).is_integer() else f"{int(year)}={amount}"]
+    command += ["--stability", f"{result.stability:g}", "--later-factor", f"{result.later_factor:g}"]
+    rows += [("a_stability", result.stability, "General"), ("a_later_factor", result.later_factor, "General")]
+    if result.objective is not None:
+        rows += [("a_plain_objective", result.objective, OBJECTIVE), ("a_penalty", result.penalty, "General"),
+                 ("a_moves_count", len(result.moves), "#,##0")]
+    return Provenance(" ".join(command), rules, tuple(rows), result.moves)
+
+
 def moves_text(result: Replan) -> str:
     """The moves as a table for the terminal, then the removed and assumed-done units."""
     lines = []

@@ -13,7 +13,7 @@ import io
 import warnings
 from pathlib import Path
 
-from .plan_tables import Column, PlanTables, Table, display_value, format_value, plan_tables
+from .plan_tables import Column, PlanTables, Provenance, Table, display_value, format_value, plan_tables
 from .plan_text import TEXT, date_text, fiscal_period, plan_date
 from .output import write_text_atomic
 from .solve import Plan
@@ -170,9 +170,10 @@ def budget_chart_svg(plan: Plan, lang: str) -> str:
 # The page
 
 
-def report_html(plan: Plan, lang: str = "th", day: dt.date | None = None, tables: PlanTables | None = None) -> str:
-    """The whole report as HTML text."""
-    tables = tables or plan_tables(plan, lang, day)
+def report_html(plan: Plan, lang: str = "th", day: dt.date | None = None, tables: PlanTables | None = None,
+                provenance: Provenance | None = None) -> str:
+    """The whole report as HTML text (with a re-plan's moves when ``provenance`` carries them)."""
+    tables = tables or plan_tables(plan, lang, day, provenance)
     t = TEXT[lang]
     esc = html.escape
     sc = plan.scenario
@@ -203,6 +204,8 @@ def report_html(plan: Plan, lang: str = "th", day: dt.date | None = None, tables
         table_html(tables.pilots, ["unit_id", "name", "region", "pilot_score", "rank", "reason"], "small",
                    {"region": regions}),
         "</section>",
+        *([f"<section><h2>{esc(t['h_moves'])}</h2>", table_html(tables.moves, None, "small"),
+           *[f'<p class="meta">{esc(note)}</p>' for note in tables.moves.notes], "</section>"] if tables.moves else []),
         f"<section><h2>{esc(t['h_assumptions'])}</h2>",
         table_html(tables.assumptions, None, "small"),
         "</section>",
@@ -216,6 +219,7 @@ def report_html(plan: Plan, lang: str = "th", day: dt.date | None = None, tables
     return "\n".join(parts)
 
 
-def write_report(plan: Plan, target: str | Path, lang: str = "th", day: dt.date | None = None) -> None:
+def write_report(plan: Plan, target: str | Path, lang: str = "th", day: dt.date | None = None,
+                 provenance: Provenance | None = None) -> None:
     """Write the HTML report atomically (UTF-8)."""
-    write_text_atomic(target, report_html(plan, lang, day or plan_date()))
+    write_text_atomic(target, report_html(plan, lang, day or plan_date(), provenance=provenance))

@@ -341,6 +341,54 @@ def test_cli_replan_writes_the_schedule_and_lists_the_moves(tiny, tmp_path):
     assert checked.exit_code == 0, checked.output
 
 
+@pytest.mark.parametrize("lang", ["en", "th"])
+def test_cli_replan_workbook_and_report_carry_the_moves_and_the_command_that_reproduces_them(tiny, tmp_path, lang):
+    """The workbook of a re-plan lists the planner's rules (one pilot, not the internal scenario's 0 to 7
+    pilots that freeze the past), the baseline with its SHA-256, the moves on a sheet of their own, and
+    a command that, run as it is (from the scenario's folder), writes the same schedule."""
+    import hashlib
+    import os
+    import shlex
+
+    import openpyxl
+
+    from selector.plan_text import TEXT
+
+    t = TEXT[lang]
+    csv_path, baseline_path = tiny
+    baseline_copy = csv_path.with_name("approved.csv")
+    baseline_copy.write_bytes(baseline_path.read_bytes())
+    out, xlsx, report = tmp_path / "new.csv", tmp_path / "new.xlsx", tmp_path / "new.html"
+    result = CliRunner().invoke(main, ["replan", str(csv_path), "--baseline", str(baseline_copy), "--from", "2557",
+                                       "--budget", "2557=60", "--out", str(out), "--xlsx", str(xlsx),
+                                       "--report", str(report), "--lang", lang, "-q"])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(xlsx)
+    assert book.sheetnames[-2:] == [t["sheet_moves"], t["sheet_assumptions"]]
+    moves = list(book[t["sheet_moves"]].iter_rows(values_only=True))
+    assert moves[1] == ("A", "Big and important", 2557, 2558, 1, t["reason_budget cut"]) and len(moves) == 2
+    facts = dict(book[t["sheet_assumptions"]].iter_rows(min_row=2, values_only=True))
+    assert facts[t["a_pilots_min"]] == 1 and facts[t["a_pilots_max"]] == 1
+    assert facts[t["a_budget"].format(year=2557)] == 60
+    assert facts[t["a_replan_from"]] == 2557 and facts[t["a_moves_count"]] == 1
+    assert facts[t["a_baseline_sha"]] == hashlib.sha256(baseline_copy.read_bytes()).hexdigest()
+    assert facts[t["a_progress"]] == t["a_no_progress"]
+    command = facts[t["a_reproduce"]]
+    assert command.startswith("selector replan s.csv --baseline approved.csv --from 2557 --settings s.toml "
+                               "--budget 2557=60")
+    html = report.read_text(encoding="utf-8")
+    assert t["h_moves"] in html and t["reason_budget cut"] in html
+    again = tmp_path / "again.csv"
+    here = os.getcwd()
+    os.chdir(csv_path.parent)
+    try:
+        rerun = CliRunner().invoke(main, shlex.split(command)[1:] + ["--out", str(again), "-q"])
+    finally:
+        os.chdir(here)
+    assert rerun.exit_code == 0, rerun.output
+    assert again.read_bytes() == out.read_bytes()
+
+
 def test_cli_replan_infeasible_and_bad_input_write_nothing(tiny, tmp_path):
     csv_path, baseline_path = tiny
     out = tmp_path / "new.csv"

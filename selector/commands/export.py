@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import _check_output_path, _scenario_inputs, _encoding_option, _load, _settings_option, handle_errors
+from ..cli import _check_output_path, _encoding_option, _lang_option, _load, _scenario_inputs, _settings_option, handle_errors
 from ..errors import Problem, ScenarioError
 
 
@@ -30,8 +30,7 @@ def _parse_date(text: str | None) -> dt.date | None:
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None, help="Excel workbook to write.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Self-contained HTML report to write (prints to A4).")
-@click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True,
-              help="Language of the headers and text.")
+@_lang_option
 @click.option("--date", "date_text", default=None, metavar="YYYY-MM-DD",
               help="Date printed on the plan [default: SOURCE_DATE_EPOCH if set, else today].")
 @handle_errors

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from ..cli import (EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_NOT_PROVEN, _check_output_path, _fail, _scenario_inputs, _load, _parse_budget,
-                   _settings_option, handle_errors)
+from ..cli import (EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_NOT_PROVEN, _check_output_path, _fail, _scenario_inputs, _lang_option, _load,
+                   _output_errors, _parse_budget, _settings_option, handle_errors)
 
 
 @click.command()
@@ -33,10 +33,15 @@ from ..cli import (EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_NOT_PROVEN, _check_ou
 @click.option("--moves", "moves_path", type=click.Path(dir_okay=False), default=None, help="Also write the moves as CSV.")
 @click.option("--solver", type=click.Choice(["highs", "cbc"], case_sensitive=False), default=None, help="MIP solver [default: highs].")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds the solver may run.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the new plan as an Excel workbook (with a sheet of the moves).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write a printable, self-contained HTML report of the new plan.")
+@_lang_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @handle_errors
 def replan(scenario, baseline, progress, from_year, settings, budgets, stability, later_factor, out, moves_path, solver,
-           time_limit, quiet):
+           time_limit, xlsx_path, report_path, lang, quiet):
     """Re-plan from fiscal year YEAR: keep what happened, move as few units as the new rules need.
 
     Years before YEAR are frozen as they happened; done units never move; failed pilots and
@@ -59,11 +64,13 @@ def replan(scenario, baseline, progress, from_year, settings, budgets, stability
     csv_path = Path(scenario)
     out_path = Path(out) if out else csv_path.with_name(f"{csv_path.stem}-replan-{from_year}.csv")
     inputs = [*_scenario_inputs(scenario, settings), Path(baseline)] + ([Path(progress)] if progress else [])
-    for target in [out_path] + ([Path(moves_path)] if moves_path else []):
+    extra_outputs = [Path(p) for p in (moves_path, xlsx_path, report_path) if p]
+    for target in [out_path] + extra_outputs:
         _check_output_path(target, inputs)
     sc = _load(scenario, settings)
-    result = run_replan(sc, baseline, progress, from_year, stability, later_factor,
-                        _parse_budget(budgets) if budgets else None, solver=solver, time_limit=time_limit)
+    new_budgets = _parse_budget(budgets) if budgets else None
+    result = run_replan(sc, baseline, progress, from_year, stability, later_factor, new_budgets,
+                        solver=solver, time_limit=time_limit)
     elapsed = time.perf_counter() - started
     if result.status == INFEASIBLE:
         _fail("no re-plan satisfies every rule:\n" + "\n".join(f"  - {r}" for r in result.reasons)
@@ -74,6 +81,13 @@ def replan(scenario, baseline, progress, from_year, settings, budgets, stability
     write_schedule_csv(result.plan, out_path)
     if moves_path:
         write_moves_csv(result, moves_path)
+    if xlsx_path or report_path:
+        from ..export import write_plan_files
+        from ..replan import provenance
+
+        with _output_errors(Path(xlsx_path or report_path)):
+            write_plan_files(result.plan, xlsx_path, report_path, lang,
+                             provenance=provenance(result, sc, baseline, progress, new_budgets))
     if not quiet:
         click.echo(summary_text(result.plan, out_path, elapsed))
         click.echo("")
