@@ -286,32 +286,44 @@ def provenance(result: Replan, scenario: Scenario, baseline, progress=None,
     stability settings, the objective before and after the penalty for moves, and the command that
     reproduces the re-plan; the moves get a sheet of their own.
     """
-    from .plan_tables import OBJECTIVE, Provenance, Words
+    import os
+    import shlex
+
+    from .plan_tables import COUNT, OBJECTIVE, YEAR, Provenance, Words
     from .scenario import sha256_of
+
+    folder = Path(scenario.csv_path).resolve().parent if scenario.csv_path else Path.cwd()
+
+    def where(path) -> str:
+        """The path as typed from the scenario's folder (the command is run from there)."""
+        try:
+            return os.path.relpath(Path(path).resolve(), folder)
+        except ValueError:  # another drive (Windows): only the absolute path works
+            return str(Path(path).resolve())
 
     hist = result.history
     rules = _apply_budget(scenario, budget, hist.from_year)
-    rows: list[tuple[str, object, str | None]] = [("a_replan_from", hist.from_year, "0")]
+    rows: list[tuple[str, object, str | None]] = [("a_replan_from", hist.from_year, YEAR)]
     command = ["selector", "replan", Path(scenario.csv_path).name if scenario.csv_path else "UNITS.csv"]
     for key, source, flag in (("a_baseline", baseline, "--baseline"), ("a_progress", progress, "--progress")):
         if isinstance(source, (str, Path)):
             rows += [(key, Path(source).name, None), (f"{key}_sha", sha256_of(Path(source)), None)]
-            command += [flag, Path(source).name]
+            command += [flag, where(source)]
         elif source is None:
             rows.append((key, Words("a_no_progress" if key == "a_progress" else "none"), None))
         else:  # a table given in Python: no file to name
             rows.append((key, "(DataFrame)", None))
     command += ["--from", str(hist.from_year)]
     if scenario.settings_sha256:
-        command += ["--settings", Path(scenario.settings_path).name]
+        command += ["--settings", where(scenario.settings_path)]
     for year, amount in sorted((budget or {}).items()):
         command += ["--budget", f"{int(year)}={float(amount):.0f}" if float(amount).is_integer() else f"{int(year)}={amount}"]
     command += ["--stability", f"{result.stability:g}", "--later-factor", f"{result.later_factor:g}"]
     rows += [("a_stability", result.stability, "General"), ("a_later_factor", result.later_factor, "General")]
     if result.objective is not None:
         rows += [("a_plain_objective", result.objective, OBJECTIVE), ("a_penalty", result.penalty, "General"),
-                 ("a_moves_count", len(result.moves), "#,##0")]
-    return Provenance(" ".join(command), rules, tuple(rows), result.moves)
+                 ("a_moves_count", len(result.moves), COUNT)]
+    return Provenance(shlex.join(command), rules, tuple(rows), result.moves)
 
 
 def moves_text(result: Replan) -> str:

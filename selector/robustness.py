@@ -126,9 +126,9 @@ class _Job:
 
 
 def add_spending_floors(m) -> None:
-    """Implied rows for the sampling model: every unit is upgraded once, so the money not spent is the same in every plan.
+    """Implied rows for the sampling model: the money left unspent is the same in every plan.
 
-    With S_Y = sum_{u in U} cost_u (every unit is paid once: coverage rows are equalities) and
+    Every unit is upgraded, and paid, exactly once. With S_Y = sum_{u in U} cost_u (every unit is paid once: coverage rows are equalities) and
     spend_y <= budget_y, every year and every run of first years T = F..t must spend
 
         sum_{u} cost_u sum_{y in T} x[u,y] >= sum_{y in T} budget_y - slack,   slack = sum_y budget_y - S_Y
@@ -335,8 +335,8 @@ def wilson_interval(share: np.ndarray, n: int, z: float = Z_95) -> tuple[np.ndar
     """The Wilson score interval (95% by default) of a share observed in n samples (Wilson 1927).
 
     centre = (a + z^2 / 2n) / (1 + z^2 / n),  half-width = z sqrt(a (1 - a) / n + z^2 / 4n^2) / (1 + z^2 / n).
-    It is the sampling uncertainty of an acceptability index: another seed gives another estimate,
-    within this interval in about 95% of runs. Unlike a +-2 standard error band it stays within
+    It is the sampling uncertainty of an acceptability index: the share that endlessly many samples
+    would give lies within the interval in about 95% of runs (seeds). Unlike a +-2 standard error band it stays within
     [0, 1], and a share of 1 in n samples still has a lower end of n / (n + z^2) below 1.
     """
     share = np.asarray(share, dtype=float)

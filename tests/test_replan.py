@@ -356,7 +356,8 @@ def test_cli_replan_workbook_and_report_carry_the_moves_and_the_command_that_rep
 
     t = TEXT[lang]
     csv_path, baseline_path = tiny
-    baseline_copy = csv_path.with_name("approved.csv")
+    baseline_copy = csv_path.parent / "approved" / "plan 2556.csv"  # another folder, a space in the name
+    baseline_copy.parent.mkdir()
     baseline_copy.write_bytes(baseline_path.read_bytes())
     out, xlsx, report = tmp_path / "new.csv", tmp_path / "new.xlsx", tmp_path / "new.html"
     result = CliRunner().invoke(main, ["replan", str(csv_path), "--baseline", str(baseline_copy), "--from", "2557",
@@ -374,8 +375,8 @@ def test_cli_replan_workbook_and_report_carry_the_moves_and_the_command_that_rep
     assert facts[t["a_baseline_sha"]] == hashlib.sha256(baseline_copy.read_bytes()).hexdigest()
     assert facts[t["a_progress"]] == t["a_no_progress"]
     command = facts[t["a_reproduce"]]
-    assert command.startswith("selector replan s.csv --baseline approved.csv --from 2557 --settings s.toml "
-                               "--budget 2557=60")
+    assert command.startswith("selector replan s.csv --baseline 'approved/plan 2556.csv' --from 2557 "
+                               "--settings s.toml --budget 2557=60")
     html = report.read_text(encoding="utf-8")
     assert t["h_moves"] in html and t["reason_budget cut"] in html
     again = tmp_path / "again.csv"
