@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 import selector
-from selector.export import write_workbook
-from selector.report_html import write_report
+from selector.outputs.workbook import write_workbook
+from selector.outputs.html import write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 DAY = dt.date(2012, 9, 30)

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import selector
-from selector.balance import balance_table
+from selector.model.balance import balance_table
 
 ROOT = Path(__file__).resolve().parents[1]
 CSV = ROOT / "scenarios" / "dlt-offices.csv"

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import selector
-from selector.robustness import robustness
+from selector.workflows.robustness.run import robustness
 
 DEFAULT = Path(__file__).resolve().parents[1] / "scenarios" / "dlt-offices.csv"
 

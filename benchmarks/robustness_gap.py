@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 import selector
-from selector.robustness import robustness
+from selector.workflows.robustness.run import robustness
 
 DEFAULT = Path(__file__).resolve().parents[1] / "scenarios" / "dlt-offices.csv"
 

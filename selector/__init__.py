@@ -7,28 +7,32 @@
     >>> cut = selector.solve(scenario.with_(budget={2556: 104.8e6, 2558: 187.7e6}))
     >>> selector.compare({"base": plan, "cut 20%": cut}).moved
 
-The library never prints; ``selector.cli`` is a thin layer over these functions.
+The library never prints; ``selector.cli`` is a thin layer over these functions. The layers, each
+importing only from the ones below it, are described in ``docs/architecture.md``.
 """
 
-__version__ = "0.1.0"
-
-from .check import CheckReport, check_schedule  # noqa: E402
-from .compare import Comparison, compare  # noqa: E402
-from .diagnose import Finding  # noqa: E402
-from .errors import InfeasibleError, Problem, ScenarioError, SelectorError, SolverError  # noqa: E402
-from .explain import explain_unit  # noqa: E402
-from .model import Model, build_model  # noqa: E402
-from .replan import Replan, replan  # noqa: E402
-from .money import frontier, marginal_values, minimum_budget  # noqa: E402
-from .robustness import Robustness, compare_methods, robustness  # noqa: E402
-from .scenario import Scenario, load  # noqa: E402
-from .settings import Settings  # noqa: E402
-from .solve import Plan, solve  # noqa: E402
-from .synth import synth  # noqa: E402  (the function; the module is selector.synth's namesake)
+from selector._version import __version__
+from selector.analysis.diagnose import Finding
+from selector.analysis.duals import marginal_values
+from selector.check import CheckReport, check_schedule
+from selector.data.scenario import Scenario, load
+from selector.data.settings import Settings
+from selector.errors import InfeasibleError, Problem, ScenarioError, SelectorError, SolverError
+from selector.model.build import Model, build_model
+from selector.plan import Plan
+from selector.solve import solve
+from selector.solvers.options import SolveOptions
+from selector.status import Status
+from selector.workflows.compare import Comparison, compare
+from selector.workflows.explain import explain_unit
+from selector.workflows.money import frontier, minimum_budget
+from selector.workflows.replan import Replan, replan
+from selector.workflows.robustness import Robustness, compare_methods, robustness
+from selector.workflows.synth import synth
 
 __all__ = [
     "__version__", "load", "solve", "replan", "compare", "build_model", "check_schedule", "synth",
-    "Scenario", "Replan", "Settings", "Plan", "Model", "CheckReport", "Comparison",
+    "Scenario", "Replan", "Settings", "Plan", "Model", "CheckReport", "Comparison", "Status", "SolveOptions",
     "robustness", "compare_methods", "Robustness",
     "SelectorError", "ScenarioError", "InfeasibleError", "SolverError", "Problem",
     "Finding", "explain_unit", "frontier", "minimum_budget", "marginal_values",

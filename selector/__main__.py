@@ -1,5 +1,5 @@
 """`python -m selector ...` runs the command line, like the `selector` script."""
 
-from .cli import main
+from selector.cli import main
 
 main()

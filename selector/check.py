@@ -14,9 +14,11 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problem, ScenarioError
-from .scenario import Scenario, parse_number
-from .scenario import _decode as decode_csv
+from selector.data.csvfiles import _decode as decode_csv
+from selector.data.csvfiles import parse_number
+from selector.data.progress import DEFERRED, history, read_baseline, read_progress, replan_scenario
+from selector.data.scenario import Scenario
+from selector.errors import Problem, ScenarioError
 
 _TOLERANCE = 1e-6
 
@@ -217,7 +219,6 @@ def check_replan(scenario: Scenario, schedule_path: str | Path, baseline, progre
     deferred from a later year, after its baseline year); no other unit is in a year before
     ``from_year``.
     """
-    from .progress import DEFERRED, history, read_baseline, read_progress, replan_scenario
 
     s = scenario.settings
     base = read_baseline(baseline, s.first_year, s.last_year)

@@ -1,9 +1,9 @@
 """The exception family of selector; the CLI turns each into an exit code.
 
-    SelectorError
-    ├── ScenarioError   bad input: every problem found, each naming file, line, column and fix (exit 2)
-    ├── InfeasibleError no plan satisfies every rule, with the reasons found (exit 3)
-    └── SolverError     the solver is missing or failed (exit 1)
+SelectorError
+├── ScenarioError   bad input: every problem found, each naming file, line, column and fix (exit 2)
+├── InfeasibleError no plan satisfies every rule, with the reasons found (exit 3)
+└── SolverError     the solver is missing or failed (exit 1)
 """
 
 from __future__ import annotations
@@ -93,3 +93,8 @@ class CheckFailedError(SelectorError):
         self.violations = list(violations)
         super().__init__(f"{len(self.violations)} broken rule(s) in {schedule}:\n"
                          + "\n".join(f"  - {v}" for v in self.violations))
+
+class NoPlanInTimeError(SelectorError):
+    """The solver found no plan under the chosen weights within the time limit (exit 5)."""
+
+    exit_code = 5

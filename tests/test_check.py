@@ -84,7 +84,7 @@ def test_window_and_risk(write_scenario, tmp_path):
 
 
 def test_solved_plan_checks_and_objective_matches(write_scenario, tmp_path):
-    from selector.output import write_schedule_csv
+    from selector.outputs.files import write_schedule_csv
 
     sc = selector.load(write_scenario(SCENARIO, SETTINGS))
     plan = selector.solve(sc)

@@ -10,8 +10,10 @@ from click.testing import CliRunner
 
 import importlib
 from selector.cli import main
+from selector.status import Status
 
 solve_module = importlib.import_module("selector.solve")
+backends = importlib.import_module("selector.solvers.backends")
 
 from .conftest import DEFAULT_CSV
 from .test_model import FOUR, FOUR_TOML
@@ -120,13 +122,13 @@ def test_exit_3_check_lists_broken_rules(four):
 
 
 def _fake_solver(status):
-    real = solve_module.SOLVERS["highs"]
+    real = backends.SOLVERS["highs"]
 
     def fake(prob, time_limit, gap, verbose):
         run_ = real(prob, time_limit, gap, verbose)
-        if status == solve_module.NO_SOLUTION:
-            return solve_module.SolverRun(status, {}, None, None, None, "highs", run_.version, run_.seconds)
-        return solve_module.SolverRun(status, run_.values, run_.objective, run_.objective * 1.5, 0.5, "highs",
+        if status == Status.NO_SOLUTION:
+            return backends.SolverRun(status, {}, None, None, None, "highs", run_.version, run_.seconds)
+        return backends.SolverRun(status, run_.values, run_.objective, run_.objective * 1.5, 0.5, "highs",
                                       run_.version, run_.seconds)
 
     return fake
@@ -134,7 +136,7 @@ def _fake_solver(status):
 
 def test_exit_4_not_proven(four, monkeypatch):
     """A solver stopped by its time limit with a plan: written, reported with its gap, exit 4."""
-    monkeypatch.setitem(solve_module.SOLVERS, "highs", _fake_solver(solve_module.FEASIBLE))
+    monkeypatch.setitem(backends.SOLVERS, "highs", _fake_solver(Status.FEASIBLE))
     result = run("solve", four)
     assert result.exit_code == 4
     assert "feasible, not proven optimal, gap 50.0000%" in result.stdout
@@ -142,7 +144,7 @@ def test_exit_4_not_proven(four, monkeypatch):
 
 
 def test_exit_5_no_plan_in_time(four, monkeypatch):
-    monkeypatch.setitem(solve_module.SOLVERS, "highs", _fake_solver(solve_module.NO_SOLUTION))
+    monkeypatch.setitem(backends.SOLVERS, "highs", _fake_solver(Status.NO_SOLUTION))
     result = run("solve", four)
     assert result.exit_code == 5
     assert "no plan within the time limit" in result.stderr

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 import selector
 from selector.cli import main
-from selector.diagnose import basic_findings, elastic_findings
+from selector.analysis.diagnose import basic_findings, elastic_findings
 
 HEADER = "unit_id,name,region,cost,infrastructure,staff,leadership,importance,workload,success,risk,pilot,earliest_year,latest_year"
 

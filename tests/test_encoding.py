@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 import selector
 from selector.cli import main
-from selector.output import schedule_csv_text
-from selector.scenario import plausible_thai
+from selector.outputs.files import schedule_csv_text
+from selector.data.csvfiles import plausible_thai
 
 from .conftest import DEFAULT_CSV
 

@@ -9,8 +9,9 @@ from click.testing import CliRunner
 
 import selector
 from selector.cli import main
-from selector.explain import PlanFacts, explain_unit
-from selector.scoring import score_units
+from selector.analysis.reasons import PlanFacts
+from selector.workflows.explain import explain_unit
+from selector.model.scoring import score_units
 from .conftest import DEFAULT_CSV
 
 HEADER = "unit_id,name,region,cost,infrastructure,staff,leadership,importance,workload,success,risk"
@@ -57,7 +58,7 @@ def default_plan(tmp_path_factory):
     scenario = selector.load(DEFAULT_CSV)
     plan = selector.solve(scenario)
     path = tmp_path_factory.mktemp("explain") / "schedule.csv"
-    from selector.output import write_schedule_csv
+    from selector.outputs.files import write_schedule_csv
 
     write_schedule_csv(plan, path)
     with open(path, encoding="utf-8-sig", newline="") as f:

@@ -20,8 +20,10 @@ import pytest
 from click.testing import CliRunner
 
 from selector.cli import main
+from selector.status import Status
 
 solve_module = importlib.import_module("selector.solve")  # (the package's `solve` is the function)
+backends = importlib.import_module("selector.solvers.backends")
 
 from .conftest import DEFAULT_CSV, ROOT
 
@@ -54,7 +56,7 @@ def test_stopped_early_the_best_plan_is_written_and_marked_not_proven(tmp_path, 
     """The real HiGHS, told to stop at its first improving solution (as a time limit stops it), on the
     195-office scenario: its first plan is within 0.013% of its bound, not within the 0.01% asked, so the
     plan is written, called feasible with its proven gap, exit 4, and it passes the independent check."""
-    highs_module = importlib.import_module("selector.highs")
+    highs_module = importlib.import_module("selector.solvers.highs")
     real_highs = highs_module._highs
 
     def stopping_at_first_plan(*args):
@@ -79,9 +81,9 @@ def test_stopped_early_the_best_plan_is_written_and_marked_not_proven(tmp_path, 
 
 def test_no_plan_in_time_keeps_the_old_schedule(good, monkeypatch):
     def stopped_without_a_plan(prob, time_limit, gap, verbose):
-        return solve_module.SolverRun(solve_module.NO_SOLUTION, {}, None, None, None, "highs", "test", time_limit)
+        return backends.SolverRun(Status.NO_SOLUTION, {}, None, None, None, "highs", "test", time_limit)
 
-    monkeypatch.setitem(solve_module.SOLVERS, "highs", stopped_without_a_plan)
+    monkeypatch.setitem(backends.SOLVERS, "highs", stopped_without_a_plan)
     result = run("solve", good, "--time-limit", "1")
     assert result.exit_code == 5
     assert "found no plan within the time limit of 1 s; nothing is proven either way" in result.stderr
@@ -141,7 +143,7 @@ def test_highs_failing_names_cbc(good, monkeypatch):
 @pytest.mark.parametrize("error", [PermissionError(13, "Permission denied"), OSError(28, "No space left on device")])
 def test_write_failure_is_a_clear_message_and_keeps_the_old_schedule(good, monkeypatch, error):
     """Tests run as root, so an unwritable folder is simulated where the file is renamed into place."""
-    import selector.output as output
+    import selector.outputs.files as output
 
     def refuse(src, dst):
         raise error
@@ -170,11 +172,11 @@ def test_outputs_get_the_usual_permissions_not_the_temporary_file_s(good):
 
 
 def test_unwritable_folder_is_refused_before_solving(good, monkeypatch):
-    import selector.cli as cli
+    import selector.cli.app as cli
 
     real_access = os.access
     monkeypatch.setattr(cli.os, "access", lambda path, mode: mode != os.W_OK and real_access(path, mode))
-    monkeypatch.setitem(solve_module.SOLVERS, "highs", None)  # never reached
+    monkeypatch.setitem(backends.SOLVERS, "highs", None)  # never reached
     result = run("solve", good)
     assert result.exit_code == 2
     assert "is not writable. Fix: choose a folder you can write to" in result.stderr
@@ -197,15 +199,15 @@ DRIVER = textwrap.dedent("""
     from selector.cli import main
     # As in a terminal: a background test run may have inherited SIGINT ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    output = importlib.import_module("selector.output")
-    solve_module = importlib.import_module("selector.solve")
+    output = importlib.import_module("selector.outputs.files")
+    backends = importlib.import_module("selector.solvers.backends")
 
     def ready():
         print("READY", flush=True)
         time.sleep(60)
 
     if sys.argv[1] == "solve":        # interrupted while the solver runs
-        solve_module.SOLVERS["highs"] = lambda *args: ready()
+        backends.SOLVERS["highs"] = lambda *args: ready()
     else:                             # interrupted halfway through writing: the temporary file exists
         real_replace = output.os.replace
         def slow_replace(src, dst):

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import selector
-from selector import highs
-from selector.model import build_model
-from selector.solve import run_highs_plain
+from selector.solvers import highs
+from selector.model.build import build_model
+from selector.solvers.backends import run_highs_plain
 
 GAP = 1e-4
 
@@ -176,9 +176,9 @@ def test_marginal_values_reuse_the_relaxation_the_fast_path_solved(tmp_path, mon
     equal what marginal_values computes by building and solving that relaxation afresh."""
     import sys
 
-    from selector.money import marginal_values
+    from selector.analysis.duals import marginal_values
 
-    money = sys.modules["selector.money"]
+    money = sys.modules["selector.analysis.duals"]
     scenario = selector.load(selector.synth(150, seed=6, out=tmp_path))
     monkeypatch.setattr(highs, "SMALL_MIP", 0)  # take the LP-first path on a small scenario
     with monkeypatch.context() as patched:  # a second build inside solve() would fail the test
@@ -201,7 +201,7 @@ def test_solve_after_a_foreign_multithreaded_highs_run_in_the_same_process(tmp_p
 
     script = f"""
 import pulp, selector
-from selector.solve import run_highs_plain
+from selector.solvers.backends import run_highs_plain
 from selector.model import build_model
 prob = pulp.LpProblem("t", pulp.LpMaximize)
 x = prob.add_variable_dicts("x", range(3), cat="Binary")

@@ -13,7 +13,7 @@ import pytest
 import selector
 from selector.errors import ScenarioError
 
-limits = importlib.import_module("selector.limits")
+limits = importlib.import_module("selector.data.csvfiles")
 CATALOGUE = Path(__file__).parent / "bad_inputs"
 
 

@@ -7,9 +7,11 @@ from click.testing import CliRunner
 
 import selector
 from selector.cli import main
-from selector.model import build_model
-from selector.money import frontier, marginal_values, minimum_budget
-from selector.solve import INFEASIBLE, run_highs
+from selector.model.build import build_model
+from selector.analysis.duals import marginal_values
+from selector.workflows.money import frontier, minimum_budget
+from selector.solvers.backends import run_highs
+from selector.status import Status
 from .conftest import DEFAULT_CSV
 from .test_explain import TINY_CSV, TINY_TOML
 
@@ -75,7 +77,7 @@ def test_default_frontier_starts_at_the_minimum_and_never_decreases():
     budget = {y: 0.999 * v for y, v in least.budget.items()}
     assert least.lower >= 0.999 * least.total
     model = build_model(scenario.with_settings(budget=budget))
-    assert run_highs(model.prob, 60, 1e-4, False).status == INFEASIBLE
+    assert run_highs(model.prob, 60, 1e-4, False).status == Status.INFEASIBLE
     assert table["units_by_2558"].iloc[0] == len(scenario.to_schedule)
 
 

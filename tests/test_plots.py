@@ -12,7 +12,7 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 import selector  # noqa: E402
-from selector import plots  # noqa: E402
+from selector.outputs import plots  # noqa: E402
 
 from .test_model import FOUR_TOML  # noqa: E402
 

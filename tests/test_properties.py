@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import selector
 from selector.check import check_schedule
-from selector.output import write_schedule_csv
+from selector.outputs.files import write_schedule_csv
 
 CRITERIA = ("infrastructure", "staff", "leadership", "importance", "workload", "success", "risk")
 

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import selector
 from selector.check import check_replan
 from selector.cli import main
-from selector.output import write_schedule_csv
-from selector.replan import move_cost
+from selector.outputs.files import write_schedule_csv
+from selector.workflows.replan import move_cost
 
 TINY_CSV = """\
 unit_id,name,region,cost,infrastructure,staff,leadership,importance,workload,success,risk
@@ -352,7 +352,7 @@ def test_cli_replan_workbook_and_report_carry_the_moves_and_the_command_that_rep
 
     import openpyxl
 
-    from selector.plan_text import TEXT
+    from selector.outputs.words import TEXT
 
     t = TEXT[lang]
     csv_path, baseline_path = tiny

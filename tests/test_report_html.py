@@ -12,8 +12,8 @@ import re
 import pytest
 
 import selector
-from selector.plan_tables import format_value
-from selector.report_html import THAI_FONT_STACK, report_html
+from selector.outputs.tables import format_value
+from selector.outputs.html import THAI_FONT_STACK, report_html
 
 from .test_export import HYPERLINK, TINY, TINY_TOML
 

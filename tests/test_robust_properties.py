@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import selector
 from selector.check import check_schedule
 from selector.fields import CRITERIA
-from selector.output import write_schedule_csv
+from selector.outputs.files import write_schedule_csv
 
 from .conftest import examples
 

@@ -10,8 +10,10 @@ from hypothesis import given, settings, strategies as st
 import selector
 from selector.cli import main
 from selector.fields import CRITERIA
-from selector.robustness import (BORDERLINE, CORE, EXTERIOR, compare_methods, dirichlet_around, robustness,
-                                 sample_weights, uniform_in_rank_order, units_csv_text)
+from selector.outputs.robustness import units_csv_text
+from selector.workflows.robustness.run import compare_methods, robustness
+from selector.workflows.robustness.sampling import dirichlet_around, sample_weights, uniform_in_rank_order
+from selector.workflows.robustness.stats import BORDERLINE, CORE, EXTERIOR
 
 # A dominates every unit on every criterion (all 5, risk 1: every normalised value is 1), D is dominated
 # by every unit (all 1, risk 5: every value 0). B is good on success and risk, C on infrastructure, staff
@@ -166,7 +168,7 @@ def test_compare_methods_side_by_side(write_scenario):
 
 def test_plot_acceptability_returns_a_figure(dominance):
     pytest.importorskip("matplotlib")
-    from selector.robustness import plot_acceptability
+    from selector.outputs.plots import plot_acceptability
 
     result = robustness(selector.load(dominance), samples=6, seed=0, workers=1)
     fig = plot_acceptability(result)
@@ -219,7 +221,8 @@ max = 2
 def test_spending_floors_by_hand(write_scenario):
     """Costs 10 + 20 + 30 + 15 = 75 against budgets 20 + 40 + 20 = 80: 5 baht may stay unspent in all,
     so FY2555 must spend >= 15, FY2556 >= 35, FY2557 >= 15 and FY2555-2556 together >= 55."""
-    from selector.robustness import SampleSolver, weight_vector
+    from selector.workflows.robustness.engine import SampleSolver
+    from selector.workflows.robustness.sampling import weight_vector
 
     scenario = selector.load(write_scenario(FLOORS, FLOORS_TOML))
     solver = SampleSolver(scenario, 1e-4, 60)
@@ -242,7 +245,7 @@ def test_spending_floors_cut_off_no_plan(tmp_path_factory, costs, extra, data):
     plans of small random scenarios are enumerated and the rows evaluated on each."""
     import itertools
 
-    from selector.robustness import SampleSolver
+    from selector.workflows.robustness.engine import SampleSolver
 
     years = (2555, 2556, 2557)
     drawn = data.draw(st.lists(st.sampled_from(years), min_size=len(costs), max_size=len(costs)))
@@ -276,7 +279,7 @@ def test_wilson_interval_matches_newcombe_1998():
     seven methods", Statistics in Medicine 17, 857-872, Table II, method 3 (score interval without
     continuity correction, Wilson 1927), 95% limits: 81/263 -> 0.2553-0.3662, 15/148 -> 0.0624-0.1605,
     0/20 -> 0-0.1611, 1/29 -> 0.0061-0.1718, 29/29 -> 0.8830-1."""
-    from selector.robustness import wilson_interval
+    from selector.workflows.robustness.stats import wilson_interval
 
     published = {(81, 263): (0.2553, 0.3662), (15, 148): (0.0624, 0.1605), (0, 20): (0.0, 0.1611),
                  (1, 29): (0.0061, 0.1718), (29, 29): (0.8830, 1.0)}

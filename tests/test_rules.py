@@ -17,7 +17,7 @@ from hypothesis import given, settings as hyp_settings, strategies as st
 import selector
 from selector.cli import main
 from selector.errors import ScenarioError
-from selector.output import write_schedule_csv
+from selector.outputs.files import write_schedule_csv
 
 HEAD = "unit_id,name,region,cost,infrastructure,staff,leadership,importance,workload,success,risk"
 

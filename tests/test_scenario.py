@@ -6,7 +6,7 @@ import pytest
 
 import selector
 from selector.errors import ScenarioError
-from selector.scenario import parse_number
+from selector.data.csvfiles import parse_number
 
 from .test_model import FOUR, FOUR_TOML
 

@@ -8,8 +8,8 @@ from click.testing import CliRunner
 
 import selector
 from selector.cli import main
-from selector.output import write_schedule_csv
-from selector.synth import allocate, synth_units
+from selector.outputs.files import write_schedule_csv
+from selector.workflows.synth import allocate, synth_units
 
 
 def test_same_seed_gives_byte_identical_files(tmp_path):

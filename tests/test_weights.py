@@ -12,9 +12,8 @@ from hypothesis import given, settings, strategies as st
 import selector
 from selector.cli import main
 from selector.errors import ScenarioError
-from selector.settings import load_settings, parse_settings
-from selector.weights import (ahp, consistency_ratio, order_of, rank_order_centroid, roc_weights,
-                              tied_rank_order_centroid)
+from selector.data.settings import load_settings, parse_settings
+from selector.data.weights import ahp, consistency_ratio, order_of, rank_order_centroid, roc_weights, tied_rank_order_centroid
 
 from .test_model import FOUR
 
@@ -242,7 +241,7 @@ def test_readme_weights_example_parses_and_is_consistent():
     import re
     import tomllib
 
-    from selector.settings import parse_settings
+    from selector.data.settings import parse_settings
 
     from .conftest import ROOT
 

@@ -1,0 +1,1 @@
+"""Layer 4, what a model says beyond its plan: diagnosis of infeasibility, reasons, marginal values."""

@@ -1,0 +1,50 @@
+"""What money buys at the margin: the LP relaxation's budget duals, per fiscal year."""
+
+from __future__ import annotations
+
+import pulp
+
+from selector.data.scenario import Scenario
+from selector.model.build import Model, build_model
+from selector.solvers import highs
+from selector.solvers.backends import _redirect_stdout_fd
+
+MILLION = 1_000_000.0
+
+
+def _budget_row(model: Model, year: int) -> pulp.LpConstraint:
+    return model.prob.get_constraint_by_name(f"budget_{year}")
+
+
+def marginal_values(scenario: Scenario, lp_duals: dict[str, float] | None = None) -> dict[int, float] | None:
+    """Objective gained per extra million baht in each fiscal year, from the LP relaxation's duals.
+
+    value_y = 1e6 x dual(budget_y) of  max c'x  s.t. the model's rows, 0 <= x, p <= 1. It is the
+    rate at which the relaxed optimum grows with budget_y: exact for small changes, except where
+    the budget sits on a kink of the relaxed optimum (it then lies between the slopes on either
+    side); the integer plan gains in steps of whole units. None when the relaxation is infeasible.
+    Under best-effort the relaxation is of the model's own objective with coverage <= 1 (without the
+    count-first stage), so money that schedules one more unit u is worth its R_u (L - y + 1).
+    ``lp_duals`` (row name -> dual, PuLP's signs) are those of this very relaxation when the caller
+    already solved it (``selector.solve`` does, on large scenarios): then nothing is built or solved.
+    """
+
+    if lp_duals is not None:  # the model is a maximisation: PuLP's duals come back negated
+        return {year: max(0.0, -lp_duals.get(f"budget_{year}", 0.0) * MILLION) for year in scenario.settings.years}
+    model = build_model(scenario)
+    if not model.x:
+        return {year: 0.0 for year in model.years}
+    with _redirect_stdout_fd(None):
+        try:
+            highs.solve_lp(model.prob)  # one call, as pulp.HiGHS(mip=False) would fill it in
+        except pulp.PulpSolverError:
+            return None
+    if model.prob.status != pulp.LpStatusOptimal:
+        return None
+    # PuLP gives HiGHS the negated objective of a maximisation, so the duals come back negated too.
+    sign = -1.0 if model.prob.sense == pulp.LpMaximize else 1.0
+    values = {}
+    for year in model.years:
+        pi = _budget_row(model, year).pi
+        values[year] = 0.0 if pi is None else max(0.0, sign * pi * MILLION)
+    return values

@@ -1,0 +1,178 @@
+"""The ``explanation`` column: for every unit, its rank and the rules that hold it where it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from selector.data.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A rule that holds the unit where it is: ``rule`` (budget, capacity, pilots_max, cover, pilot_risk,
+    pilot_never, window, after), ``key`` (a fiscal year, a cover value, a unit id) and the facts in words."""
+
+    rule: str
+    key: str | int | None
+    detail: str
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "key": self.key, "detail": self.detail}
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts of a plan, computed once
+
+
+def _rank(scores: pd.Series) -> dict[str, int]:
+    """1 = best; ties broken by unit_id so the ranks are deterministic."""
+    order = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {uid: i for i, (uid, _) in enumerate(order, start=1)}
+
+
+class PlanFacts:
+    """What the rules see in a plan: money left and units per year, pilots by cover value, ranks."""
+
+    def __init__(self, scenario: Scenario, scores: pd.DataFrame, year_of: dict[str, int | None],
+                 pilot_of: dict[str, bool]):
+        s = scenario.settings
+        self.scenario, self.settings, self.scores = scenario, s, scores
+        self.todo = scenario.to_schedule.set_index("unit_id", drop=False)
+        self.rows = self.todo.to_dict("index")  # unit_id -> row: one dict lookup per unit, not a pandas row
+        self.year_of, self.pilot_of = year_of, pilot_of
+        ids = list(self.todo.index)
+        self.pilot_rank = _rank(scores.loc[ids, "pilot_score"])
+        self.rollout_rank = _rank(scores.loc[ids, "rollout_score"])
+        self.spent = {y: 0.0 for y in s.years}
+        self.count = {y: 0 for y in s.years}
+        for uid, y in year_of.items():
+            if y is not None and uid in self.todo.index:
+                self.spent[y] += float(self.rows[uid]["cost"])
+                self.count[y] += 1
+        self.pilots = sorted(u for u in ids if pilot_of.get(u))
+        self.first = s.first_year
+        # Looked up once per unit below: computed here so that 50,000 units stay linear, not quadratic.
+        self.pilots_by = {column: {} for column in s.cover}  # column -> value -> pilots, in self.pilots order
+        for column, by_value in self.pilots_by.items():
+            for u in self.pilots:
+                by_value.setdefault(self.rows[u][column], []).append(u)
+        self.pilot_risk = sum(float(self.rows[u]["risk"]) for u in self.pilots)
+
+    def left(self, year: int) -> float:
+        return float(self.settings.budget[year]) - self.spent[year]
+
+    def window(self, uid: str) -> tuple[int, int]:
+        row = self.rows[uid]
+        lo = int(row["earliest_year"]) if not pd.isna(row["earliest_year"]) else self.settings.first_year
+        hi = int(row["latest_year"]) if not pd.isna(row["latest_year"]) else self.settings.last_year
+        return lo, hi
+
+    def pilot_reasons(self, uid: str) -> tuple[list[str], list[Binding]]:
+        """Why a pilot is one: its rank, a must mark, being the only pilot of a cover value."""
+        row = self.rows[uid]
+        reasons = [f"pilot-suitability rank {self.pilot_rank[uid]} of {len(self.todo)}"]
+        binding = []
+        if row["pilot"] == "must":
+            reasons.append("marked pilot = must")
+            binding.append(Binding("pilot_must", uid, "the unit is marked pilot = must"))
+        for column in self.settings.cover:
+            value = row[column]
+            others = [u for u in self.pilots_by[column].get(value, []) if u != uid]
+            if not others:
+                detail = f"the only pilot of {column} '{value}' (every {column} needs one)"
+                reasons.append(detail)
+                binding.append(Binding("cover", f"{column}={value}", detail))
+        return reasons, binding
+
+    def not_pilot_reasons(self, uid: str) -> tuple[list[str], list[Binding]]:
+        """Why a unit is not a pilot: marks, window, rank, cover already met, the limit, the risk cap, money."""
+        s = self.settings
+        row = self.rows[uid]
+        reasons = [f"pilot-suitability rank {self.pilot_rank[uid]} of {len(self.todo)}"]
+        binding = []
+        if row["pilot"] == "never":
+            binding.append(Binding("pilot_never", uid, "the unit is marked pilot = never"))
+        lo, _ = self.window(uid)
+        if lo > self.first:
+            binding.append(Binding("window", uid, f"its earliest_year {lo} is after the pilot year FY{self.first}"))
+        for column in s.cover:
+            value = row[column]
+            covering = self.pilots_by[column].get(value, [])
+            if covering:
+                reasons.append(f"{column} '{value}' already has {len(covering)} pilot(s): {', '.join(covering)}")
+        pmax = self.scenario.pilots_max
+        if len(self.pilots) >= pmax:
+            binding.append(Binding("pilots_max", None, f"pilot limit {pmax} reached"))
+        if s.max_mean_risk is not None and self.pilots:
+            total = self.pilot_risk + float(row["risk"])
+            mean = total / (len(self.pilots) + 1)
+            if mean > s.max_mean_risk + 1e-9:
+                binding.append(Binding("pilot_risk", None, f"as one more pilot it would raise the pilots' mean risk "
+                                                           f"to {mean:.3g}, above max_mean_risk = {s.max_mean_risk:g}"))
+        cost = float(row["cost"])
+        if cost > self.left(self.first) + 1e-6:
+            binding.append(Binding("budget", self.first, f"FY{self.first} has {self.left(self.first):,.0f} baht left "
+                                                         f"and the unit costs {cost:,.0f}"))
+        return reasons + [b.detail for b in binding], binding
+
+    def earlier_reasons(self, uid: str) -> tuple[list[str], list[Binding]]:
+        """What stops a unit of year y > F + 1 from moving to y - 1 in this plan."""
+        y = self.year_of[uid]
+        target = y - 1
+        row = self.rows[uid]
+        binding = []
+        lo, _ = self.window(uid)
+        if lo > target:
+            binding.append(Binding("window", uid, f"its earliest_year is {lo}"))
+        cost = float(row["cost"])
+        if cost > self.left(target) + 1e-6:
+            binding.append(Binding("budget", target, f"FY{target} has {self.left(target):,.0f} baht left "
+                                                     f"and the unit costs {cost:,.0f}"))
+        cap = self.settings.max_units_per_year
+        if cap is not None and self.count[target] >= cap:
+            binding.append(Binding("capacity", target, f"FY{target} already upgrades {cap} units, the capacity"))
+        after = row["after"]
+        if after and after in self.year_of and self.year_of[after] is not None and self.year_of[after] >= target:
+            binding.append(Binding("after", after, f"it must come after unit {after}, upgraded in FY{self.year_of[after]}"))
+        reasons = [f"rollout-priority rank {self.rollout_rank[uid]} of {len(self.todo)}"]
+        if not binding:
+            reasons.append(f"no rule alone stops it in FY{target}: units ranked higher for the objective take the room")
+        return reasons + [f"in FY{target}: {b.detail}" for b in binding], binding
+
+    def reasons(self, uid: str) -> tuple[list[str], list[Binding]]:
+        """The reasons and binding rules for one unit to schedule, on this plan."""
+        y = self.year_of.get(uid)
+        if self.pilot_of.get(uid):
+            return self.pilot_reasons(uid)
+        if y is None:
+            cost = float(self.rows[uid]["cost"])
+            most = max(self.left(year) for year in self.settings.years)
+            reasons = [f"rollout-priority rank {self.rollout_rank[uid]} of {len(self.todo)}"]
+            binding = [Binding("budget", None, f"no year has budget left for its {cost:,.0f} baht "
+                                               f"(most left {most:,.0f})")] if cost > most + 1e-6 else []
+            return reasons + [b.detail for b in binding], binding
+        if y == self.first + 1:
+            return self.not_pilot_reasons(uid)
+        return self.earlier_reasons(uid)
+
+
+def _schedule_maps(schedule: pd.DataFrame) -> tuple[dict[str, int | None], dict[str, bool]]:
+    year_of = {str(u): (None if pd.isna(y) else int(y)) for u, y in zip(schedule["unit_id"], schedule["fiscal_year"])}
+    pilot_of = {str(u): bool(p) for u, p in zip(schedule["unit_id"], schedule["pilot"])}
+    return year_of, pilot_of
+
+
+def explanation_column(scenario: Scenario, scores: pd.DataFrame, schedule: pd.DataFrame) -> list[str]:
+    """A short reason per schedule row: rank, and the rules that hold the unit where it is."""
+    year_of, pilot_of = _schedule_maps(schedule)
+    facts = PlanFacts(scenario, scores, year_of, pilot_of)
+    out = []
+    for uid, phase in zip(schedule["unit_id"], schedule["phase"]):
+        if uid not in facts.todo.index:
+            out.append("already done")
+            continue
+        reasons, _ = facts.reasons(uid)
+        out.append(f"{phase}: " + "; ".join(reasons))
+    return out

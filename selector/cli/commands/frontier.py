@@ -1,0 +1,63 @@
+"""`selector frontier SCENARIO.csv`: what more money buys, from the least budget for full coverage upward."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from selector.cli.app import _check_output_path, _load, _scenario_inputs, _settings_option, handle_errors
+from selector.outputs.files import frontier_csv_text, write_text_atomic
+from selector.workflows.money import frontier as sweep
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
+@_settings_option
+@click.option("--steps", type=click.IntRange(min=1, max=200), default=10, show_default=True,
+              help="Number of total budgets, evenly spaced from the minimum to where more money changes nothing.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
+              help="Frontier CSV to write [default: <stem>-frontier.csv beside the scenario].")
+@click.option("--solver", type=click.Choice(["highs", "cbc"], case_sensitive=False), default=None, help="MIP solver [default: highs].")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds per solve [default: 60].")
+@click.option("--gap", type=click.FloatRange(min=0, max=1, max_open=True), default=None,
+              help="Relative MIP gap of each step [default: the settings' gap].")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing; only write the CSV.")
+@handle_errors
+def frontier(scenario, settings, steps, out, solver, time_limit, gap, quiet):
+    """Sweep the total budget (each year keeping its share) and show the objective and units by year.
+
+    The first row is the least total budget with which every unit is upgraded by the last year
+    (an exact minimisation, within 0.1%); the last is where more money changes nothing.
+
+    \b
+    Example:
+      selector frontier scenarios/dlt-offices.csv --steps 20 --out frontier.csv
+    Exit codes: 0 written, 2 bad input, 3 no budget gives full coverage.
+    """
+
+    started = time.perf_counter()
+    csv_path = Path(scenario)
+    out_path = Path(out) if out else csv_path.with_name(csv_path.stem + "-frontier.csv")
+    _check_output_path(out_path, _scenario_inputs(scenario, settings))
+    sc = _load(scenario, settings)
+    table, least = sweep(sc, steps, solver=solver, time_limit=time_limit, gap=gap)
+    text = frontier_csv_text(table)
+    write_text_atomic(out_path, "\ufeff" + text)
+    if quiet:
+        return
+    years = sc.settings.years
+    click.echo(f"Least total budget for every unit by FY{years[-1]}: {least.total:,.0f} baht "
+               f"(no plan below {least.lower:,.0f}; {least.status}); split "
+               + ", ".join(f"FY{y} {v:,.0f}" for y, v in least.budget.items()))
+    head = f"{'step':>4}  {'total budget':>15}  {'objective':>11}  {'status':<9}" + "".join(f"  {'by FY' + str(y):>8}" for y in years)
+    click.echo(head)
+    click.echo("-" * len(head))
+    for r in table.to_dict(orient="records"):
+        click.echo(f"{r['step']:>4}  {r['total_budget']:>15,.0f}  {r['objective']:>11.4f}  {r['status']:<9}"
+                   + "".join(f"  {r[f'units_by_{y}']:>8}" for y in years))
+    click.echo(f"Frontier written to {out_path} ({time.perf_counter() - started:.1f} s)")
+
+
+COMMANDS = [frontier]

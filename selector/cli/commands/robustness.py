@@ -1,0 +1,120 @@
+"""`selector robustness`: how stable the pilots and the phases are when the weights are uncertain."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from selector.cli.app import (
+    EXIT_INFEASIBLE,
+    EXIT_NOT_PROVEN,
+    _check_output_path,
+    _encoding_option,
+    _load,
+    _output_errors,
+    _scenario_inputs,
+    _settings_option,
+    handle_errors,
+)
+from selector.outputs.files import write_text_atomic
+from selector.outputs.robustness import summary_text, table_csv_text, units_csv_text
+from selector.status import Status
+from selector.workflows.robustness.run import compare_methods as compare
+from selector.workflows.robustness.run import robustness
+
+
+@click.command("robustness")
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
+@_settings_option
+@_encoding_option
+@click.option("--samples", "-n", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Number of weight vectors to draw and solve.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Random seed: the same seed gives the same file, whatever the number of workers.")
+@click.option("--spread", type=click.FloatRange(min=0, min_open=True), default=100.0, show_default=True,
+              help="Dirichlet concentration K around the chosen weights (larger = closer to them).")
+@click.option("--ranks-only", is_flag=True,
+              help="Draw weights uniformly among all that respect each set's rank order (SMAA) instead.")
+@click.option("--workers", "-w", type=click.IntRange(min=1), default=None, help="Local processes [default: all cores].")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+              help="Run the samples on an existing Dask distributed cluster (pip install 'selector[distributed]').")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
+              help="CSV to write [default: <stem>-robustness.csv, or <stem>-methods.csv with --compare-methods].")
+@click.option("--compare-methods", is_flag=True,
+              help="Instead of sampling, solve under direct, rank-order, AHP and equal weights and compare the pilots.")
+@click.option("--gap", type=click.FloatRange(min=0, max=1, max_open=True), default=None,
+              help="Relative MIP gap of every solve [default: the scenario's, 0.0001].")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds per solve [default: the scenario's].")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@handle_errors
+def robustness_command(scenario, settings, samples, seed, spread, ranks_only, workers, scheduler, out,
+                       compare_methods, gap, time_limit, quiet, encoding):
+    """Re-solve the plan under many weight vectors: which pilots are certain, which are borderline.
+
+    Per unit: the share of samples in which it is a pilot (pilot acceptability), its share in each
+    fiscal year and its mean year; class core (pilot in >= 95%), borderline or exterior (< 5%).
+    The borderline units are printed first: they are the ones worth the committee's time.
+
+    \b
+    Example:
+      selector robustness scenarios/dlt-offices.csv --samples 500 --seed 1
+      selector robustness scenarios/dlt-offices.csv --samples 200 --ranks-only
+      selector robustness scenarios/dlt-offices.csv --compare-methods
+    Exit codes: 0 every solve proven optimal, 2 bad input, 3 no feasible plan, 4 some solve not proven
+    optimal (the table is still written), 5 no plan in time under the chosen weights.
+    """
+
+    csv_path = Path(scenario)
+    suffix = "-methods.csv" if compare_methods else "-robustness.csv"
+    out_path = Path(out) if out else csv_path.with_name(csv_path.stem + suffix)
+    _check_output_path(out_path, _scenario_inputs(scenario, settings))
+    sc = _load(scenario, settings, encoding)
+    for kind in ("pilot", "rollout"):
+        warning = sc.settings.weight_spec(kind).warning()
+        if warning:
+            click.echo(f"Warning: {warning}", err=True)
+
+    if compare_methods:
+        table, methods = compare(sc, gap=gap, time_limit=time_limit)
+        with _output_errors(out_path):
+            write_text_atomic(out_path, "\ufeff" + table_csv_text(table))
+        if not quiet:
+            click.echo(methods.to_string(index=False))
+            click.echo("")
+            shown = table.drop(columns=[c for c in table.columns if c.startswith("year_")])
+            click.echo(shown.replace({True: "pilot", False: ""}).to_string(index=False))
+            click.echo(f"Written to {out_path}")
+        if (methods["status"] == Status.INFEASIBLE).any():
+            sys.exit(EXIT_INFEASIBLE)
+        if (methods["status"] != Status.OPTIMAL).any():
+            sys.exit(EXIT_NOT_PROVEN)
+        return
+
+    if quiet:
+        result = robustness(sc, samples=samples, seed=seed, spread=spread, ranks_only=ranks_only,
+                            workers=workers, scheduler=scheduler, gap=gap, time_limit=time_limit)
+    else:
+        with click.progressbar(length=samples, label="Solving weight samples", file=sys.stderr) as bar:
+            state = {"done": 0}
+
+            def progress(done, total):
+                bar.update(done - state["done"])
+                state["done"] = done
+
+            result = robustness(sc, samples=samples, seed=seed, spread=spread, ranks_only=ranks_only,
+                                workers=workers, scheduler=scheduler, gap=gap, time_limit=time_limit,
+                                progress=progress)
+    with _output_errors(out_path):
+        write_text_atomic(out_path, "\ufeff" + units_csv_text(result))
+    if not quiet:
+        click.echo(summary_text(result, out_path))
+        click.echo(f"{samples} samples in {result.options['seconds']:.1f} s "
+                   f"({samples / max(result.options['seconds'], 1e-9):.1f} samples/s)", err=True)
+    if result.measure("samples_optimal") < samples:
+        sys.exit(EXIT_NOT_PROVEN)
+
+
+COMMANDS = [robustness_command]

@@ -1,0 +1,36 @@
+"""`selector weights`: the resolved weights of a scenario, their method and the AHP consistency ratio."""
+
+from __future__ import annotations
+
+import click
+
+from selector.cli.app import _encoding_option, _load, _settings_option, handle_errors
+from selector.data.weights import weights_text
+
+
+@click.command("weights")
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
+@_settings_option
+@_encoding_option
+@handle_errors
+def weights_command(scenario, settings, encoding):
+    """Print each weight set as resolved: its method (direct, rank, ahp), the weights and the CR.
+
+    An AHP consistency ratio above 0.10 is a warning on stderr that names the judgements to revisit.
+
+    \b
+    Example:
+      selector weights scenarios/dlt-offices.csv
+    Exit codes: 0 ok (even with an inconsistency warning), 2 bad input.
+    """
+
+    sc = _load(scenario, settings, encoding)
+    specs = [sc.settings.weight_spec(kind) for kind in ("pilot", "rollout")]
+    click.echo(weights_text(specs))
+    for spec in specs:
+        warning = spec.warning()
+        if warning:
+            click.echo(f"Warning: {warning}", err=True)
+
+
+COMMANDS = [weights_command]

@@ -1,0 +1,399 @@
+"""Load and validate a scenario (units CSV + settings TOML) into one immutable ``Scenario``.
+
+Everything is checked before anything is solved, and every problem is reported at once, each with
+the file, the line (CSV header = line 1, first unit = line 2), the column and the fix.
+Per-value checks (ranges, uniqueness, allowed words) run through a pandera schema built from the
+data dictionary in ``selector.fields``; rules across rows and files are plain functions below.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import math
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from selector.data.csvfiles import _decode, parse_number, read_input_bytes, sha256_of
+from selector.data.settings import Settings, _freeze, _Locator, _suggest, load_settings, parse_settings
+from selector.data.validate import (
+    check_budget_overrides,
+    check_pilot_limits,
+    check_scenario,
+    check_units,
+    numeric_column,
+)
+from selector.errors import Problem, ScenarioError
+from selector.fields import CRITERIA, FALSE_WORDS, KNOWN_COLUMNS, REQUIRED_COLUMNS, TRUE_WORDS
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: one row per unit (sorted by ``unit_id``) and the resolved rules.
+
+    ``units`` has the typed columns of ``selector.fields.UNIT_FIELDS`` plus any pass-through
+    columns (kept as text) in their original order. It is never modified: use ``with_`` to derive
+    a variant, which is a new Scenario.
+    """
+
+    units: pd.DataFrame
+    settings: Settings
+    csv_path: str | None = None
+    settings_path: str | None = None
+    csv_sha256: str | None = None
+    settings_sha256: str | None = None
+
+    @property
+    def extra_columns(self) -> tuple[str, ...]:
+        return tuple(c for c in self.units.columns if c not in KNOWN_COLUMNS)
+
+    @property
+    def to_schedule(self) -> pd.DataFrame:
+        """The units that still need upgrading (not ``done``)."""
+        return self.units[~self.units["done"]]
+
+    @property
+    def pilots_max(self) -> int:
+        """The pilot limit, resolving the default ceil(10% of the units to schedule)."""
+        if self.settings.pilots_max is not None:
+            return self.settings.pilots_max
+        return max(1, math.ceil(0.1 * len(self.to_schedule)))
+
+    def numeric(self, column: str) -> pd.Series:
+        """A column of the units as numbers (pass-through columns are kept as text; validated when named in a rule)."""
+        values, _ = numeric_column(self.units, column)
+        return values
+
+    def with_settings(self, **changes: Any) -> "Scenario":
+        """A variant with some settings replaced (validated like the TOML)."""
+        settings = replace(self.settings, **changes)
+        problems = check_scenario(self.units, settings, self.csv_path or "<units>", self.settings_path or "<settings>")
+        if problems:
+            raise ScenarioError(problems)
+        return replace(self, settings=settings)
+
+    def with_(self, *, budget: Mapping[int, float] | None = None,
+              weights: Mapping[str, Mapping[str, float]] | None = None,
+              pilots: tuple[int, int | None] | None = None, **settings: Any) -> "Scenario":
+        """A variant of this scenario: a new, validated Scenario (this one is unchanged).
+
+        ``budget`` replaces the given fiscal years' budgets and keeps the others
+        (``budget={2556: 104.8e6}``); ``weights`` replaces whole weight sets
+        (``weights={"pilot": {"success": 0.5, "risk": 0.5}}``); ``pilots=(min, max)`` sets the pilot
+        limits (``max`` None: the default 10%); any other keyword is a ``Settings`` field
+        (``pilot_emphasis=2``, ``max_units_per_year=60``, ``time_limit=10``...). Every value is
+        checked like the TOML; raises ``ScenarioError`` listing every problem.
+        """
+        changes = dict(settings)
+        if budget is not None:
+            changes["budget"] = {**self.settings.budget, **{int(y): v for y, v in budget.items()}}
+        for kind, given in (weights or {}).items():
+            changes[f"{kind}_weights"] = given
+        if pilots is not None:
+            changes["pilots_min"], changes["pilots_max"] = pilots
+        return self.with_settings(**_validated_changes(self.settings, changes))
+
+    def _repr_html_(self) -> str:
+        # Lazy by design: the display layer sits above this one (docs/architecture.md).
+        from selector.outputs.display import scenario_html
+
+        return scenario_html(self)
+
+    def __repr__(self) -> str:
+        s = self.settings
+        return (
+            f"Scenario({len(self.units)} units, {len(self.to_schedule)} to schedule, "
+            f"FY{s.first_year}-{s.last_year}, budget {sum(s.budget.values()):,.0f} baht, "
+            f"pilots {s.pilots_min}-{self.pilots_max})"
+        )
+
+
+# Settings field -> (TOML section, key), so that a variant's values are checked by the TOML's own rules.
+_TOML_KEYS = {
+    "first_year": ("horizon", "first_year"), "last_year": ("horizon", "last_year"), "budget": ("budget", None),
+    "pilots_min": ("pilots", "min"), "pilots_max": ("pilots", "max"), "max_mean_risk": ("pilots", "max_mean_risk"),
+    "cover": ("pilots", "cover"), "max_units_per_year": ("capacity", "max_units_per_year"),
+    "scale": ("criteria", "scale"), "cost_type": ("criteria", "cost_type"),
+    "pilot_weights": ("weights", "pilot"), "rollout_weights": ("weights", "rollout"),
+    "pilot_emphasis": ("objective", "pilot_emphasis"), "solver": ("solver", "name"),
+    "time_limit": ("solver", "time_limit"), "gap": ("solver", "gap"),
+    # the planning rules (a dotted section is a sub-table: [pilots.balance])
+    "balance_columns": ("pilots.balance", "columns"), "balance_tolerance": ("pilots.balance", "tolerance"),
+    "max_share": ("pilots", "max_share"), "max_units": ("capacity", "max_units"), "capacity_by": ("capacity", "by"),
+    "fairness_column": ("fairness", "column"), "fairness_min_per_year": ("fairness", "min_per_year"),
+    "fairness_max_completion_gap": ("fairness", "max_completion_gap"),
+    "mentors_column": ("mentors", "column"), "mentors_lag": ("mentors", "lag"),
+    "mentors_max_mentors": ("mentors", "max_mentors"), "mentor_column": ("mentors", "mentor_column"),
+}
+_VARIANT = "Scenario.with_"
+
+
+def _validated_changes(current: Settings, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Check a variant's changes by the TOML's rules (``parse_settings``); return them resolved.
+
+    The changed settings are written in the TOML's layout, parsed, and every problem is raised at
+    once; unknown keywords get the nearest valid name.
+    """
+
+    problems = [Problem(_VARIANT, None, key, f"unknown setting '{key}'",
+                        _suggest(key, ["budget", "weights", "pilots", *_TOML_KEYS]))
+                for key in changes if key not in _TOML_KEYS]
+    if problems:
+        raise ScenarioError(problems)
+    layout = current.to_dict()
+    for key, value in changes.items():
+        section, toml_key = _TOML_KEYS[key]
+        if key == "budget":
+            layout["budget"] = {str(y): v for y, v in value.items()}
+        elif section == "weights":
+            layout["weights"][toml_key] = dict(value)
+        elif key == "max_units":
+            layout["capacity"]["max_units"] = {str(y): v for y, v in value.items()}
+        elif key == "capacity_by":
+            layout["capacity"]["by"] = {col: {"max_per_year": v} for col, v in value.items()}
+        else:
+            table = layout
+            for part in section.split("."):
+                table = table.setdefault(part, {})
+            table[toml_key] = list(value) if isinstance(value, tuple) else dict(value) if isinstance(value, Mapping) else value
+    layout = {section: {k: v for k, v in table.items() if v is not None} if isinstance(table, dict) else table
+              for section, table in layout.items()}
+    parsed, problems = parse_settings(layout, _VARIANT)
+    problems += check_pilot_limits(None, parsed, _VARIANT)
+    if problems:
+        raise ScenarioError(problems)
+    return {key: getattr(parsed, key) for key in changes}
+
+
+def default_settings_path(csv_path: Path) -> Path:
+    return csv_path.with_suffix(".toml")
+
+
+def load(csv_path: str | Path, settings_path: str | Path | None = None, *, encoding: str | None = None,
+         **overrides: Any) -> Scenario:
+    """Read, validate and freeze a scenario.
+
+    ``settings_path`` defaults to the TOML beside the CSV with the same stem. ``overrides`` replace
+    resolved settings (``budget``, ``pilots_min``, ``pilots_max``, ``solver``, ``time_limit``,
+    ``gap``...), as the CLI flags do. ``encoding`` names the CSV's text encoding (default: UTF-8,
+    or Thai Windows cp874 detected). Raises ``ScenarioError`` listing every problem.
+    """
+    csv_path = Path(csv_path)
+    toml_path = Path(settings_path) if settings_path is not None else default_settings_path(csv_path)
+    csv_name = str(csv_path)
+    toml_name = str(toml_path)
+    problems: list[Problem] = []
+
+    if not toml_path.exists():
+        if settings_path is not None:
+            problems.append(Problem(toml_name, None, None, "settings file not found", "check the --settings path"))
+        settings, settings_problems = load_settings(None)
+        toml_sha = None
+    else:
+        settings, settings_problems = load_settings(toml_path, toml_name)
+        toml_sha = None if settings_problems else sha256_of(toml_path)  # never read a file refused as too big
+    problems += settings_problems
+
+    if overrides:
+        problems += check_budget_overrides(overrides.get("budget", {}), settings)
+        settings = _apply_overrides(settings, overrides)
+
+    table, csv_problems = read_units(csv_path, csv_name, encoding)
+    problems += csv_problems
+    if table is not None:
+        if any(p.file == toml_name and p.column is None for p in settings_problems):
+            # The TOML could not be read at all: rules across files would be judged on default settings.
+            problems += check_units(table, settings, csv_name)
+        else:
+            found = check_scenario(table, settings, csv_name, toml_name)
+            if any((p.column or "").startswith("[horizon]") for p in settings_problems):
+                # The horizon is reported wrong: years judged against it would only repeat that.
+                found = [p for p in found if p.column not in ("earliest_year", "latest_year", "[budget]")]
+            problems += found
+    if problems:
+        raise ScenarioError(_locate_in_toml(problems, toml_path, toml_name))
+    return Scenario(
+        units=table,
+        settings=settings,
+        csv_path=csv_name,
+        settings_path=toml_name,
+        csv_sha256=sha256_of(csv_path),
+        settings_sha256=toml_sha,
+    )
+
+
+def _locate_in_toml(problems: list[Problem], toml_path: Path, toml_name: str) -> list[Problem]:
+    """Give a line to the settings problems found by the cross-file checks (``[pilots] cover`` -> its line)."""
+    unplaced = [p for p in problems if p.file == toml_name and p.line is None and (p.column or "").startswith("[")]
+    if not unplaced:
+        return problems
+    raw, _ = read_input_bytes(toml_path, toml_name)
+    locator = _Locator(raw.decode("utf-8-sig", errors="replace") if raw else "")
+    placed = []
+    for p in problems:
+        if p in unplaced:
+            section, _, key = p.column[1:].partition("]")
+            p = replace(p, line=locator.line_of(section, key.strip() or None))
+        placed.append(p)
+    return placed
+
+
+def _apply_overrides(settings: Settings, overrides: Mapping[str, Any]) -> Settings:
+    changes = dict(overrides)
+    if "budget" in changes:
+        merged = dict(settings.budget)
+        merged.update({int(y): float(v) for y, v in changes["budget"].items()})
+        changes["budget"] = merged
+    return _freeze(replace(settings, **changes))
+"""Thai Windows' code page (a superset of TIS-620): what Excel's plain "CSV" gives on a Thai Windows PC."""
+
+
+def read_units(path: Path, name: str | None = None,
+               encoding: str | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read the units CSV into a typed DataFrame sorted by unit_id; collect every problem.
+
+    ``encoding`` None detects UTF-8 or Thai Windows cp874 (see ``_decode``). The table is None when
+    the file could not be split into rows and columns; when only some cells are unreadable it is
+    returned with those cells empty, beside their problems.
+    """
+    name = name or str(path)
+    raw, problems = read_input_bytes(path, name)
+    if raw is None:
+        return None, problems
+    text, problems = _decode(raw, name, encoding)
+    if text is None:
+        return None, problems
+    rows, starts, problems = _split_rows(text, name)
+    if problems:
+        return None, problems
+    while rows and not any(cell.strip() for cell in rows[-1]):
+        rows.pop()
+    if not rows:
+        return None, [Problem(name, None, None, "is empty", "put a header line and one line per unit")]
+    header = [h.strip() for h in rows[0]]
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        sep = "semicolons" if ";" in header[0] else "tabs"
+        return None, [Problem(name, 1, None, f"the columns are separated by {sep}, not commas",
+                              "save as 'CSV UTF-8 (Comma delimited)' or replace the separators with commas")]
+    problems = []
+    seen = set()
+    for col in header:
+        if col == "":
+            problems.append(Problem(name, 1, None, "a column has no name", "give every column a header or delete it"))
+        elif col in seen:
+            problems.append(Problem(name, 1, col, "the column appears twice", "delete or rename one of them"))
+        seen.add(col)
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    for col in missing:
+        problems.append(Problem(name, 1, col, "required column is missing", _missing_column_fix(col, header)))
+    body = []
+    for number, end, row in zip(starts[1:], starts[2:] + [None], rows[1:]):
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line, e.g. from merged cells exported as nothing
+        if len(row) != len(header):
+            message = f"has {len(row)} fields but the header has {len(header)}"
+            fix = "check for an extra or missing comma (quote text that contains commas)"
+            if any("\n" in cell or "\r" in cell for cell in row):
+                message += f"; a quoted cell runs on from line {number}" + (f" to line {end - 1}" if end else " to the end of the file")
+                fix = "check for a missing closing quote (\")"
+            problems.append(Problem(name, number, None, message, fix))
+            continue
+        body.append((number, row))
+    if not body and not problems:
+        problems.append(Problem(name, None, None, "has a header but no units", "add one line per unit"))
+    if problems:
+        return None, problems
+
+    frame = pd.DataFrame([r for _, r in body], columns=header, dtype=object)
+    frame.index = pd.Index([n for n, _ in body], name="line")
+    frame = frame.map(lambda v: v.strip() if isinstance(v, str) else v)
+    typed, problems = _coerce(frame, name)
+    # With problems, the table is still returned (unreadable cells empty) so its other rules are checked too.
+    return typed.sort_values("unit_id", kind="mergesort"), problems
+
+
+def _split_rows(text: str, name: str) -> tuple[list[list[str]], list[int], list[Problem]]:
+    """The CSV records and the line each starts on (a quoted cell may span lines, as Alt+Enter in Excel makes)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows, starts, start = [], [], 1
+    try:
+        for row in reader:
+            rows.append(row)
+            starts.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        return [], [], [Problem(name, start, None, f"cannot be read as CSV ({exc})",
+                                "check for a missing closing quote (\") or a cell pasted with a whole document")]
+    return rows, starts, []
+
+
+def _missing_column_fix(column: str, header: list[str]) -> str:
+    """The fix for a missing column, naming a header cell that looks like it ('Unit ID' for unit_id)."""
+    def simple(text: str) -> str:
+        return re.sub(r"[\s\-_.]+", "", text.lower())
+
+    candidates = [h for h in header if h not in KNOWN_COLUMNS]
+    near = [h for h in candidates if simple(h) == simple(column)]
+    near = near or difflib.get_close_matches(column, candidates, n=1, cutoff=0.75)
+    if near:
+        return f"rename the column '{near[0]}' to '{column}'"
+    return f"add a column named '{column}'"
+
+
+def _coerce(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    problems: list[Problem] = []
+    out = frame.copy()
+
+    def numbers(col: str, required: bool) -> None:
+        vals = []
+        for line, text in frame[col].items():
+            if text == "" and not required:
+                vals.append(np.nan)
+                continue
+            value, reason = parse_number(text)
+            if reason:
+                problems.append(Problem(name, int(line), col, f"value {reason}",
+                                        "write a plain number such as 3 or 1200000"))
+                value = np.nan
+            vals.append(value)
+        out[col] = pd.Series(vals, index=frame.index, dtype=float)
+
+    for col in ("cost", *CRITERIA):
+        numbers(col, True)
+    for col in ("earliest_year", "latest_year"):
+        if col in frame:
+            numbers(col, False)
+            bad = out[col].notna() & (out[col] != out[col].round())
+            for line in out.index[bad]:
+                problems.append(Problem(name, int(line), col, f"'{frame.at[line, col]}' is not a whole year",
+                                        "write a Buddhist-Era fiscal year such as 2556"))
+        else:
+            out[col] = np.nan
+    if "pilot" in frame:
+        out["pilot"] = frame["pilot"].str.lower()
+    else:
+        out["pilot"] = ""
+    if "after" not in frame:
+        out["after"] = ""
+    if "done" in frame:
+        done = []
+        for line, text in frame["done"].items():
+            word = text.lower()
+            if word in TRUE_WORDS:
+                done.append(True)
+            elif word in FALSE_WORDS:
+                done.append(False)
+            else:
+                problems.append(Problem(name, int(line), "done", f"'{text}' is not true or false",
+                                        "write true, false or leave the cell empty"))
+                done.append(False)
+        out["done"] = pd.Series(done, index=frame.index, dtype=bool)
+    else:
+        out["done"] = False
+    return out, problems

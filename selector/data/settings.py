@@ -1,0 +1,567 @@
+"""The rules of a scenario: read from TOML, defaulted, validated, frozen.
+
+Every key is listed in ``selector.fields.SETTINGS``. An unknown key is an error that suggests the
+nearest valid key; a wrong type names the line of the TOML file where the key stands.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from selector.data.csvfiles import read_input_bytes
+from selector.data.weights import WeightSpec, direct_spec, parse_weight_set
+from selector.errors import Problem
+from selector.fields import CRITERIA, DEFAULT_PILOT_WEIGHTS, DEFAULT_ROLLOUT_WEIGHTS
+
+SOLVERS = ("highs", "cbc")
+COVERAGES = ("all", "best-effort")
+MAX_BAHT = 1e12
+"""Largest yearly budget, and unit cost, accepted: a trillion baht (about a third of Thailand's national budget)."""
+
+_SECTIONS: dict[str, tuple[str, ...]] = {
+    "horizon": ("first_year", "last_year"),
+    "plan": ("coverage",),
+    "budget": (),  # keys are fiscal years
+    "pilots": ("min", "max", "max_mean_risk", "cover", "balance", "max_share"),
+    "capacity": ("max_units_per_year", "max_units", "by"),
+    "fairness": ("column", "min_per_year", "max_completion_gap"),
+    "mentors": ("column", "lag", "max_mentors", "mentor_column"),
+    "criteria": ("scale", "cost_type"),
+    "weights": ("pilot", "rollout"),
+    "objective": ("pilot_emphasis",),
+    "solver": ("name", "time_limit", "gap"),
+    "replan": ("stability", "later_factor"),
+}
+_BALANCE_KEYS = ("columns", "tolerance")
+_GROUP_CAPACITY_KEYS = ("max_per_year",)
+DEFAULT_BALANCE_TOLERANCE = 0.25
+
+
+@dataclass(frozen=True)
+class Fund:
+    """A funding pool: baht per fiscal year (0 in years not named) and the units it may pay for.
+
+    ``eligible`` maps a column to the values it accepts (every condition must hold); empty: every unit.
+    """
+
+    name: str
+    amounts: Mapping[int, float]
+    eligible: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def pays_for(self, unit: Mapping[str, Any]) -> bool:
+        return all(str(unit[col]) in values for col, values in self.eligible.items())
+
+    def __reduce__(self):
+        # MappingProxyType does not pickle (robustness sends settings to worker processes).
+        return (_fund_from_plain, (self.name, dict(self.amounts), dict(self.eligible)))
+
+
+def _fund_from_plain(name: str, amounts: dict, eligible: dict) -> "Fund":
+    return Fund(name, MappingProxyType(amounts), MappingProxyType(eligible))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved rules of one scenario. Immutable: change with ``dataclasses.replace``."""
+
+    first_year: int = 2555
+    last_year: int = 2558
+    coverage: str = "all"  # "all": every unit by the last year; "best-effort": as many as the rules allow
+    budget: Mapping[int, float] = field(default_factory=lambda: MappingProxyType({}))
+    pilots_min: int = 1
+    pilots_max: int | None = None  # None: ceil(10% of the units to schedule), resolved by the Scenario
+    max_mean_risk: float | None = None
+    cover: tuple[str, ...] = ("region",)
+    max_units_per_year: int | None = None
+    # The planning rules of issue 9, all off by default (see selector/model.py for their math).
+    balance_columns: tuple[str, ...] = ()
+    balance_tolerance: float = DEFAULT_BALANCE_TOLERANCE
+    max_share: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    max_units: Mapping[int, int] = field(default_factory=lambda: MappingProxyType({}))
+    capacity_by: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    fairness_column: str | None = None
+    fairness_min_per_year: int | None = None
+    fairness_max_completion_gap: int | None = None
+    mentors_column: str | None = None
+    mentors_lag: int = 1
+    mentors_max_mentors: int = 1
+    mentor_column: str | None = None
+    funds: tuple[Fund, ...] = ()
+    scale: tuple[float, float] = (1.0, 5.0)
+    cost_type: tuple[str, ...] = ("risk",)
+    pilot_weights: Mapping[str, float] = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_PILOT_WEIGHTS)))
+    rollout_weights: Mapping[str, float] = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_ROLLOUT_WEIGHTS)))
+    pilot_emphasis: float = 1.0
+    solver: str = "highs"
+    time_limit: float = 60.0
+    gap: float = 1e-4
+    stability: float = 1.0  # [replan] objective points lost per unit-year moved from the baseline
+    later_factor: float = 2.0  # [replan] a year later costs later_factor x a year earlier
+    # How each weight set was written (direct, rank, ahp) and resolved; see selector.weights.
+    weight_specs: Mapping[str, WeightSpec] = field(default_factory=lambda: MappingProxyType({
+        "pilot": direct_spec("pilot", DEFAULT_PILOT_WEIGHTS), "rollout": direct_spec("rollout", DEFAULT_ROLLOUT_WEIGHTS)}))
+
+    def weight_spec(self, kind: str) -> WeightSpec:
+        """The spec of a weight set; a direct one when the weights were replaced by hand (``with_settings``)."""
+        current = self.pilot_weights if kind == "pilot" else self.rollout_weights
+        spec = self.weight_specs.get(kind)
+        if spec is None or dict(spec.weights) != dict(current):
+            return direct_spec(kind, current)
+        return spec
+
+    def __reduce__(self):
+        # MappingProxyType does not pickle: send plain dicts and freeze again (robustness workers need this).
+        plain = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        for f in ("budget", "pilot_weights", "rollout_weights", "weight_specs", "max_share", "max_units", "capacity_by"):
+            plain[f] = dict(plain[f])
+        return (_settings_from_plain, (plain,))
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(range(self.first_year, self.last_year + 1))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready form, in the TOML's own layout ([fairness], [mentors] and [[funds]] only when on)."""
+        return {
+            "horizon": {"first_year": self.first_year, "last_year": self.last_year},
+            "plan": {"coverage": self.coverage},
+            "budget": {str(y): self.budget[y] for y in sorted(self.budget)},
+            "pilots": {
+                "min": self.pilots_min,
+                "max": self.pilots_max,
+                "max_mean_risk": self.max_mean_risk,
+                "cover": list(self.cover),
+                "balance": {"columns": list(self.balance_columns), "tolerance": self.balance_tolerance},
+                "max_share": dict(self.max_share),
+            },
+            "capacity": {
+                "max_units_per_year": self.max_units_per_year,
+                "max_units": {str(y): self.max_units[y] for y in sorted(self.max_units)},
+                "by": {col: {"max_per_year": cap} for col, cap in self.capacity_by.items()},
+            },
+            **({"fairness": {"column": self.fairness_column, "min_per_year": self.fairness_min_per_year,
+                             "max_completion_gap": self.fairness_max_completion_gap}}
+               if self.fairness_column is not None else {}),
+            **({"mentors": {"column": self.mentors_column, "lag": self.mentors_lag,
+                            "max_mentors": self.mentors_max_mentors, "mentor_column": self.mentor_column}}
+               if self.mentors_column is not None or self.mentor_column is not None else {}),
+            **({"funds": [{"name": f.name, "amounts": {str(y): f.amounts[y] for y in sorted(f.amounts)},
+                           "eligible": {c: list(v) for c, v in f.eligible.items()}} for f in self.funds]}
+               if self.funds else {}),
+            "criteria": {"scale": list(self.scale), "cost_type": list(self.cost_type)},
+            "weights": {k: self.weight_spec(k).to_toml() for k in ("pilot", "rollout")},
+            "objective": {"pilot_emphasis": self.pilot_emphasis},
+            "solver": {"name": self.solver, "time_limit": self.time_limit, "gap": self.gap},
+            "replan": {"stability": self.stability, "later_factor": self.later_factor},
+        }
+
+
+def baht(amount: float) -> str:
+    """An amount for a message: '1,200,000 baht', or '1.2e+300 baht' when too long to read."""
+    return f"{amount:,.0f} baht" if abs(amount) < 1e15 else f"{amount:.3g} baht"
+
+
+def _settings_from_plain(plain: dict[str, Any]) -> Settings:
+    return _freeze(Settings(**plain))
+
+
+def _freeze(settings: Settings) -> Settings:
+    return replace(
+        settings,
+        budget=MappingProxyType(dict(settings.budget)),
+        pilot_weights=MappingProxyType(dict(settings.pilot_weights)),
+        rollout_weights=MappingProxyType(dict(settings.rollout_weights)),
+        max_share=MappingProxyType(dict(settings.max_share)),
+        max_units=MappingProxyType(dict(settings.max_units)),
+        capacity_by=MappingProxyType(dict(settings.capacity_by)),
+        weight_specs=MappingProxyType(dict(settings.weight_specs)),
+    )
+
+
+class _Locator:
+    """Finds the line of a key in a TOML text, so messages can point at it."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+
+    def line_of(self, section: str, key: str | None = None) -> int | None:
+        """The line of ``key`` in ``[section]`` (or of the section's header); a dotted section such as
+        ``capacity.by`` written inline (``by = {...}`` under ``[capacity]``) is found through its parent."""
+        found = self._line_of(section, key)
+        if found is None and "." in section:
+            parent, _, child = section.rpartition(".")
+            found = self._line_of(parent, child)
+        return found
+
+    def line_of_array(self, section: str, index: int, key: str | None = None) -> int | None:
+        """The line of ``key`` in the index-th ``[[section]]`` table (or of its header)."""
+        header = re.compile(rf"^\s*\[\[\s*{re.escape(section)}\s*\]\]")
+        count, start = -1, None
+        for number, raw in enumerate(self.lines, start=1):
+            if header.match(raw):
+                count += 1
+                if count == index:
+                    start = number
+                elif count > index:
+                    break
+                continue
+            if start is not None and re.match(r"^\s*\[", raw):
+                break
+            if start is not None and key is not None and re.match(rf"^\s*\"?{re.escape(key)}\"?\s*=", raw):
+                return number
+        return start
+
+    def _line_of(self, section: str, key: str | None) -> int | None:
+        current = None
+        header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
+        section_line = None
+        for number, raw in enumerate(self.lines, start=1):
+            m = header.match(raw)
+            if m:
+                current = m.group(1).replace('"', "").replace(" ", "")
+                if current == section and section_line is None:
+                    section_line = number
+                continue
+            if key is not None and current == section:
+                if re.match(rf"^\s*\"?{re.escape(key)}\"?\s*=", raw):
+                    return number
+            if key is None and current is None and section_line is None and re.match(rf"^\s*{re.escape(section)}\s*=", raw):
+                section_line = number  # a section written as a plain key (horizon = 2556)
+        return section_line
+
+
+def _suggest(word: str, options) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.5)
+    return f"did you mean '{close[0]}'?" if close else "valid keys: " + ", ".join(sorted(options))
+
+
+def load_settings(path: Path | None, display: str | None = None) -> tuple[Settings, list[Problem]]:
+    """Read a settings TOML (or the defaults when ``path`` is None).
+
+    Returns the settings and every problem found; the caller raises them together with the CSV's.
+    """
+    if path is None:
+        return _freeze(Settings()), []
+    name = display or str(path)
+    raw_bytes, problems = read_input_bytes(path, name)
+    if raw_bytes is None:
+        return _freeze(Settings()), problems
+    try:
+        text = raw_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw_bytes[: exc.start].count(b"\n") + 1
+        return _freeze(Settings()), [Problem(name, line, None, "is not UTF-8 text (perhaps Thai Windows cp874 / TIS-620)",
+                                             "save the file as UTF-8 (in Notepad: Save As, Encoding UTF-8)")]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        return _freeze(Settings()), [
+            Problem(name, int(m.group(1)) if m else None, None, f"is not valid TOML ({exc})",
+                    "correct the TOML syntax (key = value, [section], text in quotes)")
+        ]
+    return parse_settings(data, name, _Locator(text))
+
+
+def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: _Locator | None = None) -> tuple[Settings, list[Problem]]:
+    """Validate a parsed TOML mapping into ``Settings``; collect every problem."""
+    loc = locator or _Locator("")
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+
+    def bad(section: str, key: str | None, message: str, fix: str) -> None:
+        problems.append(Problem(name, loc.line_of(section, key), f"[{section}] {key}" if key else f"[{section}]", message, fix))
+
+    for section, content in data.items():
+        if section == "funds":
+            continue  # an array of tables, read by _parse_funds
+        if section not in _SECTIONS:
+            problems.append(Problem(name, loc.line_of(section), f"[{section}]", f"unknown section [{section}]",
+                                    _suggest(section, _SECTIONS)))
+            continue
+        if not isinstance(content, dict):
+            bad(section, None, f"[{section}] must be a table", f"write it as a [{section}] section")
+            continue
+        if section in ("budget", "weights"):
+            continue
+        for key in content:
+            if key not in _SECTIONS[section]:
+                bad(section, key, f"unknown key '{key}' in [{section}]", _suggest(key, _SECTIONS[section]))
+
+    def get(section: str, key: str, kinds, check=None, fix: str = "") -> Any:
+        content = data.get(section)
+        if not isinstance(content, dict) or key not in content:
+            return None
+        value = content[key]
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            bad(section, key, f"{key} = {value!r} has the wrong type", fix)
+            return None
+        if check is not None and not check(value):
+            verdict = "is out of range" if isinstance(value, (int, float)) else "is not allowed"
+            bad(section, key, f"{key} = {value!r} {verdict}", fix)
+            return None
+        return value
+
+    def be_year(example: int) -> str:
+        given = [data["horizon"].get(k) for k in ("first_year", "last_year")] if isinstance(data.get("horizon"), dict) else []
+        if any(isinstance(v, int) and not isinstance(v, bool) and 1900 <= v <= 2200 for v in given):
+            return f"a Buddhist-Era fiscal year such as {example} (B.E. = C.E. + 543)"
+        return f"a Buddhist-Era fiscal year such as {example}"
+
+    first = get("horizon", "first_year", int, lambda v: 2400 <= v <= 2700, be_year(2555))
+    last = get("horizon", "last_year", int, lambda v: 2400 <= v <= 2700, be_year(2558))
+    values["first_year"] = first if first is not None else Settings.first_year
+    values["last_year"] = last if last is not None else Settings.last_year
+    if values["first_year"] > values["last_year"]:
+        bad("horizon", "first_year", f"first_year {values['first_year']} is after last_year {values['last_year']}",
+            "make first_year <= last_year")
+    years = range(values["first_year"], values["last_year"] + 1)
+    coverage = get("plan", "coverage", str, lambda v: v in COVERAGES, '"all" or "best-effort"')
+    values["coverage"] = coverage if coverage is not None else "all"
+
+    budget: dict[int, float] = {}
+    raw_budget = data.get("budget", {})
+    if isinstance(raw_budget, dict):
+        for key, amount in raw_budget.items():
+            if not re.fullmatch(r"\d{4}", str(key)):
+                bad("budget", key, f"budget key '{key}' is not a fiscal year", "write one line per year, e.g. 2556 = 120_000_000")
+                continue
+            year = int(key)
+            if year not in years and years:  # (an empty horizon is reported once, above)
+                bad("budget", key, f"budget year {year} is outside the horizon {values['first_year']}-{values['last_year']}",
+                    "remove it or widen [horizon]")
+                continue
+            if year not in years:
+                continue
+            if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount) or amount < 0:
+                bad("budget", key, f"budget {key} = {amount!r} is not an amount of baht >= 0", "write a number, e.g. 120_000_000")
+                budget[year] = 0.0  # stands in for the bad value, which is reported: the year is not "missing"
+                continue
+            if amount > MAX_BAHT:
+                bad("budget", key, f"budget {key} = {baht(amount)} is over {baht(MAX_BAHT)}",
+                    "write the budget in baht, without stray digits")
+                budget[year] = 0.0
+                continue
+            budget[year] = float(amount)
+    values["budget"] = budget
+
+    pmin = get("pilots", "min", int, lambda v: v >= 0, "a whole number >= 0")
+    pmax = get("pilots", "max", int, lambda v: v >= 0, "a whole number >= 0")
+    values["pilots_min"] = pmin if pmin is not None else 1
+    values["pilots_max"] = pmax
+    values["max_mean_risk"] = get("pilots", "max_mean_risk", (int, float), math.isfinite, "a number on the risk scale")
+    cover = get("pilots", "cover", list, lambda v: all(isinstance(c, str) for c in v), "a list of column names, e.g. [\"region\"]")
+    values["cover"] = tuple(cover) if cover is not None else ("region",)
+    values["max_units_per_year"] = get("capacity", "max_units_per_year", int, lambda v: v >= 1, "a whole number >= 1")
+    values.update(_parse_rules(data, bad, get, years))
+    values["funds"] = _parse_funds(data.get("funds"), years, name, loc, problems)
+
+    scale = get("criteria", "scale", list,
+                lambda v: len(v) == 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v) and v[0] < v[1],
+                "two numbers [lo, hi] with lo < hi, e.g. [1, 5]")
+    values["scale"] = (float(scale[0]), float(scale[1])) if scale is not None else (1.0, 5.0)
+    cost_type = get("criteria", "cost_type", list, lambda v: all(c in CRITERIA for c in v),
+                    "a list of criteria among " + ", ".join(CRITERIA))
+    values["cost_type"] = tuple(cost_type) if cost_type is not None else ("risk",)
+
+    weights = data.get("weights", {})
+    if isinstance(weights, dict):
+        for key in weights:
+            if key not in ("pilot", "rollout"):
+                bad("weights", key, f"unknown weight set '{key}'", _suggest(key, ("pilot", "rollout")))
+    specs: dict[str, WeightSpec] = {}
+    for kind, default in (("pilot", DEFAULT_PILOT_WEIGHTS), ("rollout", DEFAULT_ROLLOUT_WEIGHTS)):
+        given = weights.get(kind) if isinstance(weights, dict) else None
+        spec = None
+        if given is not None and not isinstance(given, dict):
+            bad(f"weights.{kind}", None, f"[weights.{kind}] must be a table of criterion = weight", "write e.g. success = 0.3")
+        elif given is not None:
+            spec = parse_weight_set(kind, given, bad, _suggest)
+        specs[kind] = spec or direct_spec(kind, default)
+        values[f"{kind}_weights"] = dict(specs[kind].weights)
+    values["weight_specs"] = specs
+
+    emphasis = get("objective", "pilot_emphasis", (int, float), lambda v: math.isfinite(v) and v >= 0, "a number >= 0")
+    values["pilot_emphasis"] = float(emphasis) if emphasis is not None else 1.0
+    solver = get("solver", "name", str, lambda v: v.lower() in SOLVERS, "\"highs\" or \"cbc\"")
+    values["solver"] = solver.lower() if solver is not None else "highs"
+    tl = get("solver", "time_limit", (int, float), lambda v: math.isfinite(v) and v > 0, "seconds > 0")
+    values["time_limit"] = float(tl) if tl is not None else 60.0
+    gap = get("solver", "gap", (int, float), lambda v: 0 <= v < 1, "a fraction such as 0.0001 (= 0.01%)")
+    values["gap"] = float(gap) if gap is not None else 1e-4
+    stability = get("replan", "stability", (int, float), lambda v: math.isfinite(v) and v >= 0,
+                    "a number >= 0 (objective points per unit-year moved; 0 = re-optimise freely)")
+    values["stability"] = float(stability) if stability is not None else Settings.stability
+    later = get("replan", "later_factor", (int, float), lambda v: math.isfinite(v) and v > 0,
+                "a number > 0 (2 = a year later costs twice a year earlier)")
+    values["later_factor"] = float(later) if later is not None else Settings.later_factor
+
+    return _freeze(Settings(**values)), problems
+
+
+def _parse_rules(data: Mapping[str, Any], bad, get, years: range) -> dict[str, Any]:
+    """The optional planning rules: [pilots.balance], [pilots.max_share], [capacity] max_units,
+    [capacity.by], [fairness] and [mentors]. Column names are checked against the CSV later
+    (``selector.scenario.check_rule_columns``)."""
+    values: dict[str, Any] = {}
+    pilots = data.get("pilots") if isinstance(data.get("pilots"), dict) else {}
+    capacity = data.get("capacity") if isinstance(data.get("capacity"), dict) else {}
+
+    def table(parent: Mapping[str, Any], section: str, key: str, allowed: tuple[str, ...] | None, fix: str) -> dict:
+        """A sub-table such as [pilots.balance]; unknown keys (when ``allowed`` is given) are reported."""
+        given = parent.get(key)
+        if given is None:
+            return {}
+        if not isinstance(given, dict):
+            bad(section.rpartition(".")[0], key, f"{key} must be a table", fix)
+            return {}
+        for name in given:
+            if allowed is not None and name not in allowed:
+                bad(section, name, f"unknown key '{name}' in [{section}]", _suggest(name, allowed))
+        return given
+
+    def number(section: str, key: str, value: Any, check, fix: str, kinds=(int, float), label: str | None = None) -> Any:
+        if isinstance(value, bool) or not isinstance(value, kinds) or not check(value):
+            bad(section, key, f"{label or key} = {value!r} is not valid", fix)
+            return None
+        return value
+
+    balance = table(pilots, "pilots.balance", "balance", _BALANCE_KEYS,
+                    'write [pilots.balance] with columns = ["workload"] and tolerance = 0.25')
+    columns = balance.get("columns", [])
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        bad("pilots.balance", "columns", f"columns = {columns!r} is not a list of column names",
+            'write e.g. columns = ["workload", "importance"]')
+        columns = []
+    values["balance_columns"] = tuple(dict.fromkeys(columns))
+    tolerance = balance.get("tolerance")
+    if tolerance is not None:
+        tolerance = number("pilots.balance", "tolerance", tolerance, lambda v: math.isfinite(v) and v >= 0,
+                           "a number of standard deviations >= 0, e.g. 0.25")
+    values["balance_tolerance"] = float(tolerance) if tolerance is not None else DEFAULT_BALANCE_TOLERANCE
+
+    share = table(pilots, "pilots.max_share", "max_share", None, "write [pilots.max_share] with e.g. region = 0.34")
+    values["max_share"] = {col: float(v) for col, v in share.items()
+                           if number("pilots.max_share", col, v, lambda v: 0 < v <= 1, "a share such as 0.34 (0 < share <= 1)") is not None}
+
+    max_units = table(capacity, "capacity.max_units", "max_units", None, "write max_units = {2556 = 60, 2557 = 80}")
+    values["max_units"] = {}
+    for key, cap in max_units.items():
+        if not re.fullmatch(r"\d{4}", str(key)) or int(key) not in years:
+            bad("capacity.max_units", key, f"'{key}' is not a fiscal year of the horizon {years[0]}-{years[-1]}",
+                "write one fiscal year per entry, e.g. 2556 = 60")
+        elif number("capacity.max_units", key, cap, lambda v: v >= 0, "a whole number of units >= 0", int) is not None:
+            values["max_units"][int(key)] = cap
+
+    by = table(capacity, "capacity.by", "by", None, "write [capacity.by] with e.g. region = {max_per_year = 12}")
+    values["capacity_by"] = {}
+    for col, rule in by.items():
+        if not isinstance(rule, dict):
+            bad("capacity.by", col, f"{col} must be a table such as {{max_per_year = 12}}", "write e.g. region = {max_per_year = 12}")
+            continue
+        for name in rule:
+            if name not in _GROUP_CAPACITY_KEYS:
+                bad("capacity.by", col, f"unknown key '{name}' in [capacity.by] {col}", _suggest(name, _GROUP_CAPACITY_KEYS))
+        cap = rule.get("max_per_year")
+        if cap is None:
+            bad("capacity.by", col, f"{col} needs max_per_year", "write e.g. region = {max_per_year = 12}")
+        elif number("capacity.by", col, cap, lambda v: v >= 1, "a whole number >= 1", int, f"{col}.max_per_year") is not None:
+            values["capacity_by"][col] = cap
+
+    values["fairness_column"] = get("fairness", "column", str, None, 'a column name, e.g. "region"')
+    values["fairness_min_per_year"] = get("fairness", "min_per_year", int, lambda v: v >= 1, "a whole number >= 1")
+    values["fairness_max_completion_gap"] = get("fairness", "max_completion_gap", int, lambda v: v >= 0,
+                                                "a whole number of years >= 0")
+    fairness = data.get("fairness")
+    if isinstance(fairness, dict) and fairness:
+        if "column" not in fairness:
+            bad("fairness", None, "[fairness] needs a column", 'write column = "region"')
+        if "min_per_year" not in fairness and "max_completion_gap" not in fairness:
+            bad("fairness", None, "[fairness] needs min_per_year or max_completion_gap (or both)",
+                "write e.g. min_per_year = 1")
+
+    values["mentors_column"] = get("mentors", "column", str, None, 'a column name, e.g. "province"')
+    values["mentor_column"] = get("mentors", "mentor_column", str, None, 'a column of unit_ids, e.g. "mentor"')
+    lag = get("mentors", "lag", int, lambda v: v >= 1, "a whole number of years >= 1")
+    values["mentors_lag"] = lag if lag is not None else 1
+    most = get("mentors", "max_mentors", int, lambda v: v >= 1, "a whole number >= 1")
+    values["mentors_max_mentors"] = most if most is not None else 1
+    mentors = data.get("mentors")
+    if isinstance(mentors, dict) and mentors and "column" not in mentors and "mentor_column" not in mentors:
+        bad("mentors", None, "[mentors] needs a column (groups) or a mentor_column (named mentors)",
+            'write column = "province"')
+    return values
+
+
+_FUND_KEYS = ("name", "amounts", "eligible")
+
+
+def _parse_funds(raw: Any, years: range, name: str, loc: "_Locator", problems: list[Problem]) -> tuple[Fund, ...]:
+    """``[[funds]]``: name, amounts = {year = baht}, eligible = {column = "value" or ["v1", "v2"]}."""
+    if raw is None:
+        return ()
+
+    def bad(index: int, key: str | None, message: str, fix: str) -> None:
+        problems.append(Problem(name, loc.line_of_array("funds", index, key), f"[[funds]] {key}" if key else "[[funds]]",
+                                message, fix))
+
+    if not isinstance(raw, list):
+        problems.append(Problem(name, loc.line_of("funds"), "funds", "funds must be written as [[funds]] tables",
+                                'write [[funds]] then name = "central" and amounts = {2556 = 100_000_000}'))
+        return ()
+    funds, seen = [], set()
+    for index, entry in enumerate(raw):
+        if not isinstance(entry, dict):
+            bad(index, None, "each [[funds]] entry must be a table", 'write name = "central" under [[funds]]')
+            continue
+        for key in entry:
+            if key not in _FUND_KEYS:
+                bad(index, key, f"unknown key '{key}' in [[funds]]", _suggest(key, _FUND_KEYS))
+        fund_name = entry.get("name")
+        if not isinstance(fund_name, str) or not fund_name.strip():
+            bad(index, "name", "every fund needs a name", 'write e.g. name = "central"')
+            continue
+        if fund_name in seen:
+            bad(index, "name", f"the fund name '{fund_name}' is used twice", "give each fund its own name")
+        seen.add(fund_name)
+        amounts: dict[int, float] = {}
+        raw_amounts = entry.get("amounts")
+        if not isinstance(raw_amounts, dict) or not raw_amounts:
+            bad(index, "amounts", f"fund '{fund_name}' needs amounts by fiscal year", "write amounts = {2556 = 100_000_000}")
+        else:
+            for year, amount in raw_amounts.items():
+                if not re.fullmatch(r"\d{4}", str(year)) or int(year) not in years:
+                    bad(index, "amounts", f"'{year}' in the amounts of fund '{fund_name}' is not a fiscal year of the "
+                        f"horizon {years[0]}-{years[-1]}", "write one fiscal year per entry, e.g. 2556 = 100_000_000")
+                elif isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount) or amount < 0:
+                    bad(index, "amounts", f"amount {year} = {amount!r} of fund '{fund_name}' is not baht >= 0",
+                        "write a number, e.g. 100_000_000")
+                else:
+                    amounts[int(year)] = float(amount)
+        eligible: dict[str, tuple[str, ...]] = {}
+        raw_eligible = entry.get("eligible", {})
+        if not isinstance(raw_eligible, dict):
+            bad(index, "eligible", f"eligible of fund '{fund_name}' must be a table", 'write eligible = {kind = "branch"}')
+        else:
+            for column, accepted in raw_eligible.items():
+                accepted = [accepted] if isinstance(accepted, str) else accepted
+                if not isinstance(accepted, list) or not accepted or not all(isinstance(v, str) for v in accepted):
+                    bad(index, "eligible", f"eligible {column} of fund '{fund_name}' must be a value or a list of values",
+                        'write e.g. eligible = {kind = ["branch", "provincial"]}')
+                else:
+                    eligible[column] = tuple(accepted)
+        funds.append(Fund(fund_name, MappingProxyType(amounts), MappingProxyType(eligible)))
+    return tuple(funds)
+
+
+def normalised_weights(weights: Mapping[str, float]) -> dict[str, float]:
+    """Weights over all criteria, scaled to sum 1 (criteria not given weigh 0)."""
+    total = sum(weights.values())
+    return {c: (weights.get(c, 0.0) / total if total > 0 else 0.0) for c in CRITERIA}

@@ -1,0 +1,277 @@
+"""The business rules of a scenario, one ``check_*`` each, reporting every problem at once."""
+
+from __future__ import annotations
+
+import difflib
+import math
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+import pandera.pandas as pa
+
+from selector.data.csvfiles import parse_number
+from selector.data.settings import MAX_BAHT, Settings, _Locator, baht
+from selector.errors import Problem
+from selector.fields import CRITERIA
+
+
+def check_budget_overrides(budget: Mapping[Any, Any], settings: Settings) -> list[Problem]:
+    """``--budget YEAR=BAHT`` follows the TOML's rules: a year of the horizon, a finite amount from 0 to MAX_BAHT."""
+    problems = []
+    for year, amount in budget.items():
+        shown = f"{amount:.0f}" if isinstance(amount, (int, float)) and math.isfinite(amount) and abs(amount) < 1e15 else amount
+        text = f"{year}={shown:g}" if isinstance(shown, float) else f"{year}={shown}"
+        if not isinstance(year, int) or year not in settings.years:
+            problems.append(Problem("--budget", None, None, f"'{text}': year {year} is outside the horizon "
+                                    f"{settings.first_year}-{settings.last_year}", "give a fiscal year of [horizon]"))
+        elif (isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount)
+              or not 0 <= amount <= MAX_BAHT):
+            problems.append(Problem("--budget", None, None, f"'{text}' is not an amount of baht from 0 to {baht(MAX_BAHT)}",
+                                    "write e.g. --budget 2556=120000000"))
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking a typed table against the rules
+
+
+def _schema(settings: Settings) -> pa.DataFrameSchema:
+    lo, hi = settings.scale
+    criterion = dict(checks=pa.Check.in_range(lo, hi), nullable=True)
+    return pa.DataFrameSchema(
+        {
+            "unit_id": pa.Column(str, [pa.Check.str_length(min_value=1)], unique=True),
+            "name": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "region": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "cost": pa.Column(float, [pa.Check.ge(0), pa.Check.le(MAX_BAHT)], nullable=True),
+            **{c: pa.Column(float, **criterion) for c in CRITERIA},
+            "pilot": pa.Column(str, pa.Check.isin(["", "must", "never"])),
+            "earliest_year": pa.Column(float, nullable=True),
+            "latest_year": pa.Column(float, nullable=True),
+        },
+        strict=False,
+    )
+
+
+_FIXES = {
+    "unit_id": ("every unit needs its own id", "give each unit a different, non-empty unit_id"),
+    "name": ("the name is empty", "write the unit's name (merged cells export as blanks: unmerge them and fill down)"),
+    "region": ("the region is empty", "write the unit's region (merged cells export as blanks: unmerge them and fill down)"),
+    "cost": ("the cost is negative", "write the cost in baht as a number >= 0"),
+    "pilot": ("is not must, never or empty", "write must, never or leave the cell empty"),
+}
+
+
+def check_scenario(units: pd.DataFrame, settings: Settings, csv_name: str, toml_name: str) -> list[Problem]:
+    """Every problem of a typed table under given settings (empty list when all is well)."""
+    problems = check_units(units, settings, csv_name)
+    problems += check_rule_columns(units, settings, csv_name, toml_name)
+    problems += check_windows(units, settings, csv_name)
+    problems += check_cover_columns(units, settings, csv_name, toml_name)
+    problems += check_budget_years(settings, toml_name)
+    problems += check_pilot_limits(units, settings, toml_name)
+    return problems
+
+
+def check_units(units: pd.DataFrame, settings: Settings, csv_name: str) -> list[Problem]:
+    """The problems of the units table on its own: values, ranges, uniqueness, allowed words, `after`."""
+    problems: list[Problem] = []
+    try:
+        _schema(settings).validate(units, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        problems += _from_failure_cases(err.failure_cases, units, settings, csv_name)
+    return problems + check_after(units, csv_name)
+
+
+def _from_failure_cases(cases: pd.DataFrame, units: pd.DataFrame, settings: Settings, csv_name: str) -> list[Problem]:
+    lo, hi = settings.scale
+    problems = []
+    for case in cases.itertuples():
+        column = case.column
+        line = int(case.index) if case.index is not None and not pd.isna(case.index) else None
+        value = case.failure_case
+        if column in CRITERIA:
+            problems.append(Problem(csv_name, line, column, f"value {value:g} is outside the scale {lo:g} to {hi:g}",
+                                    f"use a score from {lo:g} to {hi:g}, or change [criteria] scale"))
+        elif column == "unit_id" and "unique" in str(case.check):
+            others = [int(i) for i in units.index[units["unit_id"] == value]]
+            same = units.loc[others].astype(str).drop_duplicates()
+            copy = " (the lines are identical: a row pasted twice?)" if len(same) == 1 else ""
+            problems.append(Problem(csv_name, line, column, f"unit_id '{value}' is used on lines "
+                                    + ", ".join(map(str, others)) + copy,
+                                    "delete the copy" if copy else "give each unit a different unit_id"))
+        elif column == "cost" and value > MAX_BAHT:
+            problems.append(Problem(csv_name, line, column, f"the cost {baht(value)} is over {baht(MAX_BAHT)}",
+                                    "write the cost in baht (not satang), without stray digits"))
+        elif column in _FIXES:
+            message, fix = _FIXES[column]
+            if column == "pilot":
+                message = f"'{value}' {message}"
+            elif column == "unit_id":
+                message = "unit_id is empty"
+            problems.append(Problem(csv_name, line, column, message, fix))
+        else:
+            problems.append(Problem(csv_name, line, column, f"value {value!r} fails {case.check}", "correct the value"))
+    return problems
+
+
+def check_after(units: pd.DataFrame, csv_name: str, column: str = "after") -> list[Problem]:
+    """`after` (or another column of unit_ids, such as a mentor column) names a known unit, not
+    itself, and forms no cycle."""
+    problems = []
+    ids = set(units["unit_id"])
+    line_of = {uid: int(line) for line, uid in units["unit_id"].items()}
+    edges = {}
+    for line, uid, after in zip(units.index, units["unit_id"], units[column]):  # (iterrows is slow on 100,000 rows)
+        if after == "":
+            continue
+        if after not in ids:
+            problems.append(Problem(csv_name, int(line), column, f"unit '{after}' does not exist",
+                                    "write the unit_id of another unit, or leave the cell empty"))
+        elif after == uid:
+            problems.append(Problem(csv_name, int(line), column, f"a unit cannot name itself in '{column}'",
+                                    "name another unit or leave the cell empty"))
+        else:
+            edges[uid] = after
+    reported = set()
+    for start in sorted(edges):
+        path, node = [], start
+        while node in edges and node not in path:
+            path.append(node)
+            node = edges[node]
+        if node in path:
+            cycle = path[path.index(node):]
+            key = frozenset(cycle)
+            if key in reported:
+                continue
+            reported.add(key)
+            first = min(cycle, key=lambda u: line_of[u])
+            problems.append(Problem(csv_name, line_of[first], column,
+                                    f"the '{column}' rules form a cycle: " + " -> ".join(cycle + [cycle[0]]),
+                                    f"remove '{column}' from one unit of the cycle"))
+    return problems
+
+
+def check_windows(units: pd.DataFrame, settings: Settings, csv_name: str) -> list[Problem]:
+    """Year windows lie in the horizon, are not empty, and let must-pilots be upgraded in the pilot year."""
+    problems = []
+    first, last = settings.first_year, settings.last_year
+    columns = ("earliest_year", "latest_year", "pilot", "done")
+    for line, *values in zip(units.index, *(units[c] for c in columns)):  # (iterrows is slow on 100,000 rows)
+        row = dict(zip(columns, values))
+        lo = row["earliest_year"] if not pd.isna(row["earliest_year"]) else first
+        hi = row["latest_year"] if not pd.isna(row["latest_year"]) else last
+        outside = False
+        for col, year in (("earliest_year", row["earliest_year"]), ("latest_year", row["latest_year"])):
+            if not pd.isna(year) and not first <= year <= last and not row["done"]:
+                outside = True
+                problems.append(Problem(csv_name, int(line), col, f"year {year:.0f} is outside the horizon {first}-{last}"
+                                        + christian_era_hint(year), f"use a fiscal year from {first} to {last} (B.E.)"))
+        if lo > hi and not outside:  # (a year outside the horizon is reported above, once)
+            problems.append(Problem(csv_name, int(line), "earliest_year",
+                                    f"earliest_year {lo:.0f} is after latest_year {hi:.0f}: no year is allowed",
+                                    "make earliest_year <= latest_year"))
+        if row["pilot"] == "must" and lo > first:
+            problems.append(Problem(csv_name, int(line), "pilot",
+                                    f"the unit must be a pilot but its earliest_year {lo:.0f} is after the pilot year {first}",
+                                    "clear earliest_year or the 'must'"))
+        if row["pilot"] == "must" and row["done"]:
+            problems.append(Problem(csv_name, int(line), "pilot", "a done unit cannot be a pilot",
+                                    "clear 'must' or 'done'"))
+    return problems
+
+
+def christian_era_hint(year: float) -> str:
+    """' (a Christian-Era year? ...)' when ``year`` looks like C.E. rather than B.E., else ''."""
+    if 1900 <= year <= 2200:
+        return f" (a Christian-Era year? B.E. = C.E. + 543, so {year:.0f} is {year + 543:.0f})"
+    return ""
+
+
+def check_cover_columns(units: pd.DataFrame, settings: Settings, csv_name: str, toml_name: str) -> list[Problem]:
+    problems = []
+    for col in settings.cover:
+        if col not in units.columns:
+            close = difflib.get_close_matches(col, list(units.columns), n=1, cutoff=0.6)
+            problems.append(Problem(toml_name, None, "[pilots] cover",
+                                    f"cover column '{col}' is not a column of {csv_name}",
+                                    f"did you mean '{close[0]}'?" if close
+                                    else "name a column of the CSV, e.g. cover = [\"region\"]"))
+    return problems
+
+
+def numeric_column(units: pd.DataFrame, column: str) -> tuple[pd.Series, list[int]]:
+    """The column as floats, and the CSV lines whose value is not a number (empty cells included)."""
+    if pd.api.types.is_float_dtype(units[column]):
+        values = units[column].astype(float)
+    else:
+        values = units[column].map(lambda text: parse_number(str(text))[0]).astype(float)
+    return values, [int(line) for line in values.index[values.isna()]]
+
+
+def check_rule_columns(units: pd.DataFrame, settings: Settings, csv_name: str, toml_name: str) -> list[Problem]:
+    """The columns named by [pilots.balance], [pilots.max_share], [capacity.by], [fairness] and
+    [mentors] exist; balance columns hold numbers; a mentor column names other units, without cycles."""
+    problems = []
+    named = [("pilots.balance", "columns", c) for c in settings.balance_columns]
+    named += [("pilots.max_share", c, c) for c in settings.max_share]
+    named += [("capacity.by", c, c) for c in settings.capacity_by]
+    named += [("fairness", "column", settings.fairness_column), ("mentors", "column", settings.mentors_column),
+              ("mentors", "mentor_column", settings.mentor_column)]
+    try:
+        locator = _Locator(Path(toml_name).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        locator = _Locator("")
+    for section, key, col in named:
+        if col is not None and col not in units.columns:
+            close = difflib.get_close_matches(col, list(units.columns), n=1, cutoff=0.5)
+            problems.append(Problem(toml_name, locator.line_of(section, key), f"[{section}] {key}",
+                                    f"column '{col}' is not a column of {csv_name}",
+                                    f"did you mean '{close[0]}'?" if close else "name a column of the CSV"))
+    for col in settings.balance_columns:
+        if col in units.columns:
+            for line in numeric_column(units, col)[1][:5]:
+                problems.append(Problem(csv_name, line, col, "value is not a number but the column is named in [pilots.balance]",
+                                        "write a number in every row, or remove the column from [pilots.balance] columns"))
+    if settings.mentor_column is not None and settings.mentor_column in units.columns:
+        problems += check_after(units, csv_name, settings.mentor_column)
+    problems += check_funds(units, settings, csv_name, toml_name, locator)
+    return problems
+
+
+def check_funds(units: pd.DataFrame, settings: Settings, csv_name: str, toml_name: str, locator: _Locator) -> list[Problem]:
+    """[[funds]] eligibility columns exist, and every unit to schedule has a fund that may pay for it."""
+    if not settings.funds:
+        return []
+    problems = []
+    for index, fund in enumerate(settings.funds):
+        for col in fund.eligible:
+            if col not in units.columns:
+                close = difflib.get_close_matches(col, list(units.columns), n=1, cutoff=0.5)
+                problems.append(Problem(toml_name, locator.line_of_array("funds", index, "eligible"), "[[funds]] eligible",
+                                        f"column '{col}' of fund '{fund.name}' is not a column of {csv_name}",
+                                        f"did you mean '{close[0]}'?" if close else "name a column of the CSV"))
+    if problems:
+        return problems
+    for line, unit in units[~units["done"]].iterrows():
+        if not any(fund.pays_for(unit) for fund in settings.funds):
+            problems.append(Problem(csv_name, int(line), None, f"unit {unit['unit_id']} is eligible for no fund",
+                                    "add a fund without 'eligible' (a central fund) or widen a fund's eligible values"))
+    return problems
+
+
+def check_budget_years(settings: Settings, toml_name: str) -> list[Problem]:
+    missing = [y for y in settings.years if y not in settings.budget]
+    if not missing:
+        return []
+    return [Problem(toml_name, None, "[budget]", "no budget for fiscal year " + ", ".join(map(str, missing)),
+                    f"add a line such as {missing[0]} = 100_000_000 under [budget], or pass --budget {missing[0]}=BAHT")]
+
+
+def check_pilot_limits(units: pd.DataFrame | None, settings: Settings, toml_name: str) -> list[Problem]:
+    if settings.pilots_max is not None and settings.pilots_min > settings.pilots_max:
+        return [Problem(toml_name, None, "[pilots] min",
+                        f"min = {settings.pilots_min} is greater than max = {settings.pilots_max}",
+                        "make min <= max (or pass --pilots MIN:MAX)")]
+    return []

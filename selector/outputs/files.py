@@ -1,0 +1,178 @@
+"""Writing a plan: the schedule CSV (UTF-8 with BOM, for Excel) and the JSON record.
+
+Every file is written to a temporary file in the target's folder and renamed over the target only
+when complete, so an interrupted run never leaves a half-written schedule where a good one was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import math
+import os
+import stat
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, Iterator
+
+import pandas as pd
+
+from selector._version import __version__
+from selector.plan import Plan
+
+
+def frontier_csv_text(table: pd.DataFrame) -> str:
+    """The frontier as CSV text (CRLF, no BOM): step, budgets, objective, bound, gap, status, units by year."""
+
+    years = [c[len("budget_"):] for c in table.columns if c.startswith("budget_")]
+    columns = (["step", "total_budget"] + [f"budget_{y}" for y in years] + ["objective", "bound", "gap", "status"]
+               + [f"units_by_{y}" for y in years])
+    lines = [",".join(columns)]
+    for record in table.to_dict(orient="records"):
+        lines.append(",".join(record[c] if isinstance(record[c], str) else _format_number(record[c]) for c in columns))
+    return "\r\n".join(lines) + "\r\n"
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(text: str) -> str:
+    """Neutralise spreadsheet formula injection: a text that starts with = + - @ tab or CR gets a leading '."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def _new_file_mode(target: Path) -> int:
+    """The permissions ``target`` should end with: those of the file it replaces, or what a plain
+    ``open(target, "w")`` would give (0666 less the umask). A temporary file is created 0600, and a
+    schedule meant for colleagues on a shared drive must not stay readable by its writer only."""
+    with contextlib.suppress(OSError):
+        return stat.S_IMODE(os.stat(target).st_mode)
+    with _UMASK_LOCK:  # os.umask can only be read by setting it
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it over ``target`` only if the block succeeds.
+
+    The finished file gets the permissions of the file it replaces, or the usual ones for a new file."""
+    target = Path(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with contextlib.suppress(OSError):  # a file system without modes (some network drives) keeps its own
+            os.chmod(tmp_path, _new_file_mode(target))
+        os.replace(tmp_path, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+        raise
+
+
+def write_text_atomic(target: str | Path, text: str, encoding: str = "utf-8") -> None:
+    with atomic_path(target) as tmp:
+        with open(tmp, "w", encoding=encoding, newline="") as f:
+            f.write(text)
+
+
+def _format_number(value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+def schedule_csv_text(schedule: pd.DataFrame) -> str:
+    """The schedule as CSV text (without BOM): numbers plain, booleans true/false, text escaped."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(list(schedule.columns))
+    numeric = {"cost", "pilot_score", "rollout_score"}
+    for row in schedule.itertuples(index=False):
+        cells = []
+        for col, value in zip(schedule.columns, row):
+            if col == "fiscal_year":
+                cells.append("" if pd.isna(value) else str(int(value)))
+            elif col == "pilot":
+                cells.append("true" if value else "false")
+            elif col in numeric:
+                cells.append(_format_number(value))
+            else:
+                cells.append(escape_cell("" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)))
+        writer.writerow(cells)
+    return buffer.getvalue()
+
+
+def write_schedule_csv(plan: Plan, target: str | Path) -> None:
+    """Write the schedule, UTF-8 with a BOM so that Excel shows Thai, CRLF line ends."""
+    if plan.schedule is None:
+        raise ValueError("the plan has no schedule to write")
+    write_text_atomic(target, "\ufeff" + schedule_csv_text(plan.schedule))
+
+
+def plan_record(plan: Plan, elapsed: float | None = None) -> dict[str, Any]:
+    """Everything about a plan as plain data, for ``--json`` and for audit."""
+    sc = plan.scenario
+    record: dict[str, Any] = {
+        "selector_version": __version__,
+        "status": plan.status,
+        "proven_optimal": plan.proven_optimal,
+        "objective": plan.objective,
+        "bound": plan.bound,
+        "gap": plan.gap,
+        "solver": {"name": plan.solver, "version": plan.solver_version},
+        "seconds": {"build": round(plan.build_seconds, 3), "solve": round(plan.solve_seconds, 3),
+                    "elapsed": round(elapsed, 3) if elapsed is not None else None},
+        "inputs": {
+            "units_csv": {"path": Path(sc.csv_path).name if sc.csv_path else None, "sha256": sc.csv_sha256},
+            "settings_toml": {"path": Path(sc.settings_path).name if sc.settings_path else None,
+                              "sha256": sc.settings_sha256},
+        },
+        "settings": {**sc.settings.to_dict(),
+                     "pilots": {**sc.settings.to_dict()["pilots"], "max": sc.pilots_max}},
+        "reasons": list(plan.reasons),
+        "diagnosis": [f.to_dict() for f in plan.diagnosis],
+    }
+    if plan.schedule is not None:
+        record["years"] = [
+            {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+            for row in plan.by_year.to_dict(orient="records")
+        ]
+        units = []
+        for row in plan.schedule.to_dict(orient="records"):
+            clean = {}
+            for k, v in row.items():
+                if k == "fiscal_year":
+                    v = None if pd.isna(v) else int(v)
+                elif hasattr(v, "item"):
+                    v = v.item()
+                clean[k] = v
+            units.append(clean)
+        record["units"] = units
+        record["unscheduled"] = plan.unscheduled
+        record["extra_budget"] = {str(y): v for y, v in sorted(plan.extra_budget.items())}
+        record["balance"] = _records(plan.balance)
+        if plan.scenario.settings.funds:
+            record["funds"] = _records(plan.by_fund)
+    return record
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table as JSON-ready rows: numpy scalars as Python numbers, NaN and infinity as null."""
+    return [{k: (None if isinstance(v, float) and not math.isfinite(v) else v.item() if hasattr(v, "item") else v)
+             for k, v in row.items()} for row in table.to_dict(orient="records")]
+
+
+def write_json(plan: Plan, target: str | Path, elapsed: float | None = None) -> None:
+    text = json.dumps(plan_record(plan, elapsed), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    write_text_atomic(target, text)

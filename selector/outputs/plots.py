@@ -1,0 +1,283 @@
+"""Charts planners read: the phase map, budget use, coverage curves, pilots by region, pilot profile.
+
+Every function returns the matplotlib ``Figure``; those that draw one chart take ``ax=`` to draw
+into an existing axes (e.g. a cell of ``plt.subplots``). Thai text (unit names, regions, plan
+names) is drawn with the first Thai-capable font found (``thai_font``); matplotlib >= 3.11 shapes
+Thai correctly (tone marks and vowels placed on their consonants). Needs the ``plots`` extra:
+``pip install 'selector[plots]'``.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from contextlib import contextmanager
+from typing import Iterator, Mapping, Union
+
+import numpy as np
+
+from selector.fields import CRITERIA
+from selector.plan import Plan
+from selector.workflows.compare import Comparison, compare
+from selector.workflows.robustness.stats import BORDERLINE, CORE, CORE_SHARE, EXTERIOR, EXTERIOR_SHARE, Robustness
+
+try:
+    import matplotlib as mpl
+    from matplotlib import font_manager
+    from matplotlib.figure import Figure
+except ImportError as exc:  # the plots are an extra: say how to get them
+    raise ImportError("selector.plots needs matplotlib >= 3.11: pip install 'selector[plots]'") from exc
+
+# Thai-capable fonts in order of preference: Debian's fonts-thai-tlwg (Loma, Laksaman, Garuda...),
+# then fonts a planner's Windows or macOS machine has.
+THAI_FONTS = ("Loma", "Laksaman", "Garuda", "Norasi", "Sarabun", "TH Sarabun New", "Noto Sans Thai",
+              "Noto Sans Thai UI", "Leelawadee UI", "Tahoma", "Thonburi")
+LATIN_FALLBACK = "DejaVu Sans"
+THAI_SAMPLE = "\u0e01"  # ก, the first Thai consonant
+
+PILOT_COLOUR = "#d95f02"
+WAVE_COLOURMAP = "Blues"
+BUDGET_COLOUR = "#c6dbef"
+COST_COLOUR = "#2171b5"
+
+Plans = Union[Plan, Mapping[str, Plan], Comparison]
+
+if tuple(int(part) for part in mpl.__version__.split(".")[:2] if part.isdigit()) < (3, 11):
+    warnings.warn(f"matplotlib {mpl.__version__} may misplace Thai vowels and tone marks; "
+                  "selector.plots wants matplotlib >= 3.11", stacklevel=2)
+
+
+def covers(path: str, text: str = THAI_SAMPLE) -> bool:
+    """True when the font file at ``path`` has a glyph for every character of ``text`` (its cmap)."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path, fontNumber=0, lazy=True) as font:
+            cmap = font.getBestCmap() or {}
+    except Exception:  # not a font fontTools can read: it cannot be trusted with Thai
+        return False
+    return all(ord(ch) in cmap for ch in text)
+
+
+@functools.lru_cache(maxsize=None)
+def thai_font() -> tuple[str, str] | None:
+    """(family, file) of the first font of ``THAI_FONTS`` installed whose file covers Thai; None if none is."""
+    for family in THAI_FONTS:
+        try:
+            path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+        except ValueError:
+            continue
+        if covers(str(path)):
+            return family, str(path)
+    return None
+
+
+def font_families() -> list[str]:
+    """The font family list every chart uses: the Thai font first, then matplotlib's default for the rest."""
+    chosen = thai_font()
+    if chosen is None:
+        warnings.warn("no Thai-capable font found: Thai text will show as boxes. Install one, e.g. "
+                      "'apt-get install fonts-thai-tlwg' (Loma, Laksaman...)", stacklevel=3)
+        return [LATIN_FALLBACK]
+    return [chosen[0], LATIN_FALLBACK]
+
+
+@contextmanager
+def _thai_text() -> Iterator[list[str]]:
+    """Draw with the Thai font: text made inside this block (titles, legends, labels) uses it."""
+    families = font_families()
+    with mpl.rc_context({"font.family": families}):
+        yield families
+
+
+def _axes(ax, figsize: tuple[float, float]):
+    """The given axes and its figure, or a new figure of ``figsize`` inches with one axes."""
+    if ax is not None:
+        return ax.figure, ax
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _thai_ticks(ax, families: list[str]) -> None:
+    # tick labels are (re)made when drawn, outside _thai_text: give them the font explicitly
+    ax.tick_params(labelfontfamily=families)
+
+
+def _finish(ax, families: list[str], title: str, **legend) -> None:
+    """The common dress of a chart: title, legend without frame, no top and right spines, Thai ticks."""
+    ax.set_title(title)
+    ax.legend(frameon=False, **legend)
+    ax.spines[["top", "right"]].set_visible(False)
+    _thai_ticks(ax, families)
+
+
+def _comparison(plans: Plans) -> Comparison:
+    if isinstance(plans, Comparison):
+        return plans
+    if isinstance(plans, Plan):
+        return compare({"plan": plans})
+    return compare(plans)
+
+
+def _year_labels(years) -> list[str]:
+    return [f"FY{y}" for y in years]
+
+
+def phase_map(plan: Plan, *, ax=None, label: str = "name", region: str = "region",
+              regions: list[str] | None = None) -> Figure:
+    """Units (rows, grouped by region) x fiscal years (columns): each unit's year, pilots starred.
+
+    ``label`` is the column shown for each unit (``name`` or ``unit_id``); ``region`` the column
+    that groups them (e.g. ``region_th`` for Thai region names); ``regions`` keeps only those groups.
+    Done units are left out.
+    """
+    if plan.schedule is None:
+        raise ValueError(f"the plan has no schedule (status {plan.status})")
+    years = list(plan.scenario.settings.years)
+    sched = plan.schedule[plan.schedule["fiscal_year"].notna()].copy()
+    if region not in sched:
+        sched = sched.merge(plan.scenario.units[["unit_id", region]], on="unit_id", how="left")
+    if regions is not None:
+        sched = sched[sched[region].isin(regions)]
+    sched = sched.sort_values([region, "fiscal_year", "unit_id"], kind="mergesort").reset_index(drop=True)
+    n = len(sched)
+    colours = _phase_colours(len(years))
+    with _thai_text() as families:
+        fig, ax = _axes(ax, (7.5, 1.6 + 0.17 * n))
+        columns = [years.index(int(y)) for y in sched["fiscal_year"]]
+        ax.barh(np.arange(n), 0.9, left=np.array(columns) - 0.45, height=0.8, color=[colours[c] for c in columns])
+        pilots = sched.index[sched["pilot"]]
+        ax.scatter([years.index(int(y)) for y in sched.loc[pilots, "fiscal_year"]], pilots, marker="*", s=60,
+                   color="black", zorder=3, label="pilot")
+        groups = sched.groupby(region, sort=False).indices
+        for name, rows in groups.items():
+            top, bottom = rows.min() - 0.5, rows.max() + 0.5
+            if top > 0:
+                ax.axhline(top, color="0.3", lw=0.8)
+            ax.text(len(years) - 0.4, (top + bottom) / 2, f"{name} ({len(rows)})", va="center", ha="left", fontsize=9)
+        size = 8 if n <= 40 else 6 if n <= 120 else 5
+        ax.set_yticks(range(n), labels=list(sched[label].astype(str)), fontsize=size)
+        ax.set_xticks(range(len(years)), labels=[f"FY{y}\n{_phase(y, years[0])}" for y in years])
+        ax.set_xlim(-0.5, len(years) - 0.5)
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.xaxis.tick_top()
+        ax.set_title(f"Phase map: {n} units, {len(pilots)} pilots (★)", fontsize=11)
+        ax.spines[["right", "bottom"]].set_visible(False)
+        _thai_ticks(ax, families)
+    return fig
+
+
+def _phase(year: int, first: int) -> str:
+    return "pilot" if year == first else f"wave {year - first}"
+
+
+def _phase_colours(count: int) -> list:
+    waves = mpl.colormaps[WAVE_COLOURMAP](np.linspace(0.4, 0.9, max(count - 1, 1)))
+    return [PILOT_COLOUR] + [tuple(c) for c in waves[: count - 1]]
+
+
+def budget_chart(plan: Plan, *, ax=None) -> Figure:
+    """Per fiscal year: the budget and the cost of the units upgraded (million baht), with the share used."""
+    by_year = plan.by_year
+    x = np.arange(len(by_year))
+    with _thai_text() as families:
+        fig, ax = _axes(ax, (6.5, 3.8))
+        ax.bar(x - 0.2, by_year["budget"] / 1e6, width=0.4, color=BUDGET_COLOUR, label="budget")
+        bars = ax.bar(x + 0.2, by_year["cost"] / 1e6, width=0.4, color=COST_COLOUR, label="used")
+        ax.bar_label(bars, labels=[f"{u:.0%}" for u in by_year["budget_used"]], fontsize=8, padding=2)
+        ax.set_xticks(x, labels=_year_labels(by_year["fiscal_year"]))
+        ax.set_ylabel("million baht")
+        _finish(ax, families, "Budget used per fiscal year")
+    return fig
+
+
+def coverage_chart(plans: Plans, *, ax=None) -> Figure:
+    """Cumulative coverage (% of units upgraded by the end of each fiscal year), one line per plan."""
+    coverage = _comparison(plans).coverage
+    with _thai_text() as families:
+        fig, ax = _axes(ax, (6.5, 3.8))
+        x = np.arange(len(coverage))
+        for marker, name in zip("osD^vP*X" * 4, coverage.columns):
+            ax.plot(x, 100 * coverage[name], marker=marker, label=name)
+        ax.set_xticks(x, labels=_year_labels(coverage.index))
+        ax.set_ylim(0, 105)
+        ax.set_ylabel("% of units upgraded")
+        ax.grid(axis="y", alpha=0.3)
+        _finish(ax, families, "Cumulative coverage")
+    return fig
+
+
+def pilots_chart(plans: Plans, *, ax=None) -> Figure:
+    """Pilots per region, one bar per plan in each region."""
+    table = _comparison(plans).pilots_by_region
+    width = 0.8 / max(len(table.columns), 1)
+    x = np.arange(len(table))
+    with _thai_text() as families:
+        fig, ax = _axes(ax, (6.5, 3.8))
+        for i, name in enumerate(table.columns):
+            ax.bar(x - 0.4 + width * (i + 0.5), table[name], width=width, label=name)
+        ax.set_xticks(x, labels=list(table.index))
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.set_ylabel("pilots")
+        _finish(ax, families, "Pilots per region")
+    return fig
+
+
+def criteria_profile(plan: Plan, *, ax=None) -> Figure:
+    """Mean raw value of each criterion: the pilots against all units to schedule, on the scenario's scale."""
+    units = plan.scenario.to_schedule
+    pilots = units[units["unit_id"].isin(plan.pilots["unit_id"])]
+    lo, hi = plan.scenario.settings.scale
+    cost_type = plan.scenario.settings.cost_type
+    y = np.arange(len(CRITERIA))
+    with _thai_text() as families:
+        fig, ax = _axes(ax, (6.5, 3.8))
+        ax.barh(y - 0.2, units[list(CRITERIA)].mean(), height=0.4, color=BUDGET_COLOUR, label=f"all units ({len(units)})")
+        ax.barh(y + 0.2, pilots[list(CRITERIA)].mean(), height=0.4, color=PILOT_COLOUR, label=f"pilots ({len(pilots)})")
+        ax.set_yticks(y, labels=[c + (" (lower is better)" if c in cost_type else "") for c in CRITERIA])
+        ax.set_ylim(len(CRITERIA) - 0.5, -0.5)
+        ax.set_xlim(lo, hi)
+        ax.set_xlabel(f"mean score ({lo:g} to {hi:g})")
+        _finish(ax, families, "Criteria profile: pilots against all units", loc="upper left", bbox_to_anchor=(1, 1))
+    return fig
+
+
+def overview(plans: Mapping[str, Plan]) -> Figure:
+    """Coverage curves and pilots per region of several plans, and the first plan's budget use, side by side."""
+    first = next(iter(plans.values()))
+    comparison = compare(plans)
+    fig = Figure(figsize=(15, 4), layout="constrained")
+    axes = fig.subplots(1, 3)
+    coverage_chart(comparison, ax=axes[0])
+    pilots_chart(comparison, ax=axes[1])
+    budget_chart(first, ax=axes[2])
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Plot
+
+CLASS_COLOURS = {CORE: "#1b7837", BORDERLINE: "#f1a340", EXTERIOR: "#bababa"}
+
+
+def plot_acceptability(result: Robustness, top: int | None = None):
+    """A matplotlib Figure: pilot acceptability per unit, highest first, coloured by class.
+
+    ``top`` keeps only the first ``top`` units (exterior units with 0% are dropped by default).
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    data = result.units.sort_values(["acceptability", "unit_id"], ascending=[False, True], kind="mergesort")
+    data = data[data["acceptability"] > 0] if top is None else data.head(top)
+    fig = Figure(figsize=(max(6.0, 0.28 * len(data) + 1.5), 4.0), layout="constrained")
+    ax = fig.add_subplot()
+    ax.bar(range(len(data)), 100 * data["acceptability"], color=[CLASS_COLOURS[c] for c in data["class"]])
+    ax.set_xticks(range(len(data)), data["unit_id"], rotation=90, fontsize=7)
+    ax.axhline(100 * CORE_SHARE, color="black", linewidth=0.6, linestyle="--")
+    ax.axhline(100 * EXTERIOR_SHARE, color="black", linewidth=0.6, linestyle=":")
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("pilot in % of samples")
+    ax.set_title(f"Pilot acceptability ({result.options.get('samples')} weight samples)")
+    ax.legend(handles=[Patch(color=CLASS_COLOURS[c], label=c) for c in (CORE, BORDERLINE, EXTERIOR)], loc="upper right")
+    return fig

@@ -1,0 +1,26 @@
+"""The plan submission: the workbook and the printable report, written together."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from selector.outputs.html import write_report
+from selector.outputs.tables import (
+    Provenance,
+)
+from selector.outputs.words import plan_date
+from selector.outputs.workbook import write_workbook
+from selector.plan import Plan
+
+
+def write_plan_files(plan: Plan, xlsx: str | Path | None = None, report: str | Path | None = None,
+                     lang: str = "th", day: dt.date | None = None, provenance: Provenance | None = None) -> None:
+    """Write the workbook and/or the HTML report of a plan (each atomically); ``provenance`` for a
+    plan that ``selector solve`` did not make (``selector.replan.provenance``)."""
+    day = day or plan_date()
+    if xlsx:
+        write_workbook(plan, xlsx, lang, day, provenance)
+    if report:
+
+        write_report(plan, report, lang, day, provenance)

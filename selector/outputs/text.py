@@ -1,0 +1,185 @@
+"""Plain-text summaries for the terminal (returned as strings: the library never prints)."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from selector.data.scenario import Scenario
+from selector.plan import Plan
+from selector.status import Status
+
+if TYPE_CHECKING:  # annotations only: the workflows layer sits above this one
+    from selector.workflows.compare import Comparison
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a terminal: Thai vowel and tone marks above or below a consonant take none."""
+    return sum(1 for ch in text if unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
+
+
+def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(display_width(str(x)) for x in col) for col in zip(header, *rows)]
+
+    def pad(text: str, width: int, right_align: bool) -> str:
+        space = " " * (width - display_width(text))
+        return space + text if right_align else text + space
+
+    def fmt(cells):
+        return "  ".join(pad(str(c), w, i in right) for i, (c, w) in enumerate(zip(cells, widths)))
+
+    return [fmt(header), "  ".join("-" * w for w in widths)] + [fmt(r) for r in rows]
+
+
+def _value(x: float | None) -> str:
+    return "" if x is None or x != x else f"{x:.4f}"
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def summary_text(plan: Plan, out_path: str | Path | None = None, elapsed: float | None = None) -> str:
+    """The solve summary: per fiscal year the units, cost, budget and share used; pilots by region; the facts."""
+    lines = []
+    by_year = plan.by_year
+    rows = [[f"FY{r.fiscal_year}", r.phase, str(r.units), str(r.pilots), f"{r.cost:,.0f}", f"{r.budget:,.0f}",
+             _pct(r.budget_used), _pct(r.coverage), _value(r.value_per_million)] for r in by_year.itertuples()]
+    rows.append(["total", "", str(int(by_year["units"].sum())), str(int(by_year["pilots"].sum())),
+                 f"{by_year['cost'].sum():,.0f}", f"{by_year['budget'].sum():,.0f}",
+                 _pct(by_year["cost"].sum() / by_year["budget"].sum()) if by_year["budget"].sum() else "", "", ""])
+    lines += _table(["year", "phase", "units", "pilots", "cost (baht)", "budget (baht)", "used", "coverage",
+                     "+1M baht"], rows, {2, 3, 4, 5, 6, 7, 8})
+    if plan.marginal is not None:
+        lines.append("(+1M baht: objective gained per extra million baht that year, from the LP relaxation)")
+    done = int(plan.scenario.units["done"].sum())
+    if done:
+        lines.append(f"({done} unit(s) already done are not scheduled)")
+    lines.append("")
+    unscheduled = plan.unscheduled
+    if unscheduled:
+        lines.append(f"{len(unscheduled)} unit(s) unscheduled (best-effort): " + ", ".join(unscheduled))
+        if plan.extra_budget:
+            lines.append("Extra budget that would schedule them: "
+                         + "; ".join(f"FY{y} +{v:,.0f} baht" for y, v in sorted(plan.extra_budget.items())))
+        else:
+            lines += [f"To schedule them: {r}" for r in plan.reasons]
+    pilots = plan.pilots
+    counts = pilots.groupby("region").size().sort_index()
+    lines.append(f"Pilots ({len(pilots)}) by region: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    lines += fund_lines(plan)
+    lines += balance_lines(plan)
+    if plan.status == Status.OPTIMAL:
+        verdict = f"optimal (proven; gap {100 * plan.gap:.4f}% <= {100 * plan.scenario.settings.gap:.4f}%)"
+    elif plan.status == Status.FEASIBLE:
+        verdict = f"feasible, not proven optimal, gap {100 * plan.gap:.4f}%"
+    else:
+        verdict = plan.status
+    lines.append(f"Status: {verdict}")
+    lines.append(f"Objective {plan.objective:.6f}, bound {plan.bound:.6f}; solver {plan.solver} {plan.solver_version}, "
+                 f"build {plan.build_seconds:.2f} s, solve {plan.solve_seconds:.2f} s"
+                 + (f", total {elapsed:.2f} s" if elapsed is not None else ""))
+    if out_path is not None:
+        lines.append(f"Schedule written to {out_path}")
+    return "\n".join(lines)
+
+
+def fund_lines(plan: Plan) -> list[str]:
+    """Per fund and year: what it pays against its amount (nothing without [[funds]])."""
+    table = plan.by_fund
+    if table.empty:
+        return []
+    rows = [[r.fund, f"FY{r.fiscal_year}", str(r.units), f"{r.cost:,.0f}", f"{r.amount:,.0f}",
+             _pct(r.used) if r.amount > 0 else "-"] for r in table.itertuples() if r.amount > 0 or r.units > 0]
+    return ["", "Funds:"] + _table(["fund", "year", "units", "cost (baht)", "amount (baht)", "used"], rows, {2, 3, 4, 5})
+
+
+def balance_lines(plan: Plan) -> list[str]:
+    """The balance block: per criterion the pilots' mean, the network's mean and the standardised difference."""
+    table = plan.balance
+    if table.empty or table["pilot_mean"].isna().all():
+        return []
+    ruled = plan.scenario.settings.balance_columns
+    head = "Balance of the pilots (std. diff = (pilot mean - network mean) / network sd)"
+    if ruled:
+        head += f"; rule: |std. diff| <= {plan.scenario.settings.balance_tolerance:g} for " + ", ".join(ruled)
+    rows = [[r.column, f"{r.pilot_mean:.3f}", f"{r.network_mean:.3f}", f"{r.std_difference:+.3f}",
+             "" if r.within is None else ("ok" if r.within else "BROKEN")] for r in table.itertuples()]
+    return ["", head + ":"] + _table(["criterion", "pilots", "network", "std. diff", "rule"], rows, {1, 2, 3}) + [""]
+
+
+def rules_lines(scenario: Scenario) -> list[str]:
+    """One line per planning rule that is on ([pilots.balance], [capacity.by], [fairness], [mentors], [[funds]]...)."""
+    s = scenario.settings
+    lines = []
+    if s.balance_columns:
+        lines.append(f"Balance: pilot means within {s.balance_tolerance:g} sd of the network for " + ", ".join(s.balance_columns))
+    if s.max_share:
+        lines.append("Share caps: " + ", ".join(f"{c} <= {v:g} of the pilots" for c, v in s.max_share.items()))
+    if s.max_units:
+        lines.append("Capacity: " + ", ".join(f"FY{y} <= {c} units" for y, c in sorted(s.max_units.items())))
+    if s.capacity_by:
+        lines.append("Team capacity: " + ", ".join(f"{c} <= {v} a year each" for c, v in s.capacity_by.items()))
+    if s.fairness_column is not None:
+        parts = ([f"at least {s.fairness_min_per_year} a wave"] if s.fairness_min_per_year is not None else []) + (
+            [f"completion within {s.fairness_max_completion_gap} year(s)"] if s.fairness_max_completion_gap is not None else [])
+        lines.append(f"Fairness by {s.fairness_column}: " + ", ".join(parts))
+    if s.mentors_column is not None or s.mentor_column is not None:
+        lines.append(f"Mentors: lag {s.mentors_lag}" + (f", by {s.mentors_column} (at most {s.mentors_max_mentors} "
+                                                         "mentor(s) each)" if s.mentors_column else "")
+                     + (f", named in column {s.mentor_column}" if s.mentor_column else ""))
+    if s.funds:
+        lines.append("Funds: " + ", ".join(f"{f.name} {sum(f.amounts.values()):,.0f} baht" for f in s.funds))
+    return lines
+
+
+def scenario_text(scenario: Scenario) -> str:
+    """What ``selector validate`` prints: the scenario at a glance."""
+    s = scenario.settings
+    units = scenario.units
+    todo = scenario.to_schedule
+    lines = [f"Valid scenario: {len(units)} units ({len(todo)} to schedule, {len(units) - len(todo)} done), "
+             f"fiscal years {s.first_year}-{s.last_year} (pilot year {s.first_year})"]
+    lines.append(f"Total cost {todo['cost'].sum():,.0f} baht; total budget {sum(s.budget.values()):,.0f} baht")
+    rows = [[f"FY{y}", f"{s.budget[y]:,.0f}"] for y in s.years]
+    lines += _table(["year", "budget (baht)"], rows, {1})
+    lines.append(f"Pilots: {s.pilots_min} to {scenario.pilots_max}; cover: {', '.join(s.cover) or 'none'}"
+                 + (f"; mean risk <= {s.max_mean_risk:g}" if s.max_mean_risk is not None else ""))
+    lines += rules_lines(scenario)
+    lines.append("Units by region: " + ", ".join(f"{k} {v}" for k, v in todo.groupby("region").size().sort_index().items()))
+    if scenario.extra_columns:
+        lines.append("Passed-through columns: " + ", ".join(scenario.extra_columns))
+    return "\n".join(lines)
+
+
+def comparison_text(comparison: "Comparison") -> str:
+    """What ``selector compare`` prints: objectives, per-year cost, units and coverage, pilots, moved units."""
+    names = list(comparison.names)
+    lines = [f"Base: {names[0]}"]
+    obj = comparison.objectives
+    rows = [[n, r.status, "n/a" if pd.isna(r.objective) else f"{r.objective:.6f}",
+             "" if pd.isna(r.change_pct) else f"{r.change_pct:+.2f}%", str(r.pilots), f"{r.cost:,.0f}", str(r.moved)]
+            for n, r in zip(names, obj.itertuples())]
+    lines += _table(["scenario", "status", "objective", "change", "pilots", "cost (baht)", "moved"], rows, {2, 3, 4, 5, 6})
+    if obj["objective"].isna().any():
+        lines.append("(objective n/a: a schedule CSV does not carry it; pass the --json record of selector solve)")
+    for title, frame, fmt in (("Cost per fiscal year (baht)", comparison.cost, "{:,.0f}"),
+                              ("Units upgraded per fiscal year", comparison.units, "{:d}"),
+                              ("Coverage by the end of the year", comparison.coverage, "{:.1%}")):
+        lines += ["", title]
+        rows = [[f"FY{y}"] + [fmt.format(v) for v in frame.loc[y]] for y in frame.index]
+        lines += _table(["year"] + names, rows, set(range(1, len(names) + 1)))
+    lines += ["", "Pilots per region"]
+    pilots = comparison.pilots_by_region
+    lines += _table(["region"] + names, [[str(k)] + [str(v) for v in pilots.loc[k]] for k in pilots.index],
+                    set(range(1, len(names) + 1)))
+    moved = comparison.moved
+    lines += ["", f"Units that moved against {names[0]}: {len(moved)}"]
+    if len(moved):
+        rows = [[r.scenario, r.unit_id, r.name, r.region, r.change, f"{r.pilot_score:.3f}", f"{r.rollout_score:.3f}"]
+                for r in moved.itertuples()]
+        lines += _table(["scenario", "unit_id", "name", "region", "change", "pilot score", "rollout score"], rows, {5, 6})
+    return "\n".join(lines)

@@ -1,0 +1,164 @@
+"""What money buys: the marginal value of a budget year, the least budget for full coverage, the frontier.
+
+- ``marginal_values``: from the LP relaxation (binaries relaxed to [0, 1]), the dual value of each
+  row ``budget_y``, i.e. d objective / d budget_y, given per million baht.
+- ``minimum_budget``: the least total budget, keeping each year's share of it, that upgrades every
+  unit by the last year; an exact MIP (minimise the scale t) solved to a relative gap.
+- ``frontier``: the best objective as the total budget grows (same shares) from that minimum to the
+  budget where more money changes nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import pandas as pd
+import pulp
+
+from selector.analysis.duals import MILLION, _budget_row
+from selector.data.scenario import Scenario
+from selector.errors import InfeasibleError
+from selector.model.build import Model, build_model
+from selector.plan import schedule_from_values
+from selector.solvers.backends import SOLVERS
+from selector.status import Status, relative_gap
+
+# ---------------------------------------------------------------------------------------------
+# The least budget for full coverage
+
+
+@dataclass(frozen=True)
+class MinimumBudget:
+    """The least total budget (same shares per year) with a plan upgrading every unit.
+
+    ``total`` is met by a plan the solver found (so it is enough); ``lower`` is the solver's proven
+    bound (no smaller total works); ``status`` is ``optimal`` when they agree within the gap.
+    """
+
+    total: float
+    lower: float
+    status: str
+    budget: dict[int, float]
+    seconds: float
+
+
+def _shares(scenario: Scenario) -> dict[int, float]:
+    s = scenario.settings
+    total = float(sum(s.budget[y] for y in s.years))
+    if total <= 0:
+        return {y: 1.0 / len(s.years) for y in s.years}
+    return {y: float(s.budget[y]) / total for y in s.years}
+
+
+def _full_coverage(scenario: Scenario) -> Scenario:
+    return replace(scenario, settings=replace(scenario.settings, coverage="all"))
+
+
+def minimum_budget(scenario: Scenario, *, solver: str | None = None, time_limit: float | None = None,
+                   gap: float = 1e-3) -> MinimumBudget:
+    """min T  s.t. sum_u cost_u x[u,y] <= share_y T for every year y, and every other rule of the model.
+
+    share_y = budget_y / sum of the budgets (the scenario's own split). Solved as a MIP to the
+    relative ``gap`` (default 0.1%); the total is then rounded up to whole baht per year.
+    """
+
+    s = scenario.settings
+    solver = (solver or s.solver).lower()
+    shares = _shares(scenario)
+    model = build_model(_full_coverage(scenario))
+    total = model.prob.add_variable("total_budget", 0)
+    for year in model.years:
+        row = _budget_row(model, year)
+        row.addInPlace(pulp.LpAffineExpression([(total, -shares[year])]))
+        row.changeRHS(0)
+    model.prob.setObjective(pulp.LpAffineExpression([(total, -1.0 / MILLION)]))  # max -T, in millions
+    run = SOLVERS[solver](model.prob, s.time_limit if time_limit is None else time_limit, gap, False)
+    if run.status not in (Status.OPTIMAL, Status.FEASIBLE):
+        raise InfeasibleError([f"no budget lets every unit be upgraded by FY{s.last_year} ({run.status}); "
+                               "run `selector solve` on the scenario to see which other rule stands in the way"])
+    schedule = schedule_from_values(model, run.values)
+    spent = schedule.dropna(subset=["fiscal_year"]).groupby("fiscal_year")["cost"].sum()
+    # The least T that pays the plan found, year by year (exact arithmetic, not the solver's tolerance).
+    needed = max((float(spent.get(y, 0.0)) / shares[y] for y in model.years if shares[y] > 0), default=0.0)
+    budget = {y: math.ceil(shares[y] * needed - 1e-9) for y in model.years}
+    lower = -run.bound * MILLION if run.bound is not None else 0.0
+    return MinimumBudget(float(sum(budget.values())), min(lower, float(sum(budget.values()))), run.status,
+                         budget, run.seconds)
+
+
+# ---------------------------------------------------------------------------------------------
+# The frontier
+
+
+def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, time_limit: float | None = None,
+             gap: float | None = None) -> tuple[pd.DataFrame, MinimumBudget]:
+    """The best objective and the units upgraded by each year, over ``steps`` total budgets.
+
+    From T_min (``minimum_budget``) to T_sat, evenly spaced, each year getting its share of the
+    total. T_sat is where more money changes nothing: the least total (same shares) that pays, year
+    by year, the best plan without any budget rule. The model is built once; each step changes only
+    the right-hand sides of the budget rows. A plan found at a smaller budget is still feasible at a
+    larger one, so a step keeps it if the solver's plan is worse: the objective never decreases.
+    """
+
+    s = scenario.settings
+    solver = (solver or s.solver).lower()
+    time_limit = s.time_limit if time_limit is None else time_limit
+    gap = s.gap if gap is None else gap
+    shares = _shares(scenario)
+    least = minimum_budget(scenario, solver=solver, time_limit=time_limit)
+    model = build_model(_full_coverage(scenario))
+    rows = {y: _budget_row(model, y) for y in model.years}
+
+    def set_total(total: float) -> None:
+        for y, row in rows.items():
+            row.changeRHS(shares[y] * total)
+
+    # Saturation: solve with every budget too large to bind, then price the plan found.
+    set_total(float(model.units["cost"].sum()) / min((v for v in shares.values() if v > 0), default=1.0) + 1.0)
+    run = SOLVERS[solver](model.prob, time_limit, gap, False)
+    if run.status not in (Status.OPTIMAL, Status.FEASIBLE):
+        raise InfeasibleError([f"no plan upgrades every unit even without budget limits ({run.status})"])
+    free = schedule_from_values(model, run.values)
+    spent = free.dropna(subset=["fiscal_year"]).groupby("fiscal_year")["cost"].sum()
+    saturated = max((float(spent.get(y, 0.0)) / shares[y] for y in model.years if shares[y] > 0), default=0.0)
+    saturated = max(float(math.ceil(saturated)), least.total)
+
+    totals = [least.total] if steps == 1 else [
+        least.total + (saturated - least.total) * i / (steps - 1) for i in range(steps)]
+    records = []
+    best: tuple[float, pd.DataFrame] | None = None
+    for step, total in enumerate(totals):
+        budget = ({y: float(v) for y, v in least.budget.items()} if step == 0
+                  else {y: float(max(math.floor(shares[y] * total + 1e-6), least.budget[y])) for y in model.years})
+        for y, row in rows.items():
+            row.changeRHS(budget[y])
+        run = SOLVERS[solver](model.prob, time_limit, gap, False)
+        status, bound = run.status, run.bound
+        if run.status in (Status.OPTIMAL, Status.FEASIBLE):
+            schedule = schedule_from_values(model, run.values)
+            objective = _objective(model, schedule)
+            if best is not None and best[0] > objective:  # the smaller budget's plan is still feasible
+                objective, schedule, status = best[0], best[1], Status.FEASIBLE
+            best = (objective, schedule)
+        elif best is not None:  # the solver stopped without a plan: the last plan still holds
+            objective, schedule, status = best[0], best[1], Status.FEASIBLE
+        else:
+            raise InfeasibleError([f"no plan at the minimum budget of {total:,.0f} baht ({run.status})"])
+        bound = max(bound, objective) if bound is not None else objective
+        record = {"step": step + 1, "total_budget": float(sum(budget.values())), "objective": objective,
+                  "bound": bound, "gap": relative_gap(objective, bound), "status": status}
+        for y in model.years:
+            record[f"budget_{y}"] = budget[y]
+        years = schedule["fiscal_year"]
+        for y in model.years:
+            record[f"units_by_{y}"] = int(((years <= y) & years.notna()).sum())
+        records.append(record)
+    return pd.DataFrame(records), least
+
+
+def _objective(model: Model, schedule: pd.DataFrame) -> float:
+    year_of = {u: (None if pd.isna(y) else int(y)) for u, y in zip(schedule["unit_id"], schedule["fiscal_year"])}
+    pilots = set(schedule.loc[schedule["pilot"], "unit_id"])
+    return model.objective_value({u: year_of.get(u) for u in model.units.index}, pilots & set(model.units.index))

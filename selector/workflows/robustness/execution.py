@@ -1,0 +1,66 @@
+"""Where the samples run: local processes, or a Dask cluster."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Callable
+
+from selector.errors import Problem, ScenarioError, SelectorError
+from selector.workflows.robustness.engine import _Job, solve_chunk
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _run_local(job: _Job, chunks: list[list], workers: int, progress: Callable[[int], None]) -> list[tuple]:
+    if workers <= 1:
+        results = []
+        for chunk in chunks:
+            results += solve_chunk(job, chunk)
+            progress(len(chunk))
+        return results
+    import multiprocessing
+
+    # spawn, not fork: the parent has HiGHS threads running, and forking a threaded process is unsafe.
+    context = multiprocessing.get_context("spawn")
+    results = []
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        futures = {pool.submit(solve_chunk, job, chunk): len(chunk) for chunk in chunks}
+        for future in as_completed(futures):
+            results += future.result()
+            progress(futures[future])
+    except BaseException:  # Ctrl-C, a kill or a failed chunk: do not wait for the queued chunks
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _run_dask(job: _Job, chunks: list[list], scheduler, progress: Callable[[int], None]) -> list[tuple]:
+    """Run the chunks on an existing Dask cluster (an address such as tcp://HOST:8786, or a Client)."""
+    try:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+    except ImportError as exc:
+        raise SelectorError("--scheduler needs Dask distributed: pip install 'selector[distributed]'") from exc
+    own = not isinstance(scheduler, Client)
+    try:
+        client = Client(scheduler) if own else scheduler
+    except (OSError, TimeoutError, ValueError) as exc:
+
+        raise ScenarioError([Problem("--scheduler", None, None, f"cannot reach the Dask scheduler {scheduler} ({exc})",
+                                     "check the address (tcp://HOST:PORT) and that the scheduler is running")]) from exc
+    try:
+        [shared] = client.scatter([job], broadcast=True)
+        futures = client.map(solve_chunk, [shared] * len(chunks), chunks, pure=False)
+        sizes = {f.key: len(c) for f, c in zip(futures, chunks)}
+        results = []
+        for future in dask_completed(futures):
+            results += future.result()
+            progress(sizes[future.key])
+        return results
+    finally:
+        if own:
+            client.close()

@@ -1,0 +1,212 @@
+"""Synthetic scenarios of any size: realistic, deterministic for a seed, feasible with binding budgets.
+
+    >>> import selector
+    >>> csv_path = selector.synth(10_000, seed=1, out="tmp")    # tmp/synth-10000.csv + .toml
+    >>> plan = selector.solve(selector.load(csv_path))
+
+Units are spread over Thailand's 77 provinces in proportion to their population (DOPA, 2014; see
+``scenarios/sources/thai_provinces.csv``), each province with one ``hub`` unit (the provincial
+office) and ``branch`` units. The rule, per unit (rng = numpy's default_rng(seed)):
+
+- population_served = province population / units in the province x lognormal(0, 0.4), rounded;
+- importance = quintile (1-5) of the province's population, +1 for a hub, max 5;
+- workload = quintile (1-5) of population_served;
+- infrastructure = kind base (hub 3.5, branch 2.5) + 0.3 (importance - 3) + N(0, 0.9), rounded, 1-5;
+- staff = 0.5 infrastructure + 0.5 kind base + N(0, 0.8), rounded, 1-5;
+- leadership = 3.2 + N(0, 1.0), rounded, 1-5;
+- success = mean(infrastructure, staff, leadership) + N(0, 0.6), rounded, 1-5;
+- risk = 1 + 0.4 (workload - 1) + 0.5 (5 - success) + N(0, 0.6), rounded, 1-5;
+- cost = kind base (hub 3.0, branch 1.8 million baht) x (1 + 0.08 (workload - 3))
+  x (1 + 0.06 (3 - infrastructure)) x lognormal(0, 0.15), rounded to 10,000 baht.
+
+The rules (``[pilots]``, ``[budget]``) are set from a plan built by a simple rule, which proves the
+scenario feasible: the pilots are the lowest-risk unit of each region plus the next lowest-risk
+units up to 2% of the units; the other units, in a seeded random order, fill the waves up to 30%
+and 33% of the remaining cost, and the last year takes the rest. Each year's budget is that plan's
+spending rounded up to 100,000 baht (the last year's plus a 2% reserve), so the plan fits and the
+budgets bind: the optimiser wants the high-priority units early and runs out of money in every year
+but the last, which takes whatever is left. The pilots' risk cap is the larger
+of 2.5 and that plan's mean pilot risk, rounded up to 0.1.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from selector.outputs.files import write_text_atomic
+
+PROVINCES_CSV = Path(__file__).resolve().parents[2] / "scenarios" / "sources" / "thai_provinces.csv"
+FIRST_YEAR, LAST_YEAR = 2569, 2572  # fiscal years B.E. (FY2569 = 1 Oct 2025 - 30 Sep 2026)
+KIND_BASE_INFRA = {"hub": 3.5, "branch": 2.5}
+KIND_BASE_COST = {"hub": 3.0e6, "branch": 1.8e6}
+PILOT_SHARE = 0.02
+WAVE_SHARES = (0.30, 0.33)  # of the cost left after the pilots; the last year takes the rest
+BUDGET_STEP = 100_000
+LAST_YEAR_HEADROOM = 0.02  # the last year's budget exceeds what is left by 2%, as a planner's reserve
+REGION_TH = {"North": "ภาคเหนือ", "Northeast": "ภาคตะวันออกเฉียงเหนือ", "Central": "ภาคกลาง",
+             "East": "ภาคตะวันออก", "West": "ภาคตะวันตก", "South": "ภาคใต้"}
+MAX_UNITS = 1_000_000
+
+
+def _provinces() -> pd.DataFrame:
+    table = pd.read_csv(PROVINCES_CSV, dtype={"iso_code": str, "name_th": str, "name_en": str, "region6": str})
+    return table.sort_values("iso_code", kind="mergesort").reset_index(drop=True)
+
+
+def allocate(weights: np.ndarray, total: int) -> np.ndarray:
+    """Largest-remainder split of ``total`` in proportion to ``weights`` (ties to the lower index)."""
+    share = weights / weights.sum() * total
+    counts = np.floor(share).astype(np.int64)
+    order = np.lexsort((np.arange(len(share)), -(share - counts)))
+    counts[order[: total - counts.sum()]] += 1
+    return counts
+
+
+def _quintile(values: np.ndarray) -> np.ndarray:
+    """1..5 by rank: the lowest fifth get 1, the highest fifth 5 (ties share the lower rank)."""
+    ranks = pd.Series(values).rank(method="min", pct=True).to_numpy()
+    return np.clip(np.ceil(ranks * 5), 1, 5).astype(np.int64)
+
+
+def synth_units(units: int, seed: int = 0) -> pd.DataFrame:
+    """The units table of a synthetic scenario (see the module docstring for the rule)."""
+    if not 1 <= units <= MAX_UNITS:
+        raise ValueError(f"units must be between 1 and {MAX_UNITS:,}, got {units}")
+    provinces = _provinces()
+    rng = np.random.default_rng(seed)
+    counts = allocate(provinces["population"].to_numpy(dtype=float), units)
+    province = np.repeat(np.arange(len(provinces)), counts)
+    number = np.concatenate([np.arange(1, c + 1) for c in counts if c > 0])
+    kind = np.where(number == 1, "hub", "branch")
+    population = provinces["population"].to_numpy()[province]
+    served = np.rint(population / counts[province] * rng.lognormal(0, 0.4, units)).astype(np.int64)
+
+    is_hub = (kind == "hub").astype(np.int64)
+    importance = np.clip(_quintile(population) + is_hub, 1, 5)
+    workload = _quintile(served)
+    base = np.where(is_hub == 1, KIND_BASE_INFRA["hub"], KIND_BASE_INFRA["branch"])
+    infrastructure = np.clip(np.rint(base + 0.3 * (importance - 3) + rng.normal(0, 0.9, units)), 1, 5)
+    staff = np.clip(np.rint(0.5 * infrastructure + 0.5 * base + rng.normal(0, 0.8, units)), 1, 5)
+    leadership = np.clip(np.rint(3.2 + rng.normal(0, 1.0, units)), 1, 5)
+    success = np.clip(np.rint((infrastructure + staff + leadership) / 3 + rng.normal(0, 0.6, units)), 1, 5)
+    risk = np.clip(np.rint(1 + 0.4 * (workload - 1) + 0.5 * (5 - success) + rng.normal(0, 0.6, units)), 1, 5)
+    base_cost = np.where(is_hub == 1, KIND_BASE_COST["hub"], KIND_BASE_COST["branch"])
+    cost = (base_cost * (1 + 0.08 * (workload - 3)) * (1 + 0.06 * (3 - infrastructure))
+            * rng.lognormal(0, 0.15, units))
+    cost = (np.rint(cost / 10_000) * 10_000).astype(np.int64)
+
+    iso = provinces["iso_code"].to_numpy()[province]
+    name_th = provinces["name_th"].to_numpy()[province]
+    width = len(str(int(counts.max())))
+    unit_id = [f"{code}-{k:0{width}d}" for code, k in zip(iso, number)]
+    name = [f"หน่วยบริการ{th} แห่งที่ {k}" for th, k in zip(name_th, number)]
+    region = provinces["region6"].to_numpy()[province]
+    return pd.DataFrame({
+        "unit_id": unit_id,
+        "name": name,
+        "region": region,
+        "cost": cost,
+        "infrastructure": infrastructure.astype(np.int64),
+        "staff": staff.astype(np.int64),
+        "leadership": leadership.astype(np.int64),
+        "importance": importance.astype(np.int64),
+        "workload": workload.astype(np.int64),
+        "success": success.astype(np.int64),
+        "risk": risk.astype(np.int64),
+        "pilot": "",
+        "region_th": [REGION_TH[r] for r in region],
+        "province": provinces["name_en"].to_numpy()[province],
+        "province_th": name_th,
+        "kind": kind,
+        "population_served": served,
+    })
+
+
+def reference_plan(units: pd.DataFrame, seed: int = 0) -> np.ndarray:
+    """A feasible plan by a simple rule: the fiscal year of every unit (the first year = pilots).
+
+    Pilots: the lowest-risk (then cheapest, then first by id) unit of each region, then the next
+    lowest-risk units up to 2% of the units. The others, in a seeded random order, fill the waves
+    up to their share of the remaining cost; the last year takes the rest.
+    """
+    n = len(units)
+    years = np.full(n, LAST_YEAR, dtype=np.int64)
+    order = np.lexsort((np.arange(n), units["cost"].to_numpy(), units["risk"].to_numpy()))
+    region = units["region"].to_numpy()
+    first_in_region = {}
+    for i in order:
+        first_in_region.setdefault(region[i], i)
+    pilots = list(first_in_region.values())
+    extra = max(0, math.ceil(PILOT_SHARE * n) - len(pilots))
+    chosen = set(pilots)
+    pilots += [i for i in order if i not in chosen][:extra]
+    years[pilots] = FIRST_YEAR
+
+    cost = units["cost"].to_numpy(dtype=np.int64)
+    rest = np.setdiff1d(np.arange(n), pilots)
+    rest = rest[np.random.default_rng([seed, 1]).permutation(len(rest))]
+    spent = np.cumsum(cost[rest])
+    thresholds = np.cumsum(WAVE_SHARES) * (spent[-1] if len(spent) else 0)
+    years[rest] = FIRST_YEAR + 1 + np.searchsorted(thresholds, spent, side="left")
+    return years
+
+
+def synth_settings(units: pd.DataFrame, years: np.ndarray) -> str:
+    """The settings TOML for the units, with budgets and pilot rules taken from a feasible plan."""
+    cost = units["cost"].to_numpy(dtype=np.int64)
+    spend = {y: cost[years == y].sum() * (1 + LAST_YEAR_HEADROOM if y == LAST_YEAR else 1)
+             for y in range(FIRST_YEAR, LAST_YEAR + 1)}
+    budget = {y: int(math.ceil(amount / BUDGET_STEP) * BUDGET_STEP) for y, amount in spend.items()}
+    pilots = years == FIRST_YEAR
+    regions = len(set(units["region"]))
+    pilots_min = regions
+    pilots_max = max(regions, int(pilots.sum()) * 2)
+    mean_risk = float(units["risk"].to_numpy()[pilots].mean())
+    risk_cap = max(2.5, math.ceil(mean_risk * 10 - 1e-9) / 10)
+    budget_lines = "\n".join(f"{y} = {b:_}" for y, b in budget.items())
+    return f"""\
+# selector synthetic scenario: {len(units):,} units (selector synth; ILLUSTRATIVE, not real data).
+# Units spread over the 77 provinces by population; criteria and costs by a seeded rule (selector/synth.py).
+# Budgets are a simple feasible plan's spending, rounded up to 100,000 baht (+2% in the last year): feasible and binding.
+
+[horizon]
+first_year = {FIRST_YEAR}   # the pilot year
+last_year = {LAST_YEAR}
+
+[budget]
+{budget_lines}
+
+[pilots]
+min = {pilots_min}
+max = {pilots_max}
+max_mean_risk = {risk_cap}
+cover = ["region"]
+
+[criteria]
+scale = [1, 5]
+cost_type = ["risk"]
+
+[solver]
+name = "highs"
+time_limit = 600
+gap = 0.0001
+"""
+
+
+def synth(units: int, seed: int = 0, out: str | Path = ".") -> Path:
+    """Write ``out/synth-<units>.csv`` and ``.toml``, a synthetic scenario; return the CSV's path.
+
+    Deterministic: the same ``units`` and ``seed`` give byte-identical files. Both files are
+    written atomically (the folder must exist). Raises ``ValueError`` for a size out of range.
+    """
+    table = synth_units(units, seed)
+    toml_text = synth_settings(table, reference_plan(table, seed))
+    out = Path(out)
+    csv_path = out / f"synth-{units}.csv"
+    write_text_atomic(csv_path, "\ufeff" + table.to_csv(index=False, lineterminator="\r\n"))
+    write_text_atomic(csv_path.with_suffix(".toml"), toml_text)
+    return csv_path
