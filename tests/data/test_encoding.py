@@ -11,7 +11,7 @@ from selector.cli import main
 from selector.outputs.files import schedule_csv_text
 from selector.data.csvfiles import plausible_thai
 
-from .conftest import DEFAULT_CSV
+from tests.conftest import DEFAULT_CSV
 
 
 def run(*args):

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure  # noqa: E402
 import selector  # noqa: E402
 from selector.outputs import plots  # noqa: E402
 
-from .test_model import FOUR_TOML  # noqa: E402
+from tests.model.test_build import FOUR_TOML  # noqa: E402
 
 THAI_TEXT = "สำนักงานขนส่งจังหวัดอุตรดิตถ์ เชียงใหม่"  # consonants, vowels above and below, tone marks
 

@@ -12,8 +12,8 @@ from selector.analysis.duals import marginal_values
 from selector.workflows.money import frontier, minimum_budget
 from selector.solvers.backends import run_highs
 from selector.status import Status
-from .conftest import DEFAULT_CSV
-from .test_explain import TINY_CSV, TINY_TOML
+from tests.conftest import DEFAULT_CSV
+from tests.workflows.test_explain import TINY_CSV, TINY_TOML
 
 
 def _lp_objective(scenario) -> float:

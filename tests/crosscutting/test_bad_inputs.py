@@ -14,11 +14,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import ROOT
 from click.testing import CliRunner
 
 from selector.cli import main
 
-CATALOGUE = Path(__file__).parent / "bad_inputs"
+CATALOGUE = ROOT / "tests" / "bad_inputs"
 CASES = tomllib.loads((CATALOGUE / "cases.toml").read_text(encoding="utf-8"))
 OLD_SCHEDULE = "\ufeffunit_id,fiscal_year\r\nA1,2556\r\n".encode("utf-8")
 

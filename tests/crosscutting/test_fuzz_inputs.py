@@ -19,9 +19,9 @@ import selector
 from selector.errors import ScenarioError
 from selector.fields import KNOWN_COLUMNS
 
-from .conftest import examples
+from tests.conftest import ROOT, examples
 
-CATALOGUE = Path(__file__).parent / "bad_inputs"
+CATALOGUE = ROOT / "tests" / "bad_inputs"
 GOOD_CSV = (CATALOGUE / "good.csv").read_text(encoding="utf-8")
 GOOD_TOML = (CATALOGUE / "good.toml").read_text(encoding="utf-8")
 HEADER = GOOD_CSV.splitlines()[0].split(",")

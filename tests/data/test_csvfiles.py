@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 
 import selector
+
+from tests.conftest import ROOT
 from selector.errors import ScenarioError
 
 limits = importlib.import_module("selector.data.csvfiles")
-CATALOGUE = Path(__file__).parent / "bad_inputs"
+CATALOGUE = ROOT / "tests" / "bad_inputs"
 
 
 @pytest.mark.parametrize("which", ["csv", "toml"])

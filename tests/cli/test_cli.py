@@ -15,8 +15,8 @@ from selector.status import Status
 solve_module = importlib.import_module("selector.solve")
 backends = importlib.import_module("selector.solvers.backends")
 
-from .conftest import DEFAULT_CSV
-from .test_model import FOUR, FOUR_TOML
+from tests.conftest import DEFAULT_CSV
+from tests.model.test_build import FOUR, FOUR_TOML
 
 
 def run(*args):
@@ -206,7 +206,7 @@ def test_subprocess_quiet_stdout_is_empty_even_with_the_highs_banner(four):
     import subprocess
     import sys
 
-    from .conftest import ROOT
+    from tests.conftest import ROOT
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-m", "selector", "solve", str(four), "--quiet"],

@@ -8,7 +8,7 @@ import selector
 from selector.errors import ScenarioError
 from selector.data.csvfiles import parse_number
 
-from .test_model import FOUR, FOUR_TOML
+from tests.model.test_build import FOUR, FOUR_TOML
 
 
 def problems_of(csv_path, settings=None):

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 import selector
 from selector.cli import main
 from selector.errors import ScenarioError
-from tests.test_replan import TINY_CSV, TINY_TOML, baseline_frame, with_column
+from tests.workflows.test_replan import TINY_CSV, TINY_TOML, baseline_frame, with_column
 
 
 @pytest.fixture

@@ -197,7 +197,7 @@ def test_solve_after_a_foreign_multithreaded_highs_run_in_the_same_process(tmp_p
     import subprocess
     import sys
 
-    from .conftest import DEFAULT_CSV, ROOT
+    from tests.conftest import DEFAULT_CSV, ROOT
 
     script = f"""
 import pulp, selector

@@ -21,7 +21,7 @@ from selector.check import check_schedule
 from selector.fields import CRITERIA
 from selector.outputs.files import write_schedule_csv
 
-from .conftest import examples
+from tests.conftest import examples
 
 FIRST = 2556
 PROPERTY = dict(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

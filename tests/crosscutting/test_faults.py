@@ -25,9 +25,9 @@ from selector.status import Status
 solve_module = importlib.import_module("selector.solve")  # (the package's `solve` is the function)
 backends = importlib.import_module("selector.solvers.backends")
 
-from .conftest import DEFAULT_CSV, ROOT
+from tests.conftest import DEFAULT_CSV, ROOT
 
-CATALOGUE = Path(__file__).parent / "bad_inputs"
+CATALOGUE = ROOT / "tests" / "bad_inputs"
 OLD = "\ufeffunit_id,fiscal_year\r\nA1,2556\r\n".encode("utf-8")
 
 

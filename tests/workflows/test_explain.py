@@ -12,7 +12,7 @@ from selector.cli import main
 from selector.analysis.reasons import PlanFacts
 from selector.workflows.explain import explain_unit
 from selector.model.scoring import score_units
-from .conftest import DEFAULT_CSV
+from tests.conftest import DEFAULT_CSV
 
 HEADER = "unit_id,name,region,cost,infrastructure,staff,leadership,importance,workload,success,risk"
 

@@ -363,7 +363,7 @@ def test_cli_summary_shows_the_balance_and_check_fails_on_a_broken_rule(write_sc
 
 def test_all_rules_settings_load_and_validate():
     """The bundled all-rules TOML is valid against the default scenario (solving it is a benchmark)."""
-    from .conftest import DEFAULT_CSV
+    from tests.conftest import DEFAULT_CSV
 
     sc = selector.load(DEFAULT_CSV, DEFAULT_CSV.with_name("dlt-offices-all-rules.toml"))
     s = sc.settings

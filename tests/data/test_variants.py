@@ -6,7 +6,7 @@ import pytest
 
 import selector
 
-from .test_model import FOUR, FOUR_TOML
+from tests.model.test_build import FOUR, FOUR_TOML
 
 # The four units of the README's scoring example: two regions, FY2555-2556, budgets 20, costs 10.
 

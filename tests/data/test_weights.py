@@ -15,7 +15,7 @@ from selector.errors import ScenarioError
 from selector.data.settings import load_settings, parse_settings
 from selector.data.weights import ahp, consistency_ratio, order_of, rank_order_centroid, roc_weights, tied_rank_order_centroid
 
-from .test_model import FOUR
+from tests.model.test_build import FOUR
 
 # ---------------------------------------------------------------------------------------------
 # Rank-order centroid
@@ -228,7 +228,7 @@ def test_weights_command_prints_method_weights_and_cr(write_scenario):
 
 
 def test_weights_command_on_default_scenario_is_direct():
-    from .conftest import DEFAULT_CSV
+    from tests.conftest import DEFAULT_CSV
 
     result = CliRunner().invoke(main, ["weights", str(DEFAULT_CSV)])
     assert result.exit_code == 0
@@ -243,7 +243,7 @@ def test_readme_weights_example_parses_and_is_consistent():
 
     from selector.data.settings import parse_settings
 
-    from .conftest import ROOT
+    from tests.conftest import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Weights a committee can defend"):]
