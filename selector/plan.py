@@ -13,6 +13,7 @@ from selector.data.scenario import Scenario
 from selector.fields import KNOWN_COLUMNS
 from selector.model.balance import balance_table
 from selector.model.build import Model
+from selector.solvers.options import SolveOptions
 from selector.status import Status
 
 SCORE_DECIMALS = 6
@@ -32,7 +33,7 @@ class Plan:
     """
 
     scenario: Scenario
-    status: str
+    status: Status
     schedule: pd.DataFrame | None
     objective: float | None
     bound: float | None
@@ -44,6 +45,7 @@ class Plan:
     reasons: list[str] = field(default_factory=list)
     diagnosis: list[Finding] = field(default_factory=list)
     marginal: dict[int, float] | None = None  # objective per extra million baht by year (LP relaxation)
+    options: SolveOptions | None = None  # what the solve used; None for a schedule read from a file (Status.CHECKED)
 
     @property
     def unscheduled(self) -> list[str]:

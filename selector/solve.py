@@ -16,10 +16,10 @@ import pandas as pd
 from selector.analysis.diagnose import basic_findings, diagnose, elastic_findings
 from selector.analysis.duals import marginal_values
 from selector.data.scenario import Scenario
-from selector.errors import SolverError
 from selector.model.build import Model, build_model
 from selector.plan import Plan, schedule_from_values
-from selector.solvers.backends import SOLVERS, solve_model
+from selector.solvers.backends import solve_model
+from selector.solvers.options import SolveOptions
 from selector.status import Status, relative_gap
 
 # ---------------------------------------------------------------------------------------------
@@ -31,7 +31,8 @@ def solve(scenario: Scenario, *, solver: str | None = None, time_limit: float | 
           extra: Callable[[Model], None] | None = None) -> Plan:
     """Build and solve the scenario's integer program; never prints.
 
-    ``solver``, ``time_limit`` and ``gap`` default to the scenario's settings. Returns a ``Plan``
+    ``solver``, ``time_limit`` and ``gap`` default to the scenario's settings; ``plan.options`` records
+    the ones the run used (``SolveOptions``). Returns a ``Plan``
     whatever the outcome: check ``plan.status`` (``optimal``, ``feasible``, ``infeasible`` or
     ``no_solution``); an infeasible plan carries plain-words ``reasons`` and structured
     ``diagnosis`` records (the smallest change that gives a plan, from ``selector.diagnose``).
@@ -40,17 +41,13 @@ def solve(scenario: Scenario, *, solver: str | None = None, time_limit: float | 
     upgraded (each stage gets the time limit), then the best objective among plans upgrading that
     many; ``plan.diagnosis`` then gives the extra budget per year that would schedule the rest.
     """
-    settings = scenario.settings
-    solver = (solver or settings.solver).lower()
-    if solver not in SOLVERS:
-        raise SolverError(f"unknown solver '{solver}'; choose one of {', '.join(SOLVERS)}")
-    time_limit = settings.time_limit if time_limit is None else time_limit
-    gap = settings.gap if gap is None else gap
+    options = SolveOptions.resolve(scenario.settings, solver=solver, time_limit=time_limit, gap=gap)
+    solver, time_limit, gap = options.solver, options.time_limit, options.gap
 
     findings = basic_findings(scenario)
     if findings:  # contradictions found before building: no need to build or run the solver
         return Plan(scenario, Status.INFEASIBLE, None, None, None, None, solver, "", 0.0, 0.0,
-                    [f.message for f in findings], findings)
+                    [f.message for f in findings], findings, options=options)
     start = time.perf_counter()
     model = build_model(scenario, extra=extra)
     build_seconds = time.perf_counter() - start
@@ -59,7 +56,7 @@ def solve(scenario: Scenario, *, solver: str | None = None, time_limit: float | 
     if run.status in (Status.INFEASIBLE, Status.NO_SOLUTION):
         findings = [] if run.status == Status.NO_SOLUTION else diagnose(scenario, solver=solver, time_limit=time_limit)
         return Plan(scenario, run.status, None, None, None, None, run.solver, run.version,
-                    run.seconds, build_seconds, [f.message for f in findings], findings)
+                    run.seconds, build_seconds, [f.message for f in findings], findings, options=options)
 
     schedule = schedule_from_values(model, run.values, explain=True)
     assignment = {uid: (None if pd.isna(y) else int(y)) for uid, y in zip(schedule["unit_id"], schedule["fiscal_year"])
@@ -81,4 +78,4 @@ def solve(scenario: Scenario, *, solver: str | None = None, time_limit: float | 
     del model, run  # a second model may be built next: at 50,000 units each holds hundreds of MB
     return Plan(scenario, status, schedule, objective, bound, relative_gap(objective, bound), solver_name,
                 version, solve_seconds, build_seconds, [f.message for f in findings], findings,
-                marginal_values(scenario, lp_duals=lp_duals))
+                marginal_values(scenario, lp_duals=lp_duals), options=options)

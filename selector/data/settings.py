@@ -163,6 +163,21 @@ class Settings:
         }
 
 
+def amount_problem(amount: Any) -> str | None:
+    """Why ``amount`` is not a budget in baht (None when it is one): the one rule for every budget.
+
+    A budget is a finite number from 0 to ``MAX_BAHT``, wherever it comes from: the TOML's
+    ``[budget]`` and fund amounts, ``--budget``, ``Scenario.with_(budget=...)`` and
+    ``replan(budget=...)``. Returns ``"not an amount"`` or ``"over the limit"``; each caller words
+    the message for its own input.
+    """
+    if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount) or amount < 0:
+        return "not an amount"
+    if amount > MAX_BAHT:
+        return "over the limit"
+    return None
+
+
 def baht(amount: float) -> str:
     """An amount for a message: '1,200,000 baht', or '1.2e+300 baht' when too long to read."""
     return f"{amount:,.0f} baht" if abs(amount) < 1e15 else f"{amount:.3g} baht"
@@ -340,11 +355,12 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: _
                 continue
             if year not in years:
                 continue
-            if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount) or amount < 0:
+            why = amount_problem(amount)
+            if why == "not an amount":
                 bad("budget", key, f"budget {key} = {amount!r} is not an amount of baht >= 0", "write a number, e.g. 120_000_000")
                 budget[year] = 0.0  # stands in for the bad value, which is reported: the year is not "missing"
                 continue
-            if amount > MAX_BAHT:
+            if why == "over the limit":
                 bad("budget", key, f"budget {key} = {baht(amount)} is over {baht(MAX_BAHT)}",
                     "write the budget in baht, without stray digits")
                 budget[year] = 0.0
@@ -540,8 +556,9 @@ def _parse_funds(raw: Any, years: range, name: str, loc: "_Locator", problems: l
                 if not re.fullmatch(r"\d{4}", str(year)) or int(year) not in years:
                     bad(index, "amounts", f"'{year}' in the amounts of fund '{fund_name}' is not a fiscal year of the "
                         f"horizon {years[0]}-{years[-1]}", "write one fiscal year per entry, e.g. 2556 = 100_000_000")
-                elif isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount) or amount < 0:
-                    bad(index, "amounts", f"amount {year} = {amount!r} of fund '{fund_name}' is not baht >= 0",
+                elif amount_problem(amount) is not None:
+                    bad(index, "amounts", f"amount {year} = {amount!r} of fund '{fund_name}' is not baht >= 0"
+                        + (f" and at most {baht(MAX_BAHT)}" if amount_problem(amount) == "over the limit" else ""),
                         "write a number, e.g. 100_000_000")
                 else:
                     amounts[int(year)] = float(amount)

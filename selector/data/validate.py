@@ -11,7 +11,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from selector.data.csvfiles import parse_number
-from selector.data.settings import MAX_BAHT, Settings, _Locator, baht
+from selector.data.settings import MAX_BAHT, Settings, _Locator, amount_problem, baht
 from selector.errors import Problem
 from selector.fields import CRITERIA
 
@@ -25,8 +25,7 @@ def check_budget_overrides(budget: Mapping[Any, Any], settings: Settings) -> lis
         if not isinstance(year, int) or year not in settings.years:
             problems.append(Problem("--budget", None, None, f"'{text}': year {year} is outside the horizon "
                                     f"{settings.first_year}-{settings.last_year}", "give a fiscal year of [horizon]"))
-        elif (isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount)
-              or not 0 <= amount <= MAX_BAHT):
+        elif amount_problem(amount) is not None:
             problems.append(Problem("--budget", None, None, f"'{text}' is not an amount of baht from 0 to {baht(MAX_BAHT)}",
                                     "write e.g. --budget 2556=120000000"))
     return problems

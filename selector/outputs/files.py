@@ -120,6 +120,16 @@ def write_schedule_csv(plan: Plan, target: str | Path) -> None:
     write_text_atomic(target, "\ufeff" + schedule_csv_text(plan.schedule))
 
 
+def _settings_in_force(plan: Plan) -> dict[str, Any]:
+    """The scenario's settings as the plan used them: the pilot limit resolved, the solver options as run."""
+    sc = plan.scenario
+    settings = sc.settings.to_dict()
+    settings["pilots"] = {**settings["pilots"], "max": sc.pilots_max}
+    if plan.options is not None:
+        settings["solver"] = {"name": plan.options.solver, "time_limit": plan.options.time_limit, "gap": plan.options.gap}
+    return settings
+
+
 def plan_record(plan: Plan, elapsed: float | None = None) -> dict[str, Any]:
     """Everything about a plan as plain data, for ``--json`` and for audit."""
     sc = plan.scenario
@@ -131,6 +141,7 @@ def plan_record(plan: Plan, elapsed: float | None = None) -> dict[str, Any]:
         "bound": plan.bound,
         "gap": plan.gap,
         "solver": {"name": plan.solver, "version": plan.solver_version},
+        "options": plan.options.as_dict() if plan.options is not None else None,
         "seconds": {"build": round(plan.build_seconds, 3), "solve": round(plan.solve_seconds, 3),
                     "elapsed": round(elapsed, 3) if elapsed is not None else None},
         "inputs": {
@@ -138,8 +149,7 @@ def plan_record(plan: Plan, elapsed: float | None = None) -> dict[str, Any]:
             "settings_toml": {"path": Path(sc.settings_path).name if sc.settings_path else None,
                               "sha256": sc.settings_sha256},
         },
-        "settings": {**sc.settings.to_dict(),
-                     "pilots": {**sc.settings.to_dict()["pilots"], "max": sc.pilots_max}},
+        "settings": _settings_in_force(plan),
         "reasons": list(plan.reasons),
         "diagnosis": [f.to_dict() for f in plan.diagnosis],
     }

@@ -281,8 +281,12 @@ def assumptions_table(plan: Plan, lang: str, day: dt.date, provenance: Provenanc
     for name, text in rules_in_force(sc, lang):
         add("a_rule", text, None, name=f"{RULE_NAMES_TH[name]} ({name})" if lang == "th" else name)
     add("a_solver", f"{plan.solver} {plan.solver_version}".strip() or none)
-    add("a_time_limit", s.time_limit, "General")
-    add("a_gap_setting", s.gap, PRECISE_PERCENT)
+    used = plan.options  # what the solve ran with (overrides included); None for a checked schedule
+    add("a_time_limit", used.time_limit if used else none, "General" if used else None)
+    add("a_gap_setting", used.gap if used else none, PRECISE_PERCENT if used else None)
+    if used:
+        add("a_threads", used.threads, COUNT)
+        add("a_seed", used.seed, COUNT)
     add("a_status", t.get(f"status_{plan.status}", plan.status))
     add("a_objective", plan.objective, OBJECTIVE)
     add("a_bound", plan.bound if plan.bound is not None else none, OBJECTIVE if plan.bound is not None else None)

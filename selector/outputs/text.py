@@ -73,7 +73,8 @@ def summary_text(plan: Plan, out_path: str | Path | None = None, elapsed: float 
     lines += fund_lines(plan)
     lines += balance_lines(plan)
     if plan.status == Status.OPTIMAL:
-        verdict = f"optimal (proven; gap {100 * plan.gap:.4f}% <= {100 * plan.scenario.settings.gap:.4f}%)"
+        accepted = plan.options.gap if plan.options is not None else plan.scenario.settings.gap
+        verdict = f"optimal (proven; gap {100 * plan.gap:.4f}% <= {100 * accepted:.4f}%)"
     elif plan.status == Status.FEASIBLE:
         verdict = f"feasible, not proven optimal, gap {100 * plan.gap:.4f}%"
     else:

@@ -52,6 +52,10 @@ class SolveOptions:
             raise ScenarioError(problems)
         return cls(name, float(rel), float(limit))
 
+    def as_tuple(self) -> tuple[str, float, float]:
+        """(solver, time_limit, gap): what the solver adapters take."""
+        return self.solver, self.time_limit, self.gap
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 

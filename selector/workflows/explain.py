@@ -22,6 +22,7 @@ from selector.model.build import build_model
 from selector.model.scoring import normalised_matrix
 from selector.plan import schedule_from_values
 from selector.solvers.backends import solve_model
+from selector.solvers.options import SolveOptions
 from selector.status import Status
 
 
@@ -143,9 +144,7 @@ def explain_unit(scenario: Scenario, unit_id: str, schedule: str | Path | None =
     if unit_id not in ids:
         raise ScenarioError([Problem("UNIT_ID", None, None, f"unit '{unit_id}' is not in the scenario",
                                      "give a unit_id from the scenario's CSV")])
-    solver = (solver or s.solver).lower()
-    time_limit = s.time_limit if time_limit is None else time_limit
-    gap = s.gap if gap is None else gap
+    solver, time_limit, gap = SolveOptions.resolve(s, solver=solver, time_limit=time_limit, gap=gap).as_tuple()
     model = build_model(scenario)
     if schedule is not None:
         year_of, pilot_of = _read_plan(scenario, schedule)

@@ -22,6 +22,7 @@ from selector.errors import InfeasibleError
 from selector.model.build import Model, build_model
 from selector.plan import schedule_from_values
 from selector.solvers.backends import SOLVERS
+from selector.solvers.options import SolveOptions
 from selector.status import Status, relative_gap
 
 # ---------------------------------------------------------------------------------------------
@@ -64,7 +65,7 @@ def minimum_budget(scenario: Scenario, *, solver: str | None = None, time_limit:
     """
 
     s = scenario.settings
-    solver = (solver or s.solver).lower()
+    options = SolveOptions.resolve(s, solver=solver, time_limit=time_limit, gap=gap)
     shares = _shares(scenario)
     model = build_model(_full_coverage(scenario))
     total = model.prob.add_variable("total_budget", 0)
@@ -73,7 +74,7 @@ def minimum_budget(scenario: Scenario, *, solver: str | None = None, time_limit:
         row.addInPlace(pulp.LpAffineExpression([(total, -shares[year])]))
         row.changeRHS(0)
     model.prob.setObjective(pulp.LpAffineExpression([(total, -1.0 / MILLION)]))  # max -T, in millions
-    run = SOLVERS[solver](model.prob, s.time_limit if time_limit is None else time_limit, gap, False)
+    run = SOLVERS[options.solver](model.prob, options.time_limit, options.gap, False)
     if run.status not in (Status.OPTIMAL, Status.FEASIBLE):
         raise InfeasibleError([f"no budget lets every unit be upgraded by FY{s.last_year} ({run.status}); "
                                "run `selector solve` on the scenario to see which other rule stands in the way"])
@@ -103,9 +104,7 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
     """
 
     s = scenario.settings
-    solver = (solver or s.solver).lower()
-    time_limit = s.time_limit if time_limit is None else time_limit
-    gap = s.gap if gap is None else gap
+    solver, time_limit, gap = SolveOptions.resolve(s, solver=solver, time_limit=time_limit, gap=gap).as_tuple()
     shares = _shares(scenario)
     least = minimum_budget(scenario, solver=solver, time_limit=time_limit)
     model = build_model(_full_coverage(scenario))

@@ -40,10 +40,12 @@ from selector.data.progress import (
     replan_scenario,
 )
 from selector.data.scenario import Scenario
-from selector.errors import Problem, ScenarioError, SolverError
+from selector.data.settings import MAX_BAHT, amount_problem, baht
+from selector.errors import Problem, ScenarioError
 from selector.model.build import Model, _expr, build_model
 from selector.plan import Plan, schedule_from_values
 from selector.solvers.backends import SOLVERS
+from selector.solvers.options import SolveOptions
 from selector.status import Status, relative_gap
 
 NEW_UNIT, REMOVED, FAILED_PILOT, FAILED_UNIT, DEFERRED_UNIT = "new unit", "removed", "failed pilot", "failed", "deferred"
@@ -205,8 +207,9 @@ def _apply_budget(scenario: Scenario, budget: Mapping[int, float] | None, from_y
         elif int(year) not in scenario.settings.years:
             problems.append(Problem("--budget", None, None, f"FY{year} is outside the horizon",
                                     f"use a year from {from_year} to {scenario.settings.last_year}"))
-        elif not amount >= 0:
-            problems.append(Problem("--budget", None, None, f"budget {amount!r} for FY{year} is not >= 0", "write an amount of baht"))
+        elif amount_problem(amount) is not None:
+            problems.append(Problem("--budget", None, None, f"budget {amount!r} for FY{year} is not an amount of baht "
+                                    f"from 0 to {baht(MAX_BAHT)}", "write an amount of baht, e.g. --budget 2557=111750000"))
     if problems:
         raise ScenarioError(problems)
     merged = dict(scenario.settings.budget)
@@ -246,25 +249,24 @@ def replan(scenario: Scenario, baseline, progress, from_year: int, stability: fl
     hist = history(scenario, base, rows, int(from_year), progress_name)
     derived = replan_scenario(scenario, hist)
 
-    solver = (solver or s.solver).lower()
-    if solver not in SOLVERS:
-        raise SolverError(f"unknown solver '{solver}'; choose one of {', '.join(SOLVERS)}")
-    time_limit = s.time_limit if time_limit is None else time_limit
-    gap = s.gap if gap is None else gap
+    options = SolveOptions.resolve(s, solver=solver, time_limit=time_limit, gap=gap)
+    solver, time_limit, gap = options.solver, options.time_limit, options.gap
 
     start = time.perf_counter()
     model = build_model(derived, extra=lambda m: add_stability_penalty(m, base.year, stability, later_factor))
     build_seconds = time.perf_counter() - start
     reasons = _money_reasons(derived, hist) + basic_reasons(derived)
     if reasons:
-        plan = Plan(derived, Status.INFEASIBLE, None, None, None, None, solver, "", 0.0, build_seconds, reasons)
+        plan = Plan(derived, Status.INFEASIBLE, None, None, None, None, solver, "", 0.0, build_seconds, reasons,
+                    options=options)
         return Replan(plan, hist, stability, later_factor)
     run = SOLVERS[solver](model.prob, time_limit, gap, verbose)
     if run.status in (Status.INFEASIBLE, Status.NO_SOLUTION):
         reasons = [] if run.status == Status.NO_SOLUTION else (basic_reasons(derived, deep=True) or [
             "the rules together leave no feasible re-plan (the stability weight never makes a plan infeasible); "
             "try raising the budgets of the remaining years with --budget YEAR=BAHT"])
-        plan = Plan(derived, run.status, None, None, None, None, run.solver, run.version, run.seconds, build_seconds, reasons)
+        plan = Plan(derived, run.status, None, None, None, None, run.solver, run.version, run.seconds, build_seconds, reasons,
+                    options=options)
         return Replan(plan, hist, stability, later_factor)
 
     schedule = schedule_from_values(model, run.values)
@@ -275,6 +277,6 @@ def replan(scenario: Scenario, baseline, progress, from_year: int, stability: fl
     total = objective - stability * penalty
     bound = max(run.bound, total) if run.bound is not None else total
     plan = Plan(derived, run.status, schedule, total, bound, relative_gap(total, bound), run.solver, run.version,
-                run.seconds, build_seconds, [])
+                run.seconds, build_seconds, [], options=options)
     moves = list_moves(derived, hist, schedule)
     return Replan(plan, hist, stability, later_factor, objective, penalty, moves)

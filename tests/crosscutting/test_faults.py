@@ -172,7 +172,7 @@ def test_outputs_get_the_usual_permissions_not_the_temporary_file_s(good):
 
 
 def test_unwritable_folder_is_refused_before_solving(good, monkeypatch):
-    import selector.cli.app as cli
+    import selector.cli.common as cli
 
     real_access = os.access
     monkeypatch.setattr(cli.os, "access", lambda path, mode: mode != os.W_OK and real_access(path, mode))

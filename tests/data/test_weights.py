@@ -236,8 +236,8 @@ def test_weights_command_on_default_scenario_is_direct():
     assert "success         0.2500" in result.stdout
 
 
-def test_readme_weights_example_parses_and_is_consistent():
-    """The TOML example of the README's weights section is valid, uses AHP and is consistent (CR <= 0.10)."""
+def test_docs_weights_example_parses_and_is_consistent():
+    """The TOML example of the weights page (docs/weights-and-robustness.md) is valid, uses AHP and is consistent (CR <= 0.10)."""
     import re
     import tomllib
 
@@ -245,8 +245,7 @@ def test_readme_weights_example_parses_and_is_consistent():
 
     from tests.conftest import ROOT
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Weights a committee can defend"):]
+    section = (ROOT / "docs" / "weights-and-robustness.md").read_text(encoding="utf-8")
     example = re.search(r"```toml\n(.*?)```", section, flags=re.S).group(1)
     s, problems = parse_settings(tomllib.loads(HORIZON + BUDGET + example))
     assert problems == []

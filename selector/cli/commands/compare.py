@@ -6,7 +6,11 @@ from pathlib import Path
 
 import click
 
-from selector.cli.app import EXIT_INPUT, _fail, handle_errors
+from selector.cli.common import (
+    EXIT_INPUT,
+    fail,
+    handle_errors,
+)
 from selector.workflows.compare import compare as compare_plans
 from selector.workflows.compare import read_plan_file
 
@@ -36,9 +40,9 @@ def compare(plans, names):
     """
 
     if len(plans) < 2:
-        _fail("compare needs at least two plans (schedule CSVs or --json records)", EXIT_INPUT)
+        fail("compare needs at least two plans (schedule CSVs or --json records)", EXIT_INPUT)
     if names and len(names) != len(plans):
-        _fail(f"{len(names)} --name given for {len(plans)} plans: give one per plan, in order", EXIT_INPUT)
+        fail(f"{len(names)} --name given for {len(plans)} plans: give one per plan, in order", EXIT_INPUT)
     labels = list(names) if names else [_name_of(p) for p in plans]
     if len(set(labels)) != len(labels):
         labels = [f"{i + 1}:{label}" for i, label in enumerate(labels)]

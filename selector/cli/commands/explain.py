@@ -6,20 +6,22 @@ import json
 
 import click
 
-from selector.cli.app import _load, _settings_option, handle_errors
+from selector.cli.common import (
+    handle_errors,
+    load_scenario,
+    settings_option,
+    solver_options,
+)
 from selector.workflows.explain import explain_unit
 
 
 @click.command()
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
 @click.argument("unit_id")
-@_settings_option
+@settings_option
 @click.option("--schedule", "schedule", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Explain this schedule (it must pass `selector check`) [default: solve the scenario].")
-@click.option("--solver", type=click.Choice(["highs", "cbc"], case_sensitive=False), default=None, help="MIP solver [default: highs].")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds per solve [default: 60].")
-@click.option("--gap", type=click.FloatRange(min=0, max=1, max_open=True), default=None,
-              help="Relative gap of the re-solve that moves the unit earlier [default: max(settings gap, 0.001)].")
+@solver_options
 @click.option("--no-move", is_flag=True, help="Do not re-solve with the unit forced one year earlier.")
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON instead of text.")
 @handle_errors
@@ -32,9 +34,9 @@ def explain(scenario, unit_id, settings, schedule, solver, time_limit, gap, no_m
     Exit codes: 0 explained, 2 bad input (unknown unit, schedule breaking a rule), 3 no feasible plan.
     """
 
-    sc = _load(scenario, settings)
+    sc = load_scenario(scenario, settings)
     result = explain_unit(sc, unit_id, schedule, solver=solver, time_limit=time_limit, move_earlier=not no_move,
-                          earlier_gap=gap)
+                          gap=gap)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

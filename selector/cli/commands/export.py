@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from selector.cli.app import (
-    _check_output_path,
-    _encoding_option,
-    _lang_option,
-    _load,
-    _scenario_inputs,
-    _settings_option,
+from selector.cli.common import (
+    check_output_path,
+    encoding_option,
     handle_errors,
+    lang_option,
+    load_scenario,
+    scenario_inputs,
+    settings_option,
 )
 from selector.errors import Problem, ScenarioError
 from selector.outputs.submission import write_plan_files
@@ -35,12 +35,12 @@ def _parse_date(text: str | None) -> dt.date | None:
 @click.argument("schedule", type=click.Path(exists=True, dir_okay=False))
 @click.option("--scenario", "scenario", required=True, type=click.Path(exists=True, dir_okay=False),
               help="The scenario CSV the schedule was made for.")
-@_settings_option
-@_encoding_option
+@settings_option
+@encoding_option
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None, help="Excel workbook to write.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Self-contained HTML report to write (prints to A4).")
-@_lang_option
+@lang_option
 @click.option("--date", "date_text", default=None, metavar="YYYY-MM-DD",
               help="Date printed on the plan [default: SOURCE_DATE_EPOCH if set, else today].")
 @handle_errors
@@ -60,10 +60,10 @@ def export(schedule, scenario, settings, encoding, xlsx_path, report_path, lang,
     if not xlsx_path and not report_path:
         raise ScenarioError([Problem("export", None, None, "nothing to write", "give --xlsx FILE and/or --report FILE")])
     day = _parse_date(date_text)
-    inputs = [Path(schedule), *_scenario_inputs(scenario, settings)]
+    inputs = [Path(schedule), *scenario_inputs(scenario, settings)]
     for target in (Path(p) for p in (xlsx_path, report_path) if p):
-        _check_output_path(target, inputs)
-    sc = _load(scenario, settings, encoding)
+        check_output_path(target, inputs)
+    sc = load_scenario(scenario, settings, encoding)
     plan = plan_from_schedule(sc, schedule)
     write_plan_files(plan, xlsx_path, report_path, lang, day)
     written = " and ".join(p for p in (xlsx_path, report_path) if p)

@@ -7,22 +7,26 @@ from pathlib import Path
 
 import click
 
-from selector.cli.app import _check_output_path, _load, _scenario_inputs, _settings_option, handle_errors
+from selector.cli.common import (
+    check_output_path,
+    handle_errors,
+    load_scenario,
+    scenario_inputs,
+    settings_option,
+    solver_options,
+)
 from selector.outputs.files import frontier_csv_text, write_text_atomic
 from selector.workflows.money import frontier as sweep
 
 
 @click.command()
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
-@_settings_option
+@settings_option
 @click.option("--steps", type=click.IntRange(min=1, max=200), default=10, show_default=True,
               help="Number of total budgets, evenly spaced from the minimum to where more money changes nothing.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
               help="Frontier CSV to write [default: <stem>-frontier.csv beside the scenario].")
-@click.option("--solver", type=click.Choice(["highs", "cbc"], case_sensitive=False), default=None, help="MIP solver [default: highs].")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds per solve [default: 60].")
-@click.option("--gap", type=click.FloatRange(min=0, max=1, max_open=True), default=None,
-              help="Relative MIP gap of each step [default: the settings' gap].")
+@solver_options
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing; only write the CSV.")
 @handle_errors
 def frontier(scenario, settings, steps, out, solver, time_limit, gap, quiet):
@@ -40,8 +44,8 @@ def frontier(scenario, settings, steps, out, solver, time_limit, gap, quiet):
     started = time.perf_counter()
     csv_path = Path(scenario)
     out_path = Path(out) if out else csv_path.with_name(csv_path.stem + "-frontier.csv")
-    _check_output_path(out_path, _scenario_inputs(scenario, settings))
-    sc = _load(scenario, settings)
+    check_output_path(out_path, scenario_inputs(scenario, settings))
+    sc = load_scenario(scenario, settings)
     table, least = sweep(sc, steps, solver=solver, time_limit=time_limit, gap=gap)
     text = frontier_csv_text(table)
     write_text_atomic(out_path, "\ufeff" + text)

@@ -8,19 +8,20 @@ from pathlib import Path
 
 import click
 
-from selector.cli.app import (
+from selector.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_NO_SOLUTION,
     EXIT_NOT_PROVEN,
-    _check_output_path,
-    _fail,
-    _lang_option,
-    _load,
-    _output_errors,
-    _parse_budget,
-    _scenario_inputs,
-    _settings_option,
+    check_output_path,
+    fail,
     handle_errors,
+    lang_option,
+    load_scenario,
+    output_errors,
+    parse_budget,
+    scenario_inputs,
+    settings_option,
+    solver_options,
 )
 from selector.outputs.files import write_schedule_csv
 from selector.outputs.replan import moves_text, provenance, write_moves_csv
@@ -39,7 +40,7 @@ from selector.workflows.replan import replan as run_replan
                    "units of past years not listed are taken as done as planned.")
 @click.option("--from", "from_year", required=True, type=int, metavar="YEAR",
               help="Re-plan from the start of this fiscal year (B.E.); earlier years are frozen.")
-@_settings_option
+@settings_option
 @click.option("--budget", "budgets", multiple=True, metavar="YEAR=BAHT",
               help="New budget of a fiscal year >= YEAR (repeatable).")
 @click.option("--stability", type=click.FloatRange(min=0), default=None,
@@ -49,17 +50,16 @@ from selector.workflows.replan import replan as run_replan
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
               help="New schedule CSV [default: <stem>-replan-<YEAR>.csv beside the scenario].")
 @click.option("--moves", "moves_path", type=click.Path(dir_okay=False), default=None, help="Also write the moves as CSV.")
-@click.option("--solver", type=click.Choice(["highs", "cbc"], case_sensitive=False), default=None, help="MIP solver [default: highs].")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds the solver may run.")
+@solver_options
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the new plan as an Excel workbook (with a sheet of the moves).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Also write a printable, self-contained HTML report of the new plan.")
-@_lang_option
+@lang_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @handle_errors
 def replan(scenario, baseline, progress, from_year, settings, budgets, stability, later_factor, out, moves_path, solver,
-           time_limit, xlsx_path, report_path, lang, quiet):
+           time_limit, gap, xlsx_path, report_path, lang, quiet):
     """Re-plan from fiscal year YEAR: keep what happened, move as few units as the new rules need.
 
     Years before YEAR are frozen as they happened; done units never move; failed pilots and
@@ -77,27 +77,27 @@ def replan(scenario, baseline, progress, from_year, settings, budgets, stability
     started = time.perf_counter()
     csv_path = Path(scenario)
     out_path = Path(out) if out else csv_path.with_name(f"{csv_path.stem}-replan-{from_year}.csv")
-    inputs = [*_scenario_inputs(scenario, settings), Path(baseline)] + ([Path(progress)] if progress else [])
+    inputs = [*scenario_inputs(scenario, settings), Path(baseline)] + ([Path(progress)] if progress else [])
     extra_outputs = [Path(p) for p in (moves_path, xlsx_path, report_path) if p]
     for target in [out_path] + extra_outputs:
-        _check_output_path(target, inputs)
-    sc = _load(scenario, settings)
-    new_budgets = _parse_budget(budgets) if budgets else None
+        check_output_path(target, inputs)
+    sc = load_scenario(scenario, settings)
+    new_budgets = parse_budget(budgets) if budgets else None
     result = run_replan(sc, baseline, progress, from_year, stability, later_factor, new_budgets,
-                        solver=solver, time_limit=time_limit)
+                        solver=solver, time_limit=time_limit, gap=gap)
     elapsed = time.perf_counter() - started
     if result.status == Status.INFEASIBLE:
-        _fail("no re-plan satisfies every rule:\n" + "\n".join(f"  - {r}" for r in result.reasons)
+        fail("no re-plan satisfies every rule:\n" + "\n".join(f"  - {r}" for r in result.reasons)
               + "\nNo schedule was written.", EXIT_INFEASIBLE)
     if result.status == Status.NO_SOLUTION:
-        _fail("the solver found no re-plan within the time limit; nothing is proven either way. "
+        fail("the solver found no re-plan within the time limit; nothing is proven either way. "
               "Raise --time-limit. No schedule was written.", EXIT_NO_SOLUTION)
     write_schedule_csv(result.plan, out_path)
     if moves_path:
         write_moves_csv(result, moves_path)
     if xlsx_path or report_path:
 
-        with _output_errors(Path(xlsx_path or report_path)):
+        with output_errors(Path(xlsx_path or report_path)):
             write_plan_files(result.plan, xlsx_path, report_path, lang,
                              provenance=provenance(result, sc, baseline, progress, new_budgets))
     if not quiet:

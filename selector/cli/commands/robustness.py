@@ -7,16 +7,17 @@ from pathlib import Path
 
 import click
 
-from selector.cli.app import (
+from selector.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_NOT_PROVEN,
-    _check_output_path,
-    _encoding_option,
-    _load,
-    _output_errors,
-    _scenario_inputs,
-    _settings_option,
+    check_output_path,
+    encoding_option,
     handle_errors,
+    load_scenario,
+    output_errors,
+    scenario_inputs,
+    settings_option,
+    solver_options,
 )
 from selector.outputs.files import write_text_atomic
 from selector.outputs.robustness import summary_text, table_csv_text, units_csv_text
@@ -27,8 +28,8 @@ from selector.workflows.robustness.run import robustness
 
 @click.command("robustness")
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
-@_settings_option
-@_encoding_option
+@settings_option
+@encoding_option
 @click.option("--samples", "-n", type=click.IntRange(min=1), default=500, show_default=True,
               help="Number of weight vectors to draw and solve.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
@@ -44,14 +45,11 @@ from selector.workflows.robustness.run import robustness
               help="CSV to write [default: <stem>-robustness.csv, or <stem>-methods.csv with --compare-methods].")
 @click.option("--compare-methods", is_flag=True,
               help="Instead of sampling, solve under direct, rank-order, AHP and equal weights and compare the pilots.")
-@click.option("--gap", type=click.FloatRange(min=0, max=1, max_open=True), default=None,
-              help="Relative MIP gap of every solve [default: the scenario's, 0.0001].")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Seconds per solve [default: the scenario's].")
+@solver_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @handle_errors
 def robustness_command(scenario, settings, samples, seed, spread, ranks_only, workers, scheduler, out,
-                       compare_methods, gap, time_limit, quiet, encoding):
+                       compare_methods, solver, time_limit, gap, quiet, encoding):
     """Re-solve the plan under many weight vectors: which pilots are certain, which are borderline.
 
     Per unit: the share of samples in which it is a pilot (pilot acceptability), its share in each
@@ -70,16 +68,16 @@ def robustness_command(scenario, settings, samples, seed, spread, ranks_only, wo
     csv_path = Path(scenario)
     suffix = "-methods.csv" if compare_methods else "-robustness.csv"
     out_path = Path(out) if out else csv_path.with_name(csv_path.stem + suffix)
-    _check_output_path(out_path, _scenario_inputs(scenario, settings))
-    sc = _load(scenario, settings, encoding)
+    check_output_path(out_path, scenario_inputs(scenario, settings))
+    sc = load_scenario(scenario, settings, encoding)
     for kind in ("pilot", "rollout"):
         warning = sc.settings.weight_spec(kind).warning()
         if warning:
             click.echo(f"Warning: {warning}", err=True)
 
     if compare_methods:
-        table, methods = compare(sc, gap=gap, time_limit=time_limit)
-        with _output_errors(out_path):
+        table, methods = compare(sc, solver=solver, gap=gap, time_limit=time_limit)
+        with output_errors(out_path):
             write_text_atomic(out_path, "\ufeff" + table_csv_text(table))
         if not quiet:
             click.echo(methods.to_string(index=False))
@@ -95,7 +93,7 @@ def robustness_command(scenario, settings, samples, seed, spread, ranks_only, wo
 
     if quiet:
         result = robustness(sc, samples=samples, seed=seed, spread=spread, ranks_only=ranks_only,
-                            workers=workers, scheduler=scheduler, gap=gap, time_limit=time_limit)
+                            workers=workers, scheduler=scheduler, gap=gap, time_limit=time_limit, solver=solver)
     else:
         with click.progressbar(length=samples, label="Solving weight samples", file=sys.stderr) as bar:
             state = {"done": 0}
@@ -105,9 +103,9 @@ def robustness_command(scenario, settings, samples, seed, spread, ranks_only, wo
                 state["done"] = done
 
             result = robustness(sc, samples=samples, seed=seed, spread=spread, ranks_only=ranks_only,
-                                workers=workers, scheduler=scheduler, gap=gap, time_limit=time_limit,
+                                workers=workers, scheduler=scheduler, gap=gap, time_limit=time_limit, solver=solver,
                                 progress=progress)
-    with _output_errors(out_path):
+    with output_errors(out_path):
         write_text_atomic(out_path, "\ufeff" + units_csv_text(result))
     if not quiet:
         click.echo(summary_text(result, out_path))

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
-from selector.cli.app import handle_errors
+from selector.cli.common import (
+    handle_errors,
+)
 from selector.errors import Problem, ScenarioError
 from selector.workflows.synth import synth as write_synth
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import click
 
-from selector.cli.app import _encoding_option, _load, _settings_option, handle_errors
+from selector.cli.common import (
+    encoding_option,
+    handle_errors,
+    load_scenario,
+    settings_option,
+)
 from selector.data.weights import weights_text
 
 
 @click.command("weights")
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
-@_settings_option
-@_encoding_option
+@settings_option
+@encoding_option
 @handle_errors
 def weights_command(scenario, settings, encoding):
     """Print each weight set as resolved: its method (direct, rank, ahp), the weights and the CR.
@@ -24,7 +29,7 @@ def weights_command(scenario, settings, encoding):
     Exit codes: 0 ok (even with an inconsistency warning), 2 bad input.
     """
 
-    sc = _load(scenario, settings, encoding)
+    sc = load_scenario(scenario, settings, encoding)
     specs = [sc.settings.weight_spec(kind) for kind in ("pilot", "rollout")]
     click.echo(weights_text(specs))
     for spec in specs:

@@ -36,6 +36,7 @@ from selector.data.settings import normalised_weights
 from selector.errors import InfeasibleError, NoPlanInTimeError, Problem, ScenarioError, SelectorError
 from selector.fields import CRITERIA
 from selector.solve import solve
+from selector.solvers.options import SolveOptions
 from selector.status import Status
 from selector.workflows.robustness.engine import SampleSolver, _Job
 from selector.workflows.robustness.execution import _chunks, _run_dask, _run_local
@@ -46,7 +47,8 @@ from selector.workflows.robustness.stats import Robustness, _summarise
 def robustness(scenario: Scenario, samples: int = 500, seed: int = 0, spread: float = 100.0,
                ranks_only: bool = False, workers: int | None = None, scheduler: Any = None,
                progress: Callable[[int, int], None] | None = None, gap: float | None = None,
-               time_limit: float | None = None, chunk_size: int | None = None) -> Robustness:
+               time_limit: float | None = None, chunk_size: int | None = None,
+               solver: str | None = None) -> Robustness:
     """Re-solve the plan for ``samples`` weight vectors and measure how stable each unit's role is.
 
     ``spread`` is the Dirichlet concentration K (larger: closer to the chosen weights); with
@@ -54,7 +56,7 @@ def robustness(scenario: Scenario, samples: int = 500, seed: int = 0, spread: fl
     ``workers`` local processes (default: all cores) or ``scheduler``, a Dask address
     ``tcp://HOST:PORT`` or ``distributed.Client``. ``progress(done, total)`` is called as samples
     finish. ``gap`` and ``time_limit`` (per sample) default to the scenario's settings. HiGHS solves
-    every sample. Never prints.
+    every sample (``solver`` may only name it). Never prints.
     """
 
     if samples < 1:
@@ -67,8 +69,10 @@ def robustness(scenario: Scenario, samples: int = 500, seed: int = 0, spread: fl
         raise ScenarioError([Problem(scenario.settings_path or "<settings>", None, "[plan] coverage",
                                      f'robustness samples plans that upgrade every unit, not coverage = "{settings.coverage}"',
                                      'run it with coverage = "all" (a copy of the TOML without [plan] coverage)')])
-    gap = settings.gap if gap is None else gap
-    time_limit = settings.time_limit if time_limit is None else time_limit
+    if solver is not None and solver.lower() != "highs":
+        raise ScenarioError([Problem("--solver", None, None, f"robustness samples are solved by HiGHS, not {solver}",
+                                     "leave out --solver, or use --compare-methods, which solves with any solver")])
+    _, time_limit, gap = SolveOptions.resolve(settings, solver="highs", time_limit=time_limit, gap=gap).as_tuple()
     workers = (os.cpu_count() or 1) if workers is None else max(1, int(workers))
     reasons = basic_reasons(scenario)
     if reasons:

@@ -1,0 +1,106 @@
+"""`selector solve`: score the units, solve the phase schedule, write it and say what was proven."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from selector.cli.common import (
+    EXIT_INFEASIBLE,
+    EXIT_NO_SOLUTION,
+    EXIT_NOT_PROVEN,
+    budget_option,
+    check_output_path,
+    encoding_option,
+    fail,
+    handle_errors,
+    lang_option,
+    load_scenario,
+    output_errors,
+    parse_budget,
+    parse_pilots,
+    scenario_inputs,
+    settings_option,
+    solver_options,
+)
+from selector.outputs.files import write_json, write_schedule_csv
+from selector.outputs.submission import write_plan_files
+from selector.outputs.text import summary_text
+from selector.solve import solve as solve_plan
+from selector.status import Status
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
+@settings_option
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
+              help="Schedule CSV to write [default: <stem>-schedule.csv beside the scenario].")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Also write the full record as JSON.")
+@solver_options
+@budget_option
+@click.option("--pilots", metavar="MIN:MAX", default=None, help="Override the number of pilots, e.g. 8:12.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@click.option("--verbose", "-v", is_flag=True, help="Show the solver's log on stderr.")
+@encoding_option
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the plan as an Excel workbook (summary, one sheet per year, pilots, assumptions).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write a printable, self-contained HTML report.")
+@lang_option
+@handle_errors
+def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, pilots, quiet, verbose, encoding,
+          xlsx_path, report_path, lang):
+    """Score the units, solve the phase schedule and write it.
+
+    \b
+    Example:
+      selector solve scenarios/dlt-offices.csv --budget 2556=90000000 --pilots 8:12
+      selector solve scenarios/dlt-offices.csv --xlsx plan.xlsx --report plan.html
+    Exit codes: 0 optimal, 2 bad input, 3 no feasible plan, 4 not proven optimal, 5 no plan in time.
+    """
+
+    started = time.perf_counter()
+    overrides = {}
+    if budgets:
+        overrides["budget"] = parse_budget(budgets)
+    if pilots:
+        overrides.update(parse_pilots(pilots))
+    csv_path = Path(scenario)
+    out_path = Path(out) if out else csv_path.with_name(csv_path.stem + "-schedule.csv")
+    inputs = scenario_inputs(scenario, settings)
+    extra_outputs = [Path(p) for p in (json_path, xlsx_path, report_path) if p]
+    for target in [out_path] + extra_outputs:
+        check_output_path(target, inputs)
+    sc = load_scenario(scenario, settings, encoding, **overrides)
+    plan = solve_plan(sc, solver=solver, time_limit=time_limit, gap=gap, verbose=verbose)
+    elapsed = time.perf_counter() - started
+
+    if plan.status == Status.INFEASIBLE:
+        if json_path:  # the diagnosis, for scripts; never a schedule
+            with output_errors(Path(json_path)):
+                write_json(plan, json_path, elapsed=elapsed)
+        fail("no plan satisfies every rule; what stands in the way and what it would take:\n"
+              + "\n".join(f"  - {r}" for r in plan.reasons) + "\nNo schedule was written.", EXIT_INFEASIBLE)
+    if plan.status == Status.NO_SOLUTION:
+        fail(f"the solver found no plan within the time limit of {plan.options.time_limit:g} s; "
+              "nothing is proven either way. Raise --time-limit or try the other --solver. No schedule was written.",
+              EXIT_NO_SOLUTION)
+    with output_errors(out_path):
+        write_schedule_csv(plan, out_path)
+    if json_path:
+        with output_errors(Path(json_path)):
+            write_json(plan, json_path, elapsed=elapsed)
+    if xlsx_path or report_path:
+
+        with output_errors(Path(xlsx_path or report_path)):
+            write_plan_files(plan, xlsx_path, report_path, lang)
+    if not quiet:
+        click.echo(summary_text(plan, out_path, elapsed))
+    if plan.status == Status.FEASIBLE:
+        sys.exit(EXIT_NOT_PROVEN)
+
+
+COMMANDS = [solve]

@@ -1,0 +1,28 @@
+"""`selector validate`: read and check a scenario, and summarise it, without solving."""
+
+from __future__ import annotations
+
+import click
+
+from selector.cli.common import encoding_option, handle_errors, load_scenario, settings_option
+from selector.outputs.text import scenario_text
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
+@settings_option
+@encoding_option
+@handle_errors
+def validate(scenario, settings, encoding):
+    """Validate a scenario and summarise it, without solving.
+
+    \b
+    Example:
+      selector validate scenarios/dlt-offices.csv
+    """
+
+    sc = load_scenario(scenario, settings, encoding)
+    click.echo(scenario_text(sc))
+
+
+COMMANDS = [validate]

@@ -1,0 +1,197 @@
+"""What every command shares: exit codes, error handling, loading, output paths, and the option groups.
+
+Commands take their options from the groups here (``solver_options``, ``settings_option``,
+``encoding_option``, ``lang_option``, ``budget_option``), so every command that solves takes the same
+``--solver``, ``--time-limit`` and ``--gap`` with the same help.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from selector.data.csvfiles import parse_number
+from selector.data.scenario import Scenario, default_settings_path, load
+from selector.errors import Problem, ScenarioError, SelectorError
+from selector.status import Status
+
+EXIT_OK, EXIT_ERROR, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NOT_PROVEN, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4, 5
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt():
+    """While the block runs, SIGTERM (a kill, a closed session) raises KeyboardInterrupt as Ctrl-C does.
+
+    So the same clean-up runs for both: ``atomic_path`` removes its temporary file and the previous
+    output stays whole. Signal handlers can only be set from the main thread; elsewhere this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def handle_errors(func):
+    """Turn selector's exceptions into messages and exit codes; never show a traceback to a planner."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            with terminate_as_interrupt():
+                return func(*args, **kwargs)
+        except SelectorError as exc:
+            fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; no file was left half-written (each output is either the old one or complete).",
+                       err=True)
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except OSError as exc:  # a file that cannot be read or written (permissions, full disk...), in any command
+            if os.environ.get("SELECTOR_DEBUG"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            fail(f"{where}{exc.strerror or exc}. Check the path, the folder's permissions and the free disk space; "
+                  "no output was left half-written.", EXIT_INPUT)
+        except Exception as exc:  # a bug: say so plainly, traceback only on request
+            if os.environ.get("SELECTOR_DEBUG"):
+                raise
+            fail(f"unexpected {type(exc).__name__}: {exc}. Set SELECTOR_DEBUG=1 to see the traceback, "
+                  "and please report it.", EXIT_ERROR)
+
+    return wrapper
+
+
+def parse_budget(values: tuple[str, ...]) -> dict[int, float | str]:
+    """``--budget YEAR=BAHT`` values as {year: amount}.
+
+    The amount is read with the CSV's number grammar (``120000000``, ``120,000,000``, Thai digits,
+    ``selector.data.csvfiles.parse_number``). An amount that is not a number is kept as its text, so
+    that the one budget validator (``selector.data.settings.amount_problem``, applied when the
+    scenario is loaded or re-planned) reports it together with every other problem.
+    """
+    budget, problems = {}, []
+    for text in values:
+        year, sep, amount = text.partition("=")
+        try:
+            key = int(year.strip())
+        except ValueError:
+            key = None
+        if not sep or key is None:
+            problems.append(Problem("--budget", None, None, f"'{text}' is not YEAR=BAHT", "write e.g. --budget 2556=120000000"))
+            continue
+        value, _ = parse_number(amount)
+        budget[key] = value if value is not None else amount.strip()
+    if problems:
+        raise ScenarioError(problems)
+    return budget
+
+
+def parse_pilots(text: str) -> dict[str, int]:
+    lo, sep, hi = text.partition(":")
+    try:
+        if not sep:
+            raise ValueError
+        out = {}
+        if lo.strip():
+            out["pilots_min"] = int(lo)
+        if hi.strip():
+            out["pilots_max"] = int(hi)
+        if any(v < 0 for v in out.values()):
+            raise ValueError
+        return out
+    except ValueError:
+        raise ScenarioError([Problem("--pilots", None, None, f"'{text}' is not MIN:MAX", "write e.g. --pilots 8:12")])
+
+
+def load_scenario(scenario: str, settings: str | None, encoding: str | None = None, **overrides) -> Scenario:
+    return load(scenario, settings, encoding=encoding, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def scenario_inputs(scenario: str, settings: str | None) -> list[Path]:
+    """The files a scenario is read from: the CSV and its settings TOML (given, or the one beside it)."""
+    csv_path = Path(scenario)
+    return [csv_path, Path(settings) if settings else default_settings_path(csv_path)]
+
+
+def check_output_path(out: Path, inputs: list[Path]) -> None:
+    for path in inputs:
+        if (path.exists() and out.exists() and os.path.samefile(out, path)) or out.resolve() == path.resolve():
+            raise ScenarioError([Problem(str(out), None, None, "the output would overwrite an input file",
+                                         "choose another --out / --json path")])
+    parent = out.parent
+    if out.is_dir():
+        raise ScenarioError([Problem(str(out), None, None, "is a folder, not a file", "give the name of the file to write")])
+    if parent.exists() and not parent.is_dir():
+        raise ScenarioError([Problem(str(out), None, None, f"'{parent}' is a file, not a folder",
+                                     "choose a path inside an existing folder")])
+    if not parent.is_dir():
+        raise ScenarioError([Problem(str(out), None, None, f"the folder '{parent}' does not exist", "create it or choose another path")])
+    if not os.access(parent, os.W_OK):
+        raise ScenarioError([Problem(str(out), None, None, f"the folder '{parent}' is not writable",
+                                     "choose a folder you can write to")])
+
+
+@contextlib.contextmanager
+def output_errors(target: Path):
+    """A file that cannot be written (permissions, full disk, a vanished folder) is a clear message, not a crash."""
+    try:
+        yield
+    except OSError as exc:
+        raise ScenarioError([Problem(str(target), None, None, f"cannot be written ({exc.strerror or exc})",
+                                     "choose a folder you can write to (--out / --json), or free some disk space")]) from exc
+
+
+def exit_code_for(status: Status) -> int:
+    """The documented exit code of a solve's status: 0 optimal (or checked), 3 infeasible, 4 not proven, 5 no plan."""
+    return {Status.OPTIMAL: EXIT_OK, Status.CHECKED: EXIT_OK, Status.FEASIBLE: EXIT_NOT_PROVEN,
+            Status.INFEASIBLE: EXIT_INFEASIBLE, Status.NO_SOLUTION: EXIT_NO_SOLUTION}[Status(status)]
+
+
+def _apply(options):
+    def decorate(func):
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+settings_option = click.option("--settings", type=click.Path(dir_okay=False), default=None,
+                               help="Settings TOML [default: the .toml beside the CSV].")
+lang_option = click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True,
+                           help="Language of the workbook and report.")
+encoding_option = click.option("--encoding", default=None, metavar="CODEC",
+                               help="Text encoding of the units CSV, e.g. cp874 (Thai Windows) or utf-8 "
+                                    "[default: UTF-8, or cp874 detected].")
+budget_option = click.option("--budget", "budgets", multiple=True, metavar="YEAR=BAHT",
+                             help="Override one fiscal year's budget, e.g. 2556=120,000,000 (repeatable).")
+solver_options = _apply([
+    click.option("--solver", type=click.Choice(["highs", "cbc"], case_sensitive=False), default=None,
+                 help="MIP solver [default: the settings' [solver] name, highs if unset]."),
+    click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
+                 help="Seconds each solve may run [default: the settings' [solver] time_limit, 60 if unset]."),
+    click.option("--gap", type=click.FloatRange(min=0, max=1, max_open=True), default=None,
+                 help="Relative MIP gap accepted as optimal [default: the settings' [solver] gap, 0.0001 if unset]."),
+])
+"""``--solver``, ``--time-limit`` and ``--gap``: the same three options, with the same help, on every command that solves."""
