@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from selector.data.csvfiles import _decode as decode_csv
+from selector.data.csvfiles import decode_text as decode_csv
 from selector.data.csvfiles import parse_number
 from selector.data.progress import DEFERRED, history, read_baseline, read_progress, replan_scenario
 from selector.data.scenario import Scenario

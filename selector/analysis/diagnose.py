@@ -21,7 +21,7 @@ import pulp
 
 from selector.data.scenario import Scenario
 from selector.model.balance import network_stats
-from selector.model.build import _ascii, build_model
+from selector.model.build import ascii_name, build_model
 from selector.solvers.backends import SOLVERS
 from selector.status import Status
 
@@ -350,7 +350,7 @@ def elastic_findings(scenario: Scenario, *, rules: tuple[str, ...] = tuple(ELAST
 
 def _ascii_column(column: str, position: int | None = None) -> str:
 
-    return _ascii(column, position)
+    return ascii_name(column, position)
 
 
 def _planning_rule_slacks(scenario: Scenario, m, rules, slack, money: float) -> None:

@@ -7,12 +7,12 @@ import pulp
 from selector.data.scenario import Scenario
 from selector.model.build import Model, build_model
 from selector.solvers import highs
-from selector.solvers.backends import _redirect_stdout_fd
+from selector.solvers.backends import redirect_stdout_fd
 
 MILLION = 1_000_000.0
 
 
-def _budget_row(model: Model, year: int) -> pulp.LpConstraint:
+def budget_row(model: Model, year: int) -> pulp.LpConstraint:
     return model.prob.get_constraint_by_name(f"budget_{year}")
 
 
@@ -34,7 +34,7 @@ def marginal_values(scenario: Scenario, lp_duals: dict[str, float] | None = None
     model = build_model(scenario)
     if not model.x:
         return {year: 0.0 for year in model.years}
-    with _redirect_stdout_fd(None):
+    with redirect_stdout_fd(None):
         try:
             highs.solve_lp(model.prob)  # one call, as pulp.HiGHS(mip=False) would fill it in
         except pulp.PulpSolverError:
@@ -45,6 +45,6 @@ def marginal_values(scenario: Scenario, lp_duals: dict[str, float] | None = None
     sign = -1.0 if model.prob.sense == pulp.LpMaximize else 1.0
     values = {}
     for year in model.years:
-        pi = _budget_row(model, year).pi
+        pi = budget_row(model, year).pi
         values[year] = 0.0 if pi is None else max(0.0, sign * pi * MILLION)
     return values

@@ -158,7 +158,7 @@ class PlanFacts:
         return self.earlier_reasons(uid)
 
 
-def _schedule_maps(schedule: pd.DataFrame) -> tuple[dict[str, int | None], dict[str, bool]]:
+def schedule_maps(schedule: pd.DataFrame) -> tuple[dict[str, int | None], dict[str, bool]]:
     year_of = {str(u): (None if pd.isna(y) else int(y)) for u, y in zip(schedule["unit_id"], schedule["fiscal_year"])}
     pilot_of = {str(u): bool(p) for u, p in zip(schedule["unit_id"], schedule["pilot"])}
     return year_of, pilot_of
@@ -166,7 +166,7 @@ def _schedule_maps(schedule: pd.DataFrame) -> tuple[dict[str, int | None], dict[
 
 def explanation_column(scenario: Scenario, scores: pd.DataFrame, schedule: pd.DataFrame) -> list[str]:
     """A short reason per schedule row: rank, and the rules that hold the unit where it is."""
-    year_of, pilot_of = _schedule_maps(schedule)
+    year_of, pilot_of = schedule_maps(schedule)
     facts = PlanFacts(scenario, scores, year_of, pilot_of)
     out = []
     for uid, phase in zip(schedule["unit_id"], schedule["phase"]):

@@ -99,7 +99,7 @@ def _mislabelled(raw: bytes, codec: str) -> str | None:
     return None
 
 
-def _decode(raw: bytes, name: str, encoding: str | None = None) -> tuple[str | None, list[Problem]]:
+def decode_text(raw: bytes, name: str, encoding: str | None = None) -> tuple[str | None, list[Problem]]:
     """The file's text: UTF-8 (with or without BOM), else Thai Windows cp874 when that reads as Thai.
 
     ``encoding`` forces a codec (e.g. ``cp874``, ``tis-620``, ``utf-8``) instead of detecting one.

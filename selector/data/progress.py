@@ -29,7 +29,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from selector.data.csvfiles import _decode, parse_number
+from selector.data.csvfiles import decode_text, parse_number
 from selector.data.scenario import Scenario
 from selector.errors import Problem, ScenarioError
 
@@ -95,7 +95,7 @@ def _rows(source, name: str) -> tuple[list[str], list[tuple[int, dict[str, str]]
         raw = Path(source).read_bytes()
     except OSError as exc:
         return [], [], [Problem(name, None, None, f"cannot be read ({exc.strerror})", "check the path")]
-    text, problems = _decode(raw, name)
+    text, problems = decode_text(raw, name)
     if text is None:
         return [], [], problems
     lines = list(csv.reader(io.StringIO(text, newline="")))

@@ -20,8 +20,8 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from selector.data.csvfiles import _decode, parse_number, read_input_bytes, sha256_of
-from selector.data.settings import Settings, _freeze, _Locator, _suggest, load_settings, parse_settings
+from selector.data.csvfiles import decode_text, parse_number, read_input_bytes, sha256_of
+from selector.data.settings import Locator, Settings, freeze, load_settings, parse_settings, suggest
 from selector.data.validate import (
     check_budget_overrides,
     check_pilot_limits,
@@ -142,7 +142,7 @@ def _validated_changes(current: Settings, changes: Mapping[str, Any]) -> dict[st
     """
 
     problems = [Problem(_VARIANT, None, key, f"unknown setting '{key}'",
-                        _suggest(key, ["budget", "weights", "pilots", *_TOML_KEYS]))
+                        suggest(key, ["budget", "weights", "pilots", *_TOML_KEYS]))
                 for key in changes if key not in _TOML_KEYS]
     if problems:
         raise ScenarioError(problems)
@@ -234,7 +234,7 @@ def _locate_in_toml(problems: list[Problem], toml_path: Path, toml_name: str) ->
     if not unplaced:
         return problems
     raw, _ = read_input_bytes(toml_path, toml_name)
-    locator = _Locator(raw.decode("utf-8-sig", errors="replace") if raw else "")
+    locator = Locator(raw.decode("utf-8-sig", errors="replace") if raw else "")
     placed = []
     for p in problems:
         if p in unplaced:
@@ -250,7 +250,7 @@ def _apply_overrides(settings: Settings, overrides: Mapping[str, Any]) -> Settin
         merged = dict(settings.budget)
         merged.update({int(y): float(v) for y, v in changes["budget"].items()})
         changes["budget"] = merged
-    return _freeze(replace(settings, **changes))
+    return freeze(replace(settings, **changes))
 """Thai Windows' code page (a superset of TIS-620): what Excel's plain "CSV" gives on a Thai Windows PC."""
 
 
@@ -258,7 +258,7 @@ def read_units(path: Path, name: str | None = None,
                encoding: str | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read the units CSV into a typed DataFrame sorted by unit_id; collect every problem.
 
-    ``encoding`` None detects UTF-8 or Thai Windows cp874 (see ``_decode``). The table is None when
+    ``encoding`` None detects UTF-8 or Thai Windows cp874 (see ``decode_text``). The table is None when
     the file could not be split into rows and columns; when only some cells are unreadable it is
     returned with those cells empty, beside their problems.
     """
@@ -266,7 +266,7 @@ def read_units(path: Path, name: str | None = None,
     raw, problems = read_input_bytes(path, name)
     if raw is None:
         return None, problems
-    text, problems = _decode(raw, name, encoding)
+    text, problems = decode_text(raw, name, encoding)
     if text is None:
         return None, problems
     rows, starts, problems = _split_rows(text, name)

@@ -184,10 +184,10 @@ def baht(amount: float) -> str:
 
 
 def _settings_from_plain(plain: dict[str, Any]) -> Settings:
-    return _freeze(Settings(**plain))
+    return freeze(Settings(**plain))
 
 
-def _freeze(settings: Settings) -> Settings:
+def freeze(settings: Settings) -> Settings:
     return replace(
         settings,
         budget=MappingProxyType(dict(settings.budget)),
@@ -200,7 +200,7 @@ def _freeze(settings: Settings) -> Settings:
     )
 
 
-class _Locator:
+class Locator:
     """Finds the line of a key in a TOML text, so messages can point at it."""
 
     def __init__(self, text: str):
@@ -252,7 +252,7 @@ class _Locator:
         return section_line
 
 
-def _suggest(word: str, options) -> str:
+def suggest(word: str, options) -> str:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.5)
     return f"did you mean '{close[0]}'?" if close else "valid keys: " + ", ".join(sorted(options))
 
@@ -263,31 +263,31 @@ def load_settings(path: Path | None, display: str | None = None) -> tuple[Settin
     Returns the settings and every problem found; the caller raises them together with the CSV's.
     """
     if path is None:
-        return _freeze(Settings()), []
+        return freeze(Settings()), []
     name = display or str(path)
     raw_bytes, problems = read_input_bytes(path, name)
     if raw_bytes is None:
-        return _freeze(Settings()), problems
+        return freeze(Settings()), problems
     try:
         text = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw_bytes[: exc.start].count(b"\n") + 1
-        return _freeze(Settings()), [Problem(name, line, None, "is not UTF-8 text (perhaps Thai Windows cp874 / TIS-620)",
+        return freeze(Settings()), [Problem(name, line, None, "is not UTF-8 text (perhaps Thai Windows cp874 / TIS-620)",
                                              "save the file as UTF-8 (in Notepad: Save As, Encoding UTF-8)")]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        return _freeze(Settings()), [
+        return freeze(Settings()), [
             Problem(name, int(m.group(1)) if m else None, None, f"is not valid TOML ({exc})",
                     "correct the TOML syntax (key = value, [section], text in quotes)")
         ]
-    return parse_settings(data, name, _Locator(text))
+    return parse_settings(data, name, Locator(text))
 
 
-def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: _Locator | None = None) -> tuple[Settings, list[Problem]]:
+def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: Locator | None = None) -> tuple[Settings, list[Problem]]:
     """Validate a parsed TOML mapping into ``Settings``; collect every problem."""
-    loc = locator or _Locator("")
+    loc = locator or Locator("")
     problems: list[Problem] = []
     values: dict[str, Any] = {}
 
@@ -299,7 +299,7 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: _
             continue  # an array of tables, read by _parse_funds
         if section not in _SECTIONS:
             problems.append(Problem(name, loc.line_of(section), f"[{section}]", f"unknown section [{section}]",
-                                    _suggest(section, _SECTIONS)))
+                                    suggest(section, _SECTIONS)))
             continue
         if not isinstance(content, dict):
             bad(section, None, f"[{section}] must be a table", f"write it as a [{section}] section")
@@ -308,7 +308,7 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: _
             continue
         for key in content:
             if key not in _SECTIONS[section]:
-                bad(section, key, f"unknown key '{key}' in [{section}]", _suggest(key, _SECTIONS[section]))
+                bad(section, key, f"unknown key '{key}' in [{section}]", suggest(key, _SECTIONS[section]))
 
     def get(section: str, key: str, kinds, check=None, fix: str = "") -> Any:
         content = data.get(section)
@@ -391,7 +391,7 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: _
     if isinstance(weights, dict):
         for key in weights:
             if key not in ("pilot", "rollout"):
-                bad("weights", key, f"unknown weight set '{key}'", _suggest(key, ("pilot", "rollout")))
+                bad("weights", key, f"unknown weight set '{key}'", suggest(key, ("pilot", "rollout")))
     specs: dict[str, WeightSpec] = {}
     for kind, default in (("pilot", DEFAULT_PILOT_WEIGHTS), ("rollout", DEFAULT_ROLLOUT_WEIGHTS)):
         given = weights.get(kind) if isinstance(weights, dict) else None
@@ -399,7 +399,7 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: _
         if given is not None and not isinstance(given, dict):
             bad(f"weights.{kind}", None, f"[weights.{kind}] must be a table of criterion = weight", "write e.g. success = 0.3")
         elif given is not None:
-            spec = parse_weight_set(kind, given, bad, _suggest)
+            spec = parse_weight_set(kind, given, bad, suggest)
         specs[kind] = spec or direct_spec(kind, default)
         values[f"{kind}_weights"] = dict(specs[kind].weights)
     values["weight_specs"] = specs
@@ -419,7 +419,7 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: _
                 "a number > 0 (2 = a year later costs twice a year earlier)")
     values["later_factor"] = float(later) if later is not None else Settings.later_factor
 
-    return _freeze(Settings(**values)), problems
+    return freeze(Settings(**values)), problems
 
 
 def _parse_rules(data: Mapping[str, Any], bad, get, years: range) -> dict[str, Any]:
@@ -440,7 +440,7 @@ def _parse_rules(data: Mapping[str, Any], bad, get, years: range) -> dict[str, A
             return {}
         for name in given:
             if allowed is not None and name not in allowed:
-                bad(section, name, f"unknown key '{name}' in [{section}]", _suggest(name, allowed))
+                bad(section, name, f"unknown key '{name}' in [{section}]", suggest(name, allowed))
         return given
 
     def number(section: str, key: str, value: Any, check, fix: str, kinds=(int, float), label: str | None = None) -> Any:
@@ -484,7 +484,7 @@ def _parse_rules(data: Mapping[str, Any], bad, get, years: range) -> dict[str, A
             continue
         for name in rule:
             if name not in _GROUP_CAPACITY_KEYS:
-                bad("capacity.by", col, f"unknown key '{name}' in [capacity.by] {col}", _suggest(name, _GROUP_CAPACITY_KEYS))
+                bad("capacity.by", col, f"unknown key '{name}' in [capacity.by] {col}", suggest(name, _GROUP_CAPACITY_KEYS))
         cap = rule.get("max_per_year")
         if cap is None:
             bad("capacity.by", col, f"{col} needs max_per_year", "write e.g. region = {max_per_year = 12}")
@@ -519,7 +519,7 @@ def _parse_rules(data: Mapping[str, Any], bad, get, years: range) -> dict[str, A
 _FUND_KEYS = ("name", "amounts", "eligible")
 
 
-def _parse_funds(raw: Any, years: range, name: str, loc: "_Locator", problems: list[Problem]) -> tuple[Fund, ...]:
+def _parse_funds(raw: Any, years: range, name: str, loc: "Locator", problems: list[Problem]) -> tuple[Fund, ...]:
     """``[[funds]]``: name, amounts = {year = baht}, eligible = {column = "value" or ["v1", "v2"]}."""
     if raw is None:
         return ()
@@ -539,7 +539,7 @@ def _parse_funds(raw: Any, years: range, name: str, loc: "_Locator", problems: l
             continue
         for key in entry:
             if key not in _FUND_KEYS:
-                bad(index, key, f"unknown key '{key}' in [[funds]]", _suggest(key, _FUND_KEYS))
+                bad(index, key, f"unknown key '{key}' in [[funds]]", suggest(key, _FUND_KEYS))
         fund_name = entry.get("name")
         if not isinstance(fund_name, str) or not fund_name.strip():
             bad(index, "name", "every fund needs a name", 'write e.g. name = "central"')

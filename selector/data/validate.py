@@ -11,7 +11,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from selector.data.csvfiles import parse_number
-from selector.data.settings import MAX_BAHT, Settings, _Locator, amount_problem, baht
+from selector.data.settings import MAX_BAHT, Locator, Settings, amount_problem, baht
 from selector.errors import Problem
 from selector.fields import CRITERIA
 
@@ -219,9 +219,9 @@ def check_rule_columns(units: pd.DataFrame, settings: Settings, csv_name: str, t
     named += [("fairness", "column", settings.fairness_column), ("mentors", "column", settings.mentors_column),
               ("mentors", "mentor_column", settings.mentor_column)]
     try:
-        locator = _Locator(Path(toml_name).read_text(encoding="utf-8-sig"))
+        locator = Locator(Path(toml_name).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError):
-        locator = _Locator("")
+        locator = Locator("")
     for section, key, col in named:
         if col is not None and col not in units.columns:
             close = difflib.get_close_matches(col, list(units.columns), n=1, cutoff=0.5)
@@ -239,7 +239,7 @@ def check_rule_columns(units: pd.DataFrame, settings: Settings, csv_name: str, t
     return problems
 
 
-def check_funds(units: pd.DataFrame, settings: Settings, csv_name: str, toml_name: str, locator: _Locator) -> list[Problem]:
+def check_funds(units: pd.DataFrame, settings: Settings, csv_name: str, toml_name: str, locator: Locator) -> list[Problem]:
     """[[funds]] eligibility columns exist, and every unit to schedule has a fund that may pay for it."""
     if not settings.funds:
         return []

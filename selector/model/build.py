@@ -69,7 +69,7 @@ def _ascii_names(unit_ids: list[str]) -> dict[str, str]:
     return {uid: f"u{i:0{width}d}" for i, uid in enumerate(unit_ids)}
 
 
-def _expr(pairs) -> pulp.LpAffineExpression:
+def affine(pairs) -> pulp.LpAffineExpression:
     return pulp.LpAffineExpression(list(pairs))
 
 
@@ -101,7 +101,7 @@ def add_objective(m: Model) -> None:
     pilot = m.scores["pilot_score"].astype(float).to_dict()
     terms = [(var, rollout[uid] * (last - year + 1)) for (uid, year), var in m.x.items()]
     terms += [(var, m.pilot_lambda * pilot[uid]) for uid, var in m.p.items()]
-    m.prob.setObjective(_expr(terms))
+    m.prob.setObjective(affine(terms))
 
 
 def add_coverage_constraints(m: Model) -> None:
@@ -113,13 +113,13 @@ def add_coverage_constraints(m: Model) -> None:
     best_effort = m.scenario.settings.coverage == "best-effort"
     names = m.names
     for uid, pairs in m.by_unit.items():
-        expr = _expr([(var, 1) for _, var in pairs])
+        expr = affine([(var, 1) for _, var in pairs])
         m.prob.addConstraint(expr <= 1 if best_effort else expr == 1, f"coverage_{names[uid]}")
 
 
 def count_expression(m: Model) -> pulp.LpAffineExpression:
     """sum_u sum_y x[u,y]: the number of units upgraded (the first objective under best-effort)."""
-    return _expr((var, 1) for var in m.x.values())
+    return affine((var, 1) for var in m.x.values())
 
 
 def add_pilot_year_constraints(m: Model) -> None:
@@ -129,7 +129,7 @@ def add_pilot_year_constraints(m: Model) -> None:
     for uid, p in m.p.items():
         x = m.x.get((uid, first))
         terms = [(p, 1)] + ([(x, -1)] if x is not None else [])
-        m.prob.addConstraint(_expr(terms) == 0, f"pilot_year_{names[uid]}")
+        m.prob.addConstraint(affine(terms) == 0, f"pilot_year_{names[uid]}")
 
 
 def add_budget_constraints(m: Model) -> None:
@@ -141,14 +141,14 @@ def add_budget_constraints(m: Model) -> None:
         if cost[uid] != 0:
             terms[year].append((var, cost[uid]))
     for year in m.years:
-        m.prob.addConstraint(_expr(terms[year]) <= float(budget[year]), f"budget_{year}")
+        m.prob.addConstraint(affine(terms[year]) <= float(budget[year]), f"budget_{year}")
 
 
 def add_pilot_count_constraints(m: Model) -> None:
     """min <= sum_u p[u] <= max."""
     terms = [(var, 1) for var in m.p.values()]
-    m.prob.addConstraint(_expr(terms) >= m.scenario.settings.pilots_min, "pilots_min")
-    m.prob.addConstraint(_expr(terms) <= m.scenario.pilots_max, "pilots_max")
+    m.prob.addConstraint(affine(terms) >= m.scenario.settings.pilots_min, "pilots_min")
+    m.prob.addConstraint(affine(terms) <= m.scenario.pilots_max, "pilots_max")
 
 
 def add_cover_constraints(m: Model) -> None:
@@ -160,7 +160,7 @@ def add_cover_constraints(m: Model) -> None:
         groups = m.units.groupby(column, sort=True).groups  # value -> unit_ids, values sorted
         for number, value in enumerate(sorted(groups)):
             terms = [(m.p[uid], 1) for uid in groups[value]]
-            m.prob.addConstraint(_expr(terms) >= 1, f"cover_{_ascii(column)}_{number}")
+            m.prob.addConstraint(affine(terms) >= 1, f"cover_{ascii_name(column)}_{number}")
 
 
 def add_pilot_risk_constraint(m: Model) -> None:
@@ -170,7 +170,7 @@ def add_pilot_risk_constraint(m: Model) -> None:
         return
     risk = m.units["risk"].astype(float).to_dict()
     terms = [(var, risk[uid] - cap) for uid, var in m.p.items()]
-    m.prob.addConstraint(_expr(terms) <= 0, "pilot_risk")
+    m.prob.addConstraint(affine(terms) <= 0, "pilot_risk")
 
 
 def add_capacity_constraints(m: Model) -> None:
@@ -189,16 +189,16 @@ def add_capacity_constraints(m: Model) -> None:
         terms[year].append((var, 1))
     for year in m.years:
         if caps[year]:
-            m.prob.addConstraint(_expr(terms[year]) <= min(caps[year]), f"capacity_{year}")
+            m.prob.addConstraint(affine(terms[year]) <= min(caps[year]), f"capacity_{year}")
 
 
 def add_pilot_rule_constraints(m: Model) -> None:
     """p[u] = 1 for units marked `must`, p[u] = 0 for units marked `never`."""
     for uid, rule in m.units["pilot"].items():
         if rule == "must":
-            m.prob.addConstraint(_expr([(m.p[uid], 1)]) == 1, f"pilot_must_{m.names[uid]}")
+            m.prob.addConstraint(affine([(m.p[uid], 1)]) == 1, f"pilot_must_{m.names[uid]}")
         elif rule == "never":
-            m.prob.addConstraint(_expr([(m.p[uid], 1)]) == 0, f"pilot_never_{m.names[uid]}")
+            m.prob.addConstraint(affine([(m.p[uid], 1)]) == 0, f"pilot_never_{m.names[uid]}")
 
 
 def add_after_constraints(m: Model) -> None:
@@ -210,7 +210,7 @@ def add_after_constraints(m: Model) -> None:
         if after == "" or after not in m.units.index:
             continue
         terms = [(var, y) for y, var in m.by_unit[uid]] + [(var, -y) for y, var in m.by_unit[after]]
-        m.prob.addConstraint(_expr(terms) >= 1, f"after_{m.names[uid]}")
+        m.prob.addConstraint(affine(terms) >= 1, f"after_{m.names[uid]}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,8 +242,8 @@ def add_balance_constraints(m: Model) -> None:
         slack = settings.balance_tolerance * sd
         hi = [(m.p[uid], float(values[uid]) - mean - slack) for uid in m.p]
         lo = [(m.p[uid], float(values[uid]) - mean + slack) for uid in m.p]
-        m.prob.addConstraint(_expr(hi) <= 0, f"balance_{_ascii(column, position)}_hi")
-        m.prob.addConstraint(_expr(lo) >= 0, f"balance_{_ascii(column, position)}_lo")
+        m.prob.addConstraint(affine(hi) <= 0, f"balance_{ascii_name(column, position)}_hi")
+        m.prob.addConstraint(affine(lo) >= 0, f"balance_{ascii_name(column, position)}_lo")
 
 
 def add_share_constraints(m: Model) -> None:
@@ -255,7 +255,7 @@ def add_share_constraints(m: Model) -> None:
         members_of = {k: set(members) for k, _, members in _groups(m, column)}
         for k, members in members_of.items():
             terms = [(p, (1 if uid in members else 0) - share) for uid, p in m.p.items()]
-            m.prob.addConstraint(_expr(terms) <= 0, f"max_share_{_ascii(column, position)}_{k}")
+            m.prob.addConstraint(affine(terms) <= 0, f"max_share_{ascii_name(column, position)}_{k}")
 
 
 def add_group_capacity_constraints(m: Model) -> None:
@@ -271,7 +271,7 @@ def add_group_capacity_constraints(m: Model) -> None:
             for year in m.years:
                 terms = [(m.x[uid, year], 1) for uid in members if (uid, year) in m.x]
                 if len(terms) > cap:
-                    m.prob.addConstraint(_expr(terms) <= cap, f"capacity_{_ascii(column, position)}_{k}_{year}")
+                    m.prob.addConstraint(affine(terms) <= cap, f"capacity_{ascii_name(column, position)}_{k}_{year}")
 
 
 def _cumulative(m: Model, members, year: int, after: bool = False) -> list:
@@ -301,11 +301,11 @@ def add_fairness_min_constraints(m: Model) -> None:
         return
     for k, _, members in _groups(m, column):
         for year in m.years[1:-1]:
-            a = m.prob.add_variable(f"fair_{_ascii(column)}_{k}_{year}", 0, 1, pulp.LpBinary)
+            a = m.prob.add_variable(f"fair_{ascii_name(column)}_{k}_{year}", 0, 1, pulp.LpBinary)
             now = [(var, 1) for uid in members for y, var in m.by_unit[uid] if y == year]
-            m.prob.addConstraint(_expr(now + [(a, -need)]) >= 0, f"fairness_min_{k}_{year}")
+            m.prob.addConstraint(affine(now + [(a, -need)]) >= 0, f"fairness_min_{k}_{year}")
             later = _cumulative(m, members, year, after=True)
-            m.prob.addConstraint(_expr(later + [(a, -len(members))]) <= 0, f"fairness_rest_{k}_{year}")
+            m.prob.addConstraint(affine(later + [(a, -len(members))]) <= 0, f"fairness_rest_{k}_{year}")
 
 
 def add_fairness_gap_constraints(m: Model) -> None:
@@ -342,11 +342,11 @@ def add_fairness_gap_constraints(m: Model) -> None:
             done = _cumulative(m, members, year)
             if best_effort:
                 later = [(var, -n) for var, _ in _cumulative(m, members, year, after=True)]
-                m.prob.addConstraint(_expr(done + later + [(e, -n)]) <= 0, f"fairness_done_{k}_{year}")
+                m.prob.addConstraint(affine(done + later + [(e, -n)]) <= 0, f"fairness_done_{k}_{year}")
             else:
-                m.prob.addConstraint(_expr(done + [(e, -1)]) <= n - 1, f"fairness_done_{k}_{year}")
+                m.prob.addConstraint(affine(done + [(e, -1)]) <= n - 1, f"fairness_done_{k}_{year}")
             after_gap = _cumulative(m, members, year + gap, after=True)
-            m.prob.addConstraint(_expr(after_gap + [(e, n)]) <= n, f"fairness_gap_{k}_{year}")
+            m.prob.addConstraint(affine(after_gap + [(e, n)]) <= n, f"fairness_gap_{k}_{year}")
 
 
 def add_mentor_constraints(m: Model) -> None:
@@ -383,9 +383,9 @@ def add_mentor_constraints(m: Model) -> None:
             for uid in members:
                 done = _cumulative(m, [uid], year)
                 if done:
-                    m.prob.addConstraint(_expr(done + [(var, -1)]) <= 0, f"mentor_start_{m.names[uid]}_{year}")
+                    m.prob.addConstraint(affine(done + [(var, -1)]) <= 0, f"mentor_start_{m.names[uid]}_{year}")
             if not before:
-                m.prob.addConstraint(_expr(_cumulative(m, members, year) + [(var, -1)]) >= 0, f"mentor_none_{k}_{year}")
+                m.prob.addConstraint(affine(_cumulative(m, members, year) + [(var, -1)]) >= 0, f"mentor_none_{k}_{year}")
         for year in m.years:
             terms = [(var, 1) for uid in members for y, var in m.by_unit[uid] if y == year]
             # sum x - M s[y] + M s[y-1] - |G| s[y-lag] <= the same with the fixed s moved right
@@ -397,7 +397,7 @@ def add_mentor_constraints(m: Model) -> None:
                     limit.setdefault(s[key].name, [s[key], 0.0])[1] -= coef
                 else:
                     constant += coef * s[key]
-            m.prob.addConstraint(_expr(terms + [tuple(v) for v in limit.values()]) <= constant, f"mentor_{k}_{year}")
+            m.prob.addConstraint(affine(terms + [tuple(v) for v in limit.values()]) <= constant, f"mentor_{k}_{year}")
 
 
 def add_named_mentor_constraints(m: Model) -> None:
@@ -417,9 +417,9 @@ def add_named_mentor_constraints(m: Model) -> None:
         terms = [(var, y) for y, var in m.by_unit[uid]]
         if mentor in m.units.index:
             terms += [(var, -y) for y, var in m.by_unit[mentor]]
-            m.prob.addConstraint(_expr(terms) >= lag, f"mentor_of_{m.names[uid]}")
+            m.prob.addConstraint(affine(terms) >= lag, f"mentor_of_{m.names[uid]}")
         else:  # the mentor is done: upgraded before the plan, counted as F-1
-            m.prob.addConstraint(_expr(terms) >= first - 1 + lag, f"mentor_of_{m.names[uid]}")
+            m.prob.addConstraint(affine(terms) >= first - 1 + lag, f"mentor_of_{m.names[uid]}")
 
 
 def add_fund_constraints(m: Model) -> None:
@@ -450,7 +450,7 @@ def add_fund_constraints(m: Model) -> None:
             pairs = [(choices[0], x)]
         else:
             pairs = [(j, m.prob.add_variable(f"w_{m.names[uid]}_{j}_{year}", 0, 1, pulp.LpBinary)) for j in choices]
-            m.prob.addConstraint(_expr([(w, 1) for _, w in pairs] + [(x, -1)]) == 0, f"fund_pick_{m.names[uid]}_{year}")
+            m.prob.addConstraint(affine([(w, 1) for _, w in pairs] + [(x, -1)]) == 0, f"fund_pick_{m.names[uid]}_{year}")
         m.funding[uid, year] = [(funds[j].name, w) for j, w in pairs]
         cost = float(m.units.at[uid, "cost"])
         for j, w in pairs:
@@ -460,7 +460,7 @@ def add_fund_constraints(m: Model) -> None:
     for (j, year), terms in sorted(spend.items()):
         amount = float(funds[j].amounts.get(year, 0.0))
         if terms:
-            m.prob.addConstraint(_expr(terms) <= amount, f"fund_{j}_{year}")
+            m.prob.addConstraint(affine(terms) <= amount, f"fund_{j}_{year}")
     # Implied rows (Hall's condition) that tighten the relaxation: the units only the funds of a
     # set S may pay for cost at most S's amounts, sum_{u: E_u within S} cost_u x[u,y] <= sum_{f in S} amount_{f,y}.
     sets = sorted({tuple(choices) for choices in eligible.values() if len(choices) < len(funds)})
@@ -471,10 +471,10 @@ def add_fund_constraints(m: Model) -> None:
                      if y == year and set(eligible[uid]) <= set(subset) and m.units.at[uid, "cost"] != 0]
             if terms:
                 amount = sum(float(funds[j].amounts.get(year, 0.0)) for j in subset)
-                m.prob.addConstraint(_expr(terms) <= amount, f"fund_set_{number}_{year}")
+                m.prob.addConstraint(affine(terms) <= amount, f"fund_set_{number}_{year}")
 
 
-def _ascii(text: str, position: int | None = None) -> str:
+def ascii_name(text: str, position: int | None = None) -> str:
     """The column name in ASCII for row names; a Thai name becomes ``col`` (``col<position>`` when
     several columns of one rule need distinct names)."""
     cleaned = re.sub(r"[^A-Za-z0-9_]", "_", text)

@@ -12,7 +12,7 @@ from selector.data.csvfiles import sha256_of
 from selector.data.scenario import Scenario
 from selector.outputs.files import schedule_csv_text, write_text_atomic
 from selector.outputs.tables import COUNT, OBJECTIVE, YEAR, Provenance, Words
-from selector.workflows.replan import Replan, _apply_budget
+from selector.workflows.replan import Replan, apply_budget
 
 
 def _width(text: str) -> int:
@@ -44,7 +44,7 @@ def provenance(result: Replan, scenario: Scenario, baseline, progress=None,
             return str(Path(path).resolve())
 
     hist = result.history
-    rules = _apply_budget(scenario, budget, hist.from_year)
+    rules = apply_budget(scenario, budget, hist.from_year)
     rows: list[tuple[str, object, str | None]] = [("a_replan_from", hist.from_year, YEAR)]
     command = ["selector", "replan", Path(scenario.csv_path).name if scenario.csv_path else "UNITS.csv"]
     for key, source, flag in (("a_baseline", baseline, "--baseline"), ("a_progress", progress, "--progress")):

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from selector.outputs.files import escape_cell
-from selector.outputs.text import _table
+from selector.outputs.text import text_table
 from selector.workflows.robustness.stats import CORE, Robustness
 
 
@@ -64,7 +64,7 @@ def summary_text(result: Robustness, out_path=None) -> str:
                  f"{100 * r.acceptability_low:.0f}-{100 * r.acceptability_high:.0f}%", "yes" if r.base_pilot else "",
                  f"{r.mean_year:.2f}"] for r in border.itertuples()]
         lines += ["  " + line.rstrip() for line in
-                  _table(["unit", "name", "region", "pilot in", "95% interval", "pilot now", "mean year"], rows, {3, 4, 6})]
+                  text_table(["unit", "name", "region", "pilot in", "95% interval", "pilot now", "mean year"], rows, {3, 4, 6})]
     core = result.units[result.units["class"] == CORE]
     lines.append("")
     lines.append(f"Core pilots ({len(core)}): pilot in >= 95% of the samples: " + (", ".join(core["unit_id"]) or "none"))

@@ -21,7 +21,7 @@ def display_width(text: str) -> int:
     return sum(1 for ch in text if unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
 
 
-def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+def text_table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
     widths = [max(display_width(str(x)) for x in col) for col in zip(header, *rows)]
 
     def pad(text: str, width: int, right_align: bool) -> str:
@@ -51,7 +51,7 @@ def summary_text(plan: Plan, out_path: str | Path | None = None, elapsed: float 
     rows.append(["total", "", str(int(by_year["units"].sum())), str(int(by_year["pilots"].sum())),
                  f"{by_year['cost'].sum():,.0f}", f"{by_year['budget'].sum():,.0f}",
                  _pct(by_year["cost"].sum() / by_year["budget"].sum()) if by_year["budget"].sum() else "", "", ""])
-    lines += _table(["year", "phase", "units", "pilots", "cost (baht)", "budget (baht)", "used", "coverage",
+    lines += text_table(["year", "phase", "units", "pilots", "cost (baht)", "budget (baht)", "used", "coverage",
                      "+1M baht"], rows, {2, 3, 4, 5, 6, 7, 8})
     if plan.marginal is not None:
         lines.append("(+1M baht: objective gained per extra million baht that year, from the LP relaxation)")
@@ -95,7 +95,7 @@ def fund_lines(plan: Plan) -> list[str]:
         return []
     rows = [[r.fund, f"FY{r.fiscal_year}", str(r.units), f"{r.cost:,.0f}", f"{r.amount:,.0f}",
              _pct(r.used) if r.amount > 0 else "-"] for r in table.itertuples() if r.amount > 0 or r.units > 0]
-    return ["", "Funds:"] + _table(["fund", "year", "units", "cost (baht)", "amount (baht)", "used"], rows, {2, 3, 4, 5})
+    return ["", "Funds:"] + text_table(["fund", "year", "units", "cost (baht)", "amount (baht)", "used"], rows, {2, 3, 4, 5})
 
 
 def balance_lines(plan: Plan) -> list[str]:
@@ -109,7 +109,7 @@ def balance_lines(plan: Plan) -> list[str]:
         head += f"; rule: |std. diff| <= {plan.scenario.settings.balance_tolerance:g} for " + ", ".join(ruled)
     rows = [[r.column, f"{r.pilot_mean:.3f}", f"{r.network_mean:.3f}", f"{r.std_difference:+.3f}",
              "" if r.within is None else ("ok" if r.within else "BROKEN")] for r in table.itertuples()]
-    return ["", head + ":"] + _table(["criterion", "pilots", "network", "std. diff", "rule"], rows, {1, 2, 3}) + [""]
+    return ["", head + ":"] + text_table(["criterion", "pilots", "network", "std. diff", "rule"], rows, {1, 2, 3}) + [""]
 
 
 def rules_lines(scenario: Scenario) -> list[str]:
@@ -146,7 +146,7 @@ def scenario_text(scenario: Scenario) -> str:
              f"fiscal years {s.first_year}-{s.last_year} (pilot year {s.first_year})"]
     lines.append(f"Total cost {todo['cost'].sum():,.0f} baht; total budget {sum(s.budget.values()):,.0f} baht")
     rows = [[f"FY{y}", f"{s.budget[y]:,.0f}"] for y in s.years]
-    lines += _table(["year", "budget (baht)"], rows, {1})
+    lines += text_table(["year", "budget (baht)"], rows, {1})
     lines.append(f"Pilots: {s.pilots_min} to {scenario.pilots_max}; cover: {', '.join(s.cover) or 'none'}"
                  + (f"; mean risk <= {s.max_mean_risk:g}" if s.max_mean_risk is not None else ""))
     lines += rules_lines(scenario)
@@ -164,7 +164,7 @@ def comparison_text(comparison: "Comparison") -> str:
     rows = [[n, r.status, "n/a" if pd.isna(r.objective) else f"{r.objective:.6f}",
              "" if pd.isna(r.change_pct) else f"{r.change_pct:+.2f}%", str(r.pilots), f"{r.cost:,.0f}", str(r.moved)]
             for n, r in zip(names, obj.itertuples())]
-    lines += _table(["scenario", "status", "objective", "change", "pilots", "cost (baht)", "moved"], rows, {2, 3, 4, 5, 6})
+    lines += text_table(["scenario", "status", "objective", "change", "pilots", "cost (baht)", "moved"], rows, {2, 3, 4, 5, 6})
     if obj["objective"].isna().any():
         lines.append("(objective n/a: a schedule CSV does not carry it; pass the --json record of selector solve)")
     for title, frame, fmt in (("Cost per fiscal year (baht)", comparison.cost, "{:,.0f}"),
@@ -172,15 +172,15 @@ def comparison_text(comparison: "Comparison") -> str:
                               ("Coverage by the end of the year", comparison.coverage, "{:.1%}")):
         lines += ["", title]
         rows = [[f"FY{y}"] + [fmt.format(v) for v in frame.loc[y]] for y in frame.index]
-        lines += _table(["year"] + names, rows, set(range(1, len(names) + 1)))
+        lines += text_table(["year"] + names, rows, set(range(1, len(names) + 1)))
     lines += ["", "Pilots per region"]
     pilots = comparison.pilots_by_region
-    lines += _table(["region"] + names, [[str(k)] + [str(v) for v in pilots.loc[k]] for k in pilots.index],
+    lines += text_table(["region"] + names, [[str(k)] + [str(v) for v in pilots.loc[k]] for k in pilots.index],
                     set(range(1, len(names) + 1)))
     moved = comparison.moved
     lines += ["", f"Units that moved against {names[0]}: {len(moved)}"]
     if len(moved):
         rows = [[r.scenario, r.unit_id, r.name, r.region, r.change, f"{r.pilot_score:.3f}", f"{r.rollout_score:.3f}"]
                 for r in moved.itertuples()]
-        lines += _table(["scenario", "unit_id", "name", "region", "change", "pilot score", "rollout score"], rows, {5, 6})
+        lines += text_table(["scenario", "unit_id", "name", "region", "change", "pilot score", "rollout score"], rows, {5, 6})
     return "\n".join(lines)

@@ -40,7 +40,7 @@ class SolverRun:
 
 
 @contextmanager
-def _redirect_stdout_fd(target: int | None):
+def redirect_stdout_fd(target: int | None):
     """Point file descriptor 1 elsewhere while native solver code runs (HiGHS prints a banner there).
 
     ``target`` is a file descriptor, or None for the null device. Python's own sys.stdout is
@@ -83,7 +83,7 @@ def run_highs(prob: pulp.LpProblem, time_limit: float, gap: float, verbose: bool
 
     start = time.perf_counter()
     arrays = highs.problem_arrays(prob)
-    with _redirect_stdout_fd(2 if verbose else None):
+    with redirect_stdout_fd(2 if verbose else None):
         try:
             outcome = highs.solve_lp_first(arrays, time_limit, gap, verbose)
         except (RuntimeError, highspy.HighsError) as exc:
@@ -115,7 +115,7 @@ def run_highs_plain(prob: pulp.LpProblem, time_limit: float, gap: float, verbose
     # One thread, fixed seed: parallel tasks finishing in a different order could pick another of equal optima.
     solver = pulp.HiGHS(msg=verbose, gapRel=gap, timeLimit=time_limit, random_seed=0, threads=1)
     start = time.perf_counter()
-    with _redirect_stdout_fd(2 if verbose else None):
+    with redirect_stdout_fd(2 if verbose else None):
         for attempt in range(2):
             try:
                 prob.solve(solver)

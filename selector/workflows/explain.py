@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from selector.analysis.reasons import Binding, PlanFacts, _schedule_maps
+from selector.analysis.reasons import Binding, PlanFacts, schedule_maps
 from selector.check import check_schedule, read_schedule
 from selector.data.scenario import Scenario
 from selector.data.settings import normalised_weights
@@ -152,7 +152,7 @@ def explain_unit(scenario: Scenario, unit_id: str, schedule: str | Path | None =
         run = solve_model(model, solver, time_limit, gap)
         if run.status not in (Status.OPTIMAL, Status.FEASIBLE):
             raise InfeasibleError([f"the scenario has no plan ({run.status}); run `selector solve` to see why"])
-        year_of, pilot_of = _schedule_maps(schedule_from_values(model, run.values))
+        year_of, pilot_of = schedule_maps(schedule_from_values(model, run.values))
     base = model.objective_value({u: year_of.get(u) for u in model.units.index},
                                  {u for u in model.units.index if pilot_of.get(u)})
     row = scenario.units.set_index("unit_id", drop=False).loc[unit_id]
@@ -192,7 +192,7 @@ def _force_earlier(model, unit_id: str, year: int, base: float, solver: str, tim
     if run.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return EarlierMove(year, run.status, None, None, None, None)
     forced = schedule_from_values(model, run.values)
-    year_of, pilot_of = _schedule_maps(forced)
+    year_of, pilot_of = schedule_maps(forced)
     objective = model.objective_value({u: year_of.get(u) for u in model.units.index},
                                       {u for u in model.units.index if pilot_of.get(u)})
     bound = max(run.bound, objective) if run.bound is not None else objective

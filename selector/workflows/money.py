@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import pulp
 
-from selector.analysis.duals import MILLION, _budget_row
+from selector.analysis.duals import MILLION, budget_row
 from selector.data.scenario import Scenario
 from selector.errors import InfeasibleError
 from selector.model.build import Model, build_model
@@ -70,7 +70,7 @@ def minimum_budget(scenario: Scenario, *, solver: str | None = None, time_limit:
     model = build_model(_full_coverage(scenario))
     total = model.prob.add_variable("total_budget", 0)
     for year in model.years:
-        row = _budget_row(model, year)
+        row = budget_row(model, year)
         row.addInPlace(pulp.LpAffineExpression([(total, -shares[year])]))
         row.changeRHS(0)
     model.prob.setObjective(pulp.LpAffineExpression([(total, -1.0 / MILLION)]))  # max -T, in millions
@@ -108,7 +108,7 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
     shares = _shares(scenario)
     least = minimum_budget(scenario, solver=solver, time_limit=time_limit)
     model = build_model(_full_coverage(scenario))
-    rows = {y: _budget_row(model, y) for y in model.years}
+    rows = {y: budget_row(model, y) for y in model.years}
 
     def set_total(total: float) -> None:
         for y, row in rows.items():

@@ -42,7 +42,7 @@ from selector.data.progress import (
 from selector.data.scenario import Scenario
 from selector.data.settings import MAX_BAHT, amount_problem, baht
 from selector.errors import Problem, ScenarioError
-from selector.model.build import Model, _expr, build_model
+from selector.model.build import Model, affine, build_model
 from selector.plan import Plan, schedule_from_values
 from selector.solvers.backends import SOLVERS
 from selector.solvers.options import SolveOptions
@@ -114,7 +114,7 @@ def add_stability_penalty(m: Model, baseline_year: Mapping[str, int | None], sta
         if cost:
             terms.append((var, -stability * cost))
     if terms:
-        m.prob.setObjective(m.prob.objective + _expr(terms))
+        m.prob.setObjective(m.prob.objective + affine(terms))
 
 
 def _as_int(value) -> int | None:
@@ -196,7 +196,7 @@ def _money_reasons(scenario: Scenario, hist: History) -> list[str]:
     return []
 
 
-def _apply_budget(scenario: Scenario, budget: Mapping[int, float] | None, from_year: int) -> Scenario:
+def apply_budget(scenario: Scenario, budget: Mapping[int, float] | None, from_year: int) -> Scenario:
     if not budget:
         return scenario
     problems = []
@@ -230,7 +230,7 @@ def replan(scenario: Scenario, baseline, progress, from_year: int, stability: fl
     replaces the budgets of fiscal years >= ``from_year``. Bad input raises ``ScenarioError``; an
     infeasible re-plan is returned with ``status == 'infeasible'`` and plain-words ``reasons``.
     """
-    scenario = _apply_budget(scenario, budget, from_year)
+    scenario = apply_budget(scenario, budget, from_year)
     s = scenario.settings
     stability = s.stability if stability is None else float(stability)
     later_factor = s.later_factor if later_factor is None else float(later_factor)

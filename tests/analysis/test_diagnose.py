@@ -7,8 +7,8 @@ import json
 from click.testing import CliRunner
 
 import selector
-from selector.cli import main
 from selector.analysis.diagnose import basic_findings, elastic_findings
+from selector.cli import main
 
 HEADER = "unit_id,name,region,cost,infrastructure,staff,leadership,importance,workload,success,risk,pilot,earliest_year,latest_year"
 

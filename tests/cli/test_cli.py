@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 
 import pytest
 from click.testing import CliRunner
 
-import importlib
 from selector.cli import main
 from selector.status import Status
 

@@ -14,11 +14,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import ROOT
 from click.testing import CliRunner
 
 from selector.cli import main
+from tests.conftest import ROOT
 
 CATALOGUE = ROOT / "tests" / "bad_inputs"
 CASES = tomllib.loads((CATALOGUE / "cases.toml").read_text(encoding="utf-8"))

@@ -6,6 +6,7 @@ was there before is either replaced whole or left byte for byte as it was, with 
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -13,8 +14,6 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-
-import importlib
 
 import pytest
 from click.testing import CliRunner

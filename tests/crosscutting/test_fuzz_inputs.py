@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 import selector
 from selector.errors import ScenarioError
 from selector.fields import KNOWN_COLUMNS
-
 from tests.conftest import ROOT, examples
 
 CATALOGUE = ROOT / "tests" / "bad_inputs"

@@ -20,7 +20,6 @@ import selector
 from selector.check import check_schedule
 from selector.fields import CRITERIA
 from selector.outputs.files import write_schedule_csv
-
 from tests.conftest import examples
 
 FIRST = 2556

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 import selector
-
-from tests.conftest import ROOT
 from selector.errors import ScenarioError
+from tests.conftest import ROOT
 
 limits = importlib.import_module("selector.data.csvfiles")
 CATALOGUE = ROOT / "tests" / "bad_inputs"

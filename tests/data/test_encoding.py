@@ -8,9 +8,8 @@ from hypothesis import strategies as st
 
 import selector
 from selector.cli import main
-from selector.outputs.files import schedule_csv_text
 from selector.data.csvfiles import plausible_thai
-
+from selector.outputs.files import schedule_csv_text
 from tests.conftest import DEFAULT_CSV
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 import selector
-from selector.errors import ScenarioError
 from selector.data.csvfiles import parse_number
-
+from selector.errors import ScenarioError
 from tests.model.test_build import FOUR, FOUR_TOML
 
 

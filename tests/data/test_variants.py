@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 import selector
-
 from tests.model.test_build import FOUR, FOUR_TOML
 
 # The four units of the README's scoring example: two regions, FY2555-2556, budgets 20, costs 10.

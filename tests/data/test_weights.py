@@ -7,14 +7,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import selector
 from selector.cli import main
-from selector.errors import ScenarioError
 from selector.data.settings import load_settings, parse_settings
-from selector.data.weights import ahp, consistency_ratio, order_of, rank_order_centroid, roc_weights, tied_rank_order_centroid
-
+from selector.data.weights import (
+    ahp,
+    consistency_ratio,
+    order_of,
+    rank_order_centroid,
+    roc_weights,
+    tied_rank_order_centroid,
+)
+from selector.errors import ScenarioError
 from tests.model.test_build import FOUR
 
 # ---------------------------------------------------------------------------------------------
@@ -242,7 +249,6 @@ def test_docs_weights_example_parses_and_is_consistent():
     import tomllib
 
     from selector.data.settings import parse_settings
-
     from tests.conftest import ROOT
 
     section = (ROOT / "docs" / "weights-and-robustness.md").read_text(encoding="utf-8")

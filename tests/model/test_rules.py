@@ -12,7 +12,9 @@ import textwrap
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings as hyp_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 import selector
 from selector.cli import main

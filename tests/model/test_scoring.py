@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from selector.model.scoring import normalise, score_units, weighted_sum
 from selector.data.settings import Settings
+from selector.model.scoring import normalise, score_units, weighted_sum
 
 
 def test_normalise_benefit_and_cost_criteria():

@@ -12,9 +12,8 @@ import re
 import pytest
 
 import selector
-from selector.outputs.tables import format_value
 from selector.outputs.html import THAI_FONT_STACK, report_html
-
+from selector.outputs.tables import format_value
 from tests.outputs.test_workbook import HYPERLINK, TINY, TINY_TOML
 
 DAY = dt.date(2012, 9, 30)

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 import selector
 from selector.cli import main
+from selector.outputs.files import write_schedule_csv
+from selector.outputs.words import fiscal_period
 from selector.outputs.workbook import display_width, write_workbook
 from selector.workflows.export import plan_from_schedule
-from selector.outputs.words import fiscal_period
-from selector.outputs.files import write_schedule_csv
 
 DAY = dt.date(2012, 9, 30)
 HYPERLINK = '=HYPERLINK("http://x","y")'

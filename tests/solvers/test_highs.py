@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import selector
-from selector.solvers import highs
 from selector.model.build import build_model
+from selector.solvers import highs
 from selector.solvers.backends import run_highs_plain
 
 GAP = 1e-4

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 import selector
 from selector.cli import main
-from selector.workflows.compare import read_plan_file
 from selector.outputs.files import write_json, write_schedule_csv
+from selector.workflows.compare import read_plan_file
 
 # Four units in one region, one pilot, FY2555 (pilot year) to FY2557, every unit costs 10.
 # Pilot score P = normalised success, rollout score R = normalised importance (scale 1-5):
@@ -184,8 +184,8 @@ def test_read_plan_file_round_trips_the_schedule(plans, tmp_path):
 
 def test_terminal_columns_align_with_thai_marks():
     """เชียงใหม่ has 9 code points, two of them marks drawn over a consonant (ี and ่): 7 columns."""
-    from selector.outputs.text import _table, display_width
+    from selector.outputs.text import display_width, text_table
 
     assert display_width("เชียงใหม่") == 7 and display_width("Chiang Mai") == 10
-    lines = _table(["name", "n"], [["เชียงใหม่", "1"], ["Chiang Mai", "22"]], {1})
+    lines = text_table(["name", "n"], [["เชียงใหม่", "1"], ["Chiang Mai", "22"]], {1})
     assert len({display_width(line) for line in lines}) == 1

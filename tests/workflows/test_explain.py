@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 import selector
-from selector.cli import main
 from selector.analysis.reasons import PlanFacts
-from selector.workflows.explain import explain_unit
+from selector.cli import main
 from selector.model.scoring import score_units
+from selector.workflows.explain import explain_unit
 from tests.conftest import DEFAULT_CSV
 
 HEADER = "unit_id,name,region,cost,infrastructure,staff,leadership,importance,workload,success,risk"

@@ -6,12 +6,12 @@ import pytest
 from click.testing import CliRunner
 
 import selector
+from selector.analysis.duals import marginal_values
 from selector.cli import main
 from selector.model.build import build_model
-from selector.analysis.duals import marginal_values
-from selector.workflows.money import frontier, minimum_budget
 from selector.solvers.backends import run_highs
 from selector.status import Status
+from selector.workflows.money import frontier, minimum_budget
 from tests.conftest import DEFAULT_CSV
 from tests.workflows.test_explain import TINY_CSV, TINY_TOML
 

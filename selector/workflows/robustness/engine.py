@@ -12,7 +12,7 @@ from selector.data.scenario import Scenario
 from selector.model.build import build_model
 from selector.model.extras import add_spending_floors
 from selector.model.scoring import normalised_matrix, weighted_sum
-from selector.solvers.backends import _redirect_stdout_fd, highs_outcome
+from selector.solvers.backends import highs_outcome, redirect_stdout_fd
 from selector.status import Status
 
 # ---------------------------------------------------------------------------------------------
@@ -20,7 +20,7 @@ from selector.status import Status
 
 
 @dataclass(frozen=True)
-class _Job:
+class Job:
     """Everything a worker needs; ``token`` names the model a worker may keep between chunks."""
 
     token: str
@@ -39,7 +39,7 @@ class SampleSolver:
         self.model = m = build_model(scenario, extra=add_spending_floors if floors else None)
         # One thread, fixed seed, as selector.solve (HiGHS refuses another thread count once its scheduler runs).
         solver = pulp.HiGHS(msg=False, gapRel=gap, timeLimit=time_limit, random_seed=0, threads=1)
-        with _BANNER_LOCK, _redirect_stdout_fd(None):  # highspy prints its banner when created
+        with _BANNER_LOCK, redirect_stdout_fd(None):  # highspy prints its banner when created
             solver.createAndConfigureSolver(m.prob)
             solver.buildSolverModel(m.prob)
         self.highs = m.prob.solverModel
@@ -90,7 +90,7 @@ _LOCAL = threading.local()
 _BANNER_LOCK = threading.Lock()  # fd 1 is redirected while a model is created: one thread at a time
 
 
-def _solver_for(job: _Job) -> SampleSolver:
+def _solver_for(job: Job) -> SampleSolver:
     """The worker's model for this job, built on first use (one per process or thread)."""
     cached = getattr(_LOCAL, "solver", None)
     if cached is None or cached[0] != job.token:
@@ -98,7 +98,7 @@ def _solver_for(job: _Job) -> SampleSolver:
     return _LOCAL.solver[1]
 
 
-def solve_chunk(job: _Job, chunk: list[tuple[int, np.ndarray, np.ndarray]]) -> list[tuple]:
+def solve_chunk(job: Job, chunk: list[tuple[int, np.ndarray, np.ndarray]]) -> list[tuple]:
     """Solve samples [(index, pilot weights, rollout weights)]; module level so it pickles."""
     solver = _solver_for(job)
     out = []

@@ -6,14 +6,14 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Callable
 
 from selector.errors import Problem, ScenarioError, SelectorError
-from selector.workflows.robustness.engine import _Job, solve_chunk
+from selector.workflows.robustness.engine import Job, solve_chunk
 
 
-def _chunks(items: list, size: int) -> list[list]:
+def split_into_chunks(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _run_local(job: _Job, chunks: list[list], workers: int, progress: Callable[[int], None]) -> list[tuple]:
+def run_local(job: Job, chunks: list[list], workers: int, progress: Callable[[int], None]) -> list[tuple]:
     if workers <= 1:
         results = []
         for chunk in chunks:
@@ -38,7 +38,7 @@ def _run_local(job: _Job, chunks: list[list], workers: int, progress: Callable[[
     return results
 
 
-def _run_dask(job: _Job, chunks: list[list], scheduler, progress: Callable[[int], None]) -> list[tuple]:
+def run_dask(job: Job, chunks: list[list], scheduler, progress: Callable[[int], None]) -> list[tuple]:
     """Run the chunks on an existing Dask cluster (an address such as tcp://HOST:8786, or a Client)."""
     try:
         from distributed import Client

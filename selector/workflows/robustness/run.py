@@ -38,10 +38,10 @@ from selector.fields import CRITERIA
 from selector.solve import solve
 from selector.solvers.options import SolveOptions
 from selector.status import Status
-from selector.workflows.robustness.engine import SampleSolver, _Job
-from selector.workflows.robustness.execution import _chunks, _run_dask, _run_local
+from selector.workflows.robustness.engine import Job, SampleSolver
+from selector.workflows.robustness.execution import run_dask, run_local, split_into_chunks
 from selector.workflows.robustness.sampling import WEIGHT_SETS, sample_weights, weight_vector
-from selector.workflows.robustness.stats import Robustness, _summarise
+from selector.workflows.robustness.stats import Robustness, summarise
 
 
 def robustness(scenario: Scenario, samples: int = 500, seed: int = 0, spread: float = 100.0,
@@ -91,7 +91,7 @@ def robustness(scenario: Scenario, samples: int = 500, seed: int = 0, spread: fl
     drawn = sample_weights(scenario, samples, seed, spread, ranks_only)
     items = [(s, drawn["pilot"][s], drawn["rollout"][s]) for s in range(samples)]
     size = chunk_size or max(1, min(25, math.ceil(samples / (max(workers, 1) * 8))))
-    job = _Job(uuid.uuid4().hex, scenario, gap, time_limit)
+    job = Job(uuid.uuid4().hex, scenario, gap, time_limit)
     done = 0
 
     def advance(n: int) -> None:
@@ -100,18 +100,18 @@ def robustness(scenario: Scenario, samples: int = 500, seed: int = 0, spread: fl
         if progress is not None:
             progress(done, samples)
 
-    chunks = _chunks(items, size)
+    chunks = split_into_chunks(items, size)
     if scheduler is not None:
-        results = _run_dask(job, chunks, scheduler, advance)
+        results = run_dask(job, chunks, scheduler, advance)
     else:
-        results = _run_local(job, chunks, workers, advance)
+        results = run_local(job, chunks, workers, advance)
     results.sort(key=lambda r: r[0])
     seconds = time.perf_counter() - started
     options = {"samples": samples, "seed": seed, "spread": None if ranks_only else spread, "ranks_only": ranks_only,
                "gap": gap, "time_limit": time_limit, "workers": None if scheduler is not None else workers,
                "scheduler": None if scheduler is None else str(scheduler), "seconds": seconds}
     options["cpu_seconds"] = sum(r[5] for r in results)
-    return _summarise(scenario, base_solver.unit_ids, base_years, results, drawn, options)
+    return summarise(scenario, base_solver.unit_ids, base_years, results, drawn, options)
 
 
 # ---------------------------------------------------------------------------------------------

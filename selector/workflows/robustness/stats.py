@@ -74,7 +74,7 @@ def _classify(share: float) -> str:
     return BORDERLINE
 
 
-def _summarise(scenario: Scenario, unit_ids: list[str], base_years: np.ndarray, results: list[tuple],
+def summarise(scenario: Scenario, unit_ids: list[str], base_years: np.ndarray, results: list[tuple],
                drawn: dict[str, np.ndarray], options: dict[str, Any]) -> Robustness:
     settings = scenario.settings
     first = settings.first_year
