@@ -58,6 +58,7 @@ def sha256_of(path: Path) -> str:
 
 
 THAI_WINDOWS = "cp874"
+"""Thai Windows' code page (a superset of TIS-620): what Excel's plain "CSV" gives on a Thai Windows PC."""
 
 
 def plausible_thai(text: str) -> bool:

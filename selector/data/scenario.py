@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from selector.data.csvfiles import decode_text, parse_number, read_input_bytes, sha256_of
-from selector.data.settings import Locator, Settings, freeze, load_settings, parse_settings, suggest
+from selector.data.settings import Locator, Settings, amount_problem, freeze, load_settings, parse_settings, suggest
 from selector.data.validate import (
     check_budget_overrides,
     check_pilot_limits,
@@ -248,10 +248,10 @@ def _apply_overrides(settings: Settings, overrides: Mapping[str, Any]) -> Settin
     changes = dict(overrides)
     if "budget" in changes:
         merged = dict(settings.budget)
-        merged.update({int(y): float(v) for y, v in changes["budget"].items()})
+        # A bad amount is reported by check_budget_overrides; the valid ones are applied meanwhile.
+        merged.update({int(y): float(v) for y, v in changes["budget"].items() if amount_problem(v) is None})
         changes["budget"] = merged
     return freeze(replace(settings, **changes))
-"""Thai Windows' code page (a superset of TIS-620): what Excel's plain "CSV" gives on a Thai Windows PC."""
 
 
 def read_units(path: Path, name: str | None = None,

@@ -6,34 +6,18 @@ when complete, so an interrupted run never leaves a half-written schedule where 
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import math
-import os
-import stat
-import tempfile
-import threading
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 
 from selector._version import __version__
+from selector.atomic import write_text_atomic
 from selector.plan import Plan
-
-
-def frontier_csv_text(table: pd.DataFrame) -> str:
-    """The frontier as CSV text (CRLF, no BOM): step, budgets, objective, bound, gap, status, units by year."""
-
-    years = [c[len("budget_"):] for c in table.columns if c.startswith("budget_")]
-    columns = (["step", "total_budget"] + [f"budget_{y}" for y in years] + ["objective", "bound", "gap", "status"]
-               + [f"units_by_{y}" for y in years])
-    lines = [",".join(columns)]
-    for record in table.to_dict(orient="records"):
-        lines.append(",".join(record[c] if isinstance(record[c], str) else _format_number(record[c]) for c in columns))
-    return "\r\n".join(lines) + "\r\n"
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -41,47 +25,6 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def escape_cell(text: str) -> str:
     """Neutralise spreadsheet formula injection: a text that starts with = + - @ tab or CR gets a leading '."""
     return "'" + text if text.startswith(FORMULA_START) else text
-
-
-_UMASK_LOCK = threading.Lock()
-
-
-def _new_file_mode(target: Path) -> int:
-    """The permissions ``target`` should end with: those of the file it replaces, or what a plain
-    ``open(target, "w")`` would give (0666 less the umask). A temporary file is created 0600, and a
-    schedule meant for colleagues on a shared drive must not stay readable by its writer only."""
-    with contextlib.suppress(OSError):
-        return stat.S_IMODE(os.stat(target).st_mode)
-    with _UMASK_LOCK:  # os.umask can only be read by setting it
-        mask = os.umask(0o022)
-        os.umask(mask)
-    return 0o666 & ~mask
-
-
-@contextlib.contextmanager
-def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it over ``target`` only if the block succeeds.
-
-    The finished file gets the permissions of the file it replaces, or the usual ones for a new file."""
-    target = Path(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        with contextlib.suppress(OSError):  # a file system without modes (some network drives) keeps its own
-            os.chmod(tmp_path, _new_file_mode(target))
-        os.replace(tmp_path, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp_path.unlink()
-        raise
-
-
-def write_text_atomic(target: str | Path, text: str, encoding: str = "utf-8") -> None:
-    with atomic_path(target) as tmp:
-        with open(tmp, "w", encoding=encoding, newline="") as f:
-            f.write(text)
 
 
 def _format_number(value: float) -> str:
@@ -186,3 +129,15 @@ def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
 def write_json(plan: Plan, target: str | Path, elapsed: float | None = None) -> None:
     text = json.dumps(plan_record(plan, elapsed), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     write_text_atomic(target, text)
+
+
+def frontier_csv_text(table: pd.DataFrame) -> str:
+    """The frontier as CSV text (CRLF, no BOM): step, budgets, objective, bound, gap, status, units by year."""
+
+    years = [c[len("budget_"):] for c in table.columns if c.startswith("budget_")]
+    columns = (["step", "total_budget"] + [f"budget_{y}" for y in years] + ["objective", "bound", "gap", "status"]
+               + [f"units_by_{y}" for y in years])
+    lines = [",".join(columns)]
+    for record in table.to_dict(orient="records"):
+        lines.append(",".join(record[c] if isinstance(record[c], str) else _format_number(record[c]) for c in columns))
+    return "\r\n".join(lines) + "\r\n"

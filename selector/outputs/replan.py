@@ -8,9 +8,10 @@ from typing import Mapping
 
 import pandas as pd
 
+from selector.atomic import write_text_atomic
 from selector.data.csvfiles import sha256_of
 from selector.data.scenario import Scenario
-from selector.outputs.files import schedule_csv_text, write_text_atomic
+from selector.outputs.files import schedule_csv_text
 from selector.outputs.tables import COUNT, OBJECTIVE, YEAR, Provenance, Words
 from selector.workflows.replan import Replan, apply_budget
 

@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import Path
 
 from selector._version import __version__
-from selector.outputs.files import atomic_path
+from selector.atomic import atomic_path
 from selector.outputs.tables import (
     BAHT,
     COUNT,
@@ -29,8 +29,6 @@ from selector.outputs.tables import (
 )
 from selector.outputs.words import TEXT
 from selector.plan import Plan
-
-"""Status of a plan read back from a schedule file: every rule holds, optimality is not re-proven."""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ import pulp
 
 from selector.errors import SolverError
 from selector.model.build import paused_gc
-from selector.status import Status
+from selector.status import Status, relative_gap
 
 FRACTIONAL = 1e-6  # a value further than this from an integer is fractional
 SHORT_ROW = 8  # rows with at most this many entries tie their columns together (one unit's rows)
@@ -174,8 +174,8 @@ def _objective(a: Arrays, values: np.ndarray) -> float:
 
 
 def _gap(objective: float, bound: float, maximise: bool) -> float:
-    slack = bound - objective if maximise else objective - bound
-    return max(0.0, slack) / max(abs(objective), 1e-9)
+    """``selector.status.relative_gap`` in either sense: a minimisation is the maximisation of its negation."""
+    return relative_gap(objective, bound) if maximise else relative_gap(-objective, -bound)
 
 
 def neighbourhood(a: Arrays, values: np.ndarray, reduced: np.ndarray, nonbasic: np.ndarray, share: float) -> np.ndarray:

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from selector.outputs.files import write_text_atomic
+from selector.atomic import write_text_atomic
 
 PROVINCES_CSV = Path(__file__).resolve().parents[2] / "scenarios" / "sources" / "thai_provinces.csv"
 FIRST_YEAR, LAST_YEAR = 2569, 2572  # fiscal years B.E. (FY2569 = 1 Oct 2025 - 30 Sep 2026)

@@ -142,7 +142,7 @@ def test_highs_failing_names_cbc(good, monkeypatch):
 @pytest.mark.parametrize("error", [PermissionError(13, "Permission denied"), OSError(28, "No space left on device")])
 def test_write_failure_is_a_clear_message_and_keeps_the_old_schedule(good, monkeypatch, error):
     """Tests run as root, so an unwritable folder is simulated where the file is renamed into place."""
-    import selector.outputs.files as output
+    import selector.atomic as output
 
     def refuse(src, dst):
         raise error
@@ -198,7 +198,7 @@ DRIVER = textwrap.dedent("""
     from selector.cli import main
     # As in a terminal: a background test run may have inherited SIGINT ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    output = importlib.import_module("selector.outputs.files")
+    output = importlib.import_module("selector.atomic")
     backends = importlib.import_module("selector.solvers.backends")
 
     def ready():

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from selector.atomic import write_text_atomic
 from selector.cli.common import (
     check_output_path,
     handle_errors,
@@ -15,7 +16,7 @@ from selector.cli.common import (
     settings_option,
     solver_options,
 )
-from selector.outputs.files import frontier_csv_text, write_text_atomic
+from selector.outputs.files import frontier_csv_text
 from selector.workflows.money import frontier as sweep
 
 

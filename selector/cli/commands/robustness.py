@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from selector.atomic import write_text_atomic
 from selector.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_NOT_PROVEN,
@@ -19,7 +20,6 @@ from selector.cli.common import (
     settings_option,
     solver_options,
 )
-from selector.outputs.files import write_text_atomic
 from selector.outputs.robustness import summary_text, table_csv_text, units_csv_text
 from selector.status import Status
 from selector.workflows.robustness.run import compare_methods as compare
