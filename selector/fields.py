@@ -1,7 +1,7 @@
 """The data dictionary of the units CSV and of the settings TOML.
 
-Validation (``selector.scenario``) and the README's tables are generated from these lists, so the
-documentation and the checks cannot drift apart (``tests/test_docs.py`` keeps the README in step).
+Validation (``selector.data.validate``) and the tables of docs/scenario-format.md are generated from
+these lists, so the documentation and the checks cannot drift apart (``tests/test_docs.py`` keeps them in step).
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ DEFAULT_ROLLOUT_WEIGHTS = {"importance": 0.35, "workload": 0.35, "infrastructure
 
 
 def columns_table_markdown() -> str:
-    """The README's table of CSV columns."""
+    """The table of CSV columns in docs/scenario-format.md."""
     rows = ["| column | required | type | unit | default | meaning |", "|---|---|---|---|---|---|"]
     for f in UNIT_FIELDS:
         rows.append(
@@ -119,7 +119,7 @@ def columns_table_markdown() -> str:
 
 
 def settings_table_markdown() -> str:
-    """The README's table of settings keys."""
+    """The table of settings keys in docs/scenario-format.md."""
     rows = ["| section | key | default | meaning |", "|---|---|---|---|"]
     for s in SETTINGS:
         default = "required" if s.default is None and s.section == "budget" else (

@@ -28,7 +28,7 @@ def write_scenario(tmp_path):
 
 
 # Hypothesis: fixed seeds and bounded examples in CI; `HYPOTHESIS_PROFILE=long` runs the fuzz and
-# property tests with many more random examples (see the README's RELIABILITY section).
+# property tests with many more random examples (see docs/reliability.md).
 from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
 LONG_RUN = os.environ.get("HYPOTHESIS_PROFILE") == "long"

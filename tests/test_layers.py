@@ -154,3 +154,15 @@ def test_no_private_name_imported_from_another_module(module):
     private = [f"{target}.{name} (line {node.lineno})" for target, names, node in selector_imports(tree, module)
                for name in names if name.startswith("_") and not name.startswith("__")]
     assert private == [], f"{module} imports private names: {private}; make them public or keep them in one module"
+
+
+STATUS_WORDS = {"optimal", "feasible", "infeasible", "no_solution", "checked"}
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if m != "selector.status"))
+def test_one_status_vocabulary(module):
+    """A solve's status is ``selector.status.Status`` everywhere: no module spells a status as a literal string."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    literal = sorted({node.lineno for node in ast.walk(tree)
+                      if isinstance(node, ast.Constant) and node.value in STATUS_WORDS})
+    assert literal == [], f"{module} spells a status as a string at lines {literal}; use Status"

@@ -6,7 +6,7 @@ of fiscal year ``from_year``; ``replan_scenario`` turns that history into the sc
 solves, by plain table edits (windows, cleared rules), so that the model builder needs no change.
 No solver or model code is imported here: ``selector check`` uses this module too.
 
-Rules (README "Re-planning"):
+Rules (docs/replanning.md):
 
 - a unit whose baseline year is before ``from_year`` happened as planned unless the progress file
   says otherwise: it is *frozen* in that year (``done``, ``in_progress`` or not listed);

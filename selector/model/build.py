@@ -7,7 +7,7 @@ window rule x[u,y] = 0 outside W_u is written) and p[u] in {0,1} (u is a pilot).
 
     maximise  sum_u sum_y R_u (L - y + 1) x[u,y]  +  lambda sum_u P_u p[u],   lambda = emphasis (L - F + 1)
 
-``build_model`` calls every family in order; the README's model table maps each row-name pattern
+``build_model`` calls every family in order; the model table of docs/model.md maps each row-name pattern
 to its function. Row names are ASCII: ``budget_2556``, ``cover_region_3``, ``after_U0012``...
 """
 

@@ -186,7 +186,7 @@ RULE_NAMES_TH = {
     "capacity": "จำนวนหน่วยต่อปี", "must": "ต้องเป็นหน่วยนำร่อง", "never": "ห้ามเป็นหน่วยนำร่อง",
     "window": "กรอบปี", "after": "ลำดับก่อนหลัง", "done": "ดำเนินการแล้ว",
 }
-"""Thai names of the constraint families; the English family name (as in the README's model table) follows."""
+"""Thai names of the constraint families; the English family name (as in the model table of docs/model.md) follows."""
 
 OBJECTIVE_TEXT = "maximise sum_u sum_y R_u (L - y + 1) x[u,y] + lambda sum_u P_u p[u], lambda = {lam:g}"
 

@@ -139,7 +139,7 @@ def _overloaded_years(scenario: Scenario, hist: History) -> dict[int, str]:
 
 
 def list_moves(scenario: Scenario, hist: History, schedule: pd.DataFrame) -> pd.DataFrame:
-    """Every unit whose year differs from the baseline, with its reason (README: "Re-planning", rule order).
+    """Every unit whose year differs from the baseline, with its reason (docs/replanning.md, rule order).
 
     1. new unit (not in the baseline); 2. removed (not in the scenario); 3. done early (planned for
     ``from_year`` or later, now marked done in the scenario); 4. failed pilot / failed; 5. deferred;

@@ -7,7 +7,7 @@ import pytest
 import selector
 from tests.model.test_build import FOUR, FOUR_TOML
 
-# The four units of the README's scoring example: two regions, FY2555-2556, budgets 20, costs 10.
+# The four units of the scoring example in docs/model.md: two regions, FY2555-2556, budgets 20, costs 10.
 
 
 @pytest.fixture

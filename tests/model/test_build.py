@@ -8,7 +8,7 @@ import pytest
 import selector
 
 # ---------------------------------------------------------------------------------------------
-# Four units, two regions, two years (the README's scoring example)
+# Four units, two regions, two years (the scoring example of docs/model.md)
 
 FOUR = """\
 unit_id,name,region,cost,infrastructure,staff,leadership,importance,workload,success,risk

@@ -1,4 +1,4 @@
-"""Scoring: the normalisation and weighted sums of the README, checked on values worked out by hand."""
+"""Scoring: the normalisation and weighted sums of docs/model.md, checked on values worked out by hand."""
 
 import numpy as np
 import pandas as pd

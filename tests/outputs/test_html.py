@@ -1,6 +1,6 @@
 """The printable HTML report: self-contained, Thai, A4, deterministic, text escaped.
 
-Rendering in a browser is a documented manual check (README, "Plan submission"): headless
+Rendering in a browser is a documented manual check (docs/submission.md): headless
 Chromium screenshots of the default scenario's report show the Thai text drawn correctly.
 """
 

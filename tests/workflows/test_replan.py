@@ -407,7 +407,7 @@ def test_cli_replan_help_has_an_example():
     assert result.exit_code == 0 and "Example" in result.stdout and "--progress" in result.stdout
 
 
-# --- the README's worked example on the default scenario ---------------------------------------
+# --- the worked example of docs/replanning.md on the default scenario ---------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -421,7 +421,7 @@ def default_baseline(tmp_path_factory):
 
 
 def test_readme_worked_example(default_baseline, tmp_path):
-    """README "Re-planning": FY2555-2556 done as planned, FY2557 cut by 25% (149,000,000 -> 111,750,000)
+    """docs/replanning.md's worked example: FY2555-2556 done as planned, FY2557 cut by 25% (149,000,000 -> 111,750,000)
     with the cut carried into FY2558 (161,500,000 -> 198,750,000): ten FY2557 offices move to FY2558."""
     from tests.conftest import DEFAULT_CSV
 
