@@ -13,7 +13,8 @@ import io
 import warnings
 from pathlib import Path
 
-from selector.outputs.files import write_text_atomic
+from selector.atomic import write_text_atomic
+from selector.outputs.fonts import discover
 from selector.outputs.tables import Column, PlanTables, Provenance, Table, display_value, format_value, plan_tables
 from selector.outputs.words import TEXT, date_text, fiscal_period, plan_date
 from selector.plan import Plan
@@ -100,6 +101,7 @@ def _svg(figure) -> str:
 def _chart_rc() -> dict:
     from matplotlib import font_manager
 
+    discover()  # registers fontconfig's Thai fonts with matplotlib, even those its font cache predates
     available = {f.name for f in font_manager.fontManager.ttflist}
     fonts = [f for f in _MATPLOTLIB_THAI_FONTS if f in available] + ["DejaVu Sans"]
     return {"svg.fonttype": "none", "svg.hashsalt": "selector", "font.family": fonts, "font.size": 9}

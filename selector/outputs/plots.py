@@ -2,38 +2,40 @@
 
 Every function returns the matplotlib ``Figure``; those that draw one chart take ``ax=`` to draw
 into an existing axes (e.g. a cell of ``plt.subplots``). Thai text (unit names, regions, plan
-names) is drawn with the first Thai-capable font found (``thai_font``); matplotlib >= 3.11 shapes
-Thai correctly (tone marks and vowels placed on their consonants). Needs the ``plots`` extra:
-``pip install 'selector[plots]'``.
+names) is drawn with the first Thai-capable font found (``thai_font``, see ``selector.outputs.fonts``:
+fontconfig's and matplotlib's fonts, registered with matplotlib so a stale font cache hides none);
+matplotlib >= 3.11 shapes Thai correctly (tone marks and vowels placed on their consonants).
+Without a Thai font the charts are drawn in Latin letters instead of showing boxes: unit ids for
+unit names, the Latin form of a Thai value where the scenario has one (``region`` for
+``region_th``), else ``region 2``, ``plan 3``...; one ``NoThaiFontWarning`` per process says what to
+install. Needs the ``plots`` extra: ``pip install 'selector[plots]'``.
 """
 
 from __future__ import annotations
 
-import functools
 import warnings
 from contextlib import contextmanager
-from typing import Iterator, Mapping, Union
+from typing import Iterable, Iterator, Mapping, Union
 
 import numpy as np
-
-from selector.fields import CRITERIA
-from selector.plan import Plan
-from selector.workflows.compare import Comparison, compare
-from selector.workflows.robustness.stats import BORDERLINE, CORE, CORE_SHARE, EXTERIOR, EXTERIOR_SHARE, Robustness
+import pandas as pd
 
 try:
     import matplotlib as mpl
-    from matplotlib import font_manager
     from matplotlib.figure import Figure
 except ImportError as exc:  # the plots are an extra: say how to get them
     raise ImportError("selector.plots needs matplotlib >= 3.11: pip install 'selector[plots]'") from exc
 
-# Thai-capable fonts in order of preference: Debian's fonts-thai-tlwg (Loma, Laksaman, Garuda...),
-# then fonts a planner's Windows or macOS machine has.
-THAI_FONTS = ("Loma", "Laksaman", "Garuda", "Norasi", "Sarabun", "TH Sarabun New", "Noto Sans Thai",
-              "Noto Sans Thai UI", "Leelawadee UI", "Tahoma", "Thonburi")
+from selector.fields import CRITERIA
+from selector.outputs import fonts
+
+# THAI_FONTS, THAI_SAMPLE, covers, thai_font and NoThaiFontWarning are part of this module's interface too
+from selector.outputs.fonts import THAI_FONTS, THAI_SAMPLE, NoThaiFontWarning, covers, has_thai, thai_font  # noqa: F401
+from selector.plan import Plan
+from selector.workflows.compare import Comparison, compare
+from selector.workflows.robustness.stats import BORDERLINE, CORE, CORE_SHARE, EXTERIOR, EXTERIOR_SHARE, Robustness
+
 LATIN_FALLBACK = "DejaVu Sans"
-THAI_SAMPLE = "\u0e01"  # ก, the first Thai consonant
 
 PILOT_COLOUR = "#d95f02"
 WAVE_COLOURMAP = "Blues"
@@ -47,39 +49,47 @@ if tuple(int(part) for part in mpl.__version__.split(".")[:2] if part.isdigit())
                   "selector.plots wants matplotlib >= 3.11", stacklevel=2)
 
 
-def covers(path: str, text: str = THAI_SAMPLE) -> bool:
-    """True when the font file at ``path`` has a glyph for every character of ``text`` (its cmap)."""
-    from fontTools.ttLib import TTFont
-
-    try:
-        with TTFont(path, fontNumber=0, lazy=True) as font:
-            cmap = font.getBestCmap() or {}
-    except Exception:  # not a font fontTools can read: it cannot be trusted with Thai
-        return False
-    return all(ord(ch) in cmap for ch in text)
-
-
-@functools.lru_cache(maxsize=None)
-def thai_font() -> tuple[str, str] | None:
-    """(family, file) of the first font of ``THAI_FONTS`` installed whose file covers Thai; None if none is."""
-    for family in THAI_FONTS:
-        try:
-            path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
-        except ValueError:
-            continue
-        if covers(str(path)):
-            return family, str(path)
-    return None
-
-
 def font_families() -> list[str]:
-    """The font family list every chart uses: the Thai font first, then matplotlib's default for the rest."""
+    """The font family list every chart uses: the Thai font first, then matplotlib's default for the rest.
+
+    Without a Thai font, matplotlib's default alone (and a ``NoThaiFontWarning``, once per process).
+    """
     chosen = thai_font()
     if chosen is None:
-        warnings.warn("no Thai-capable font found: Thai text will show as boxes. Install one, e.g. "
-                      "'apt-get install fonts-thai-tlwg' (Loma, Laksaman...)", stacklevel=3)
+        fonts.warn_no_thai_font()
         return [LATIN_FALLBACK]
     return [chosen[0], LATIN_FALLBACK]
+
+
+def _latin(values: Iterable, kind: str, frame: pd.DataFrame | None = None, column: str | None = None) -> list[str]:
+    """The texts of ``values`` as a chart draws them: as they are with a Thai font or when none has Thai.
+
+    Without a Thai font a value with Thai in it becomes its Latin form in ``frame`` (see
+    ``_latin_form``), else ``"<kind> <n>"``, n its place among the distinct values (1 for the first).
+    """
+    texts = [str(v) for v in values]
+    if thai_font() is not None or not any(has_thai(t) for t in texts):
+        return texts
+    places: dict[str, int] = {}
+    for t in texts:
+        places.setdefault(t, len(places) + 1)
+    return [t if not has_thai(t) else _latin_form(frame, column, t) or f"{kind} {places[t]}" for t in texts]
+
+
+def _latin_form(frame: pd.DataFrame | None, column: str | None, value: str) -> str | None:
+    """The one Thai-free value the rows of ``frame`` where ``column`` is ``value`` have in the Latin
+    column beside it (``region`` for ``region_th``, ``region_en`` for ``region``); None if there is none."""
+    if frame is None or column is None or column not in frame:
+        return None
+    base = column.removesuffix("_th")
+    rows = frame[column].astype(str) == value
+    for other in dict.fromkeys((base, f"{base}_en")):
+        if other == column or other not in frame:
+            continue
+        forms = frame.loc[rows, other].dropna().astype(str).str.strip().unique()
+        if len(forms) == 1 and forms[0] and not has_thai(forms[0]):
+            return str(forms[0])
+    return None
 
 
 @contextmanager
@@ -128,8 +138,9 @@ def phase_map(plan: Plan, *, ax=None, label: str = "name", region: str = "region
     """Units (rows, grouped by region) x fiscal years (columns): each unit's year, pilots starred.
 
     ``label`` is the column shown for each unit (``name`` or ``unit_id``); ``region`` the column
-    that groups them (e.g. ``region_th`` for Thai region names); ``regions`` keeps only those groups.
-    Done units are left out.
+    that groups them (e.g. ``region_th`` for Thai region names); ``regions`` keeps only those groups
+    (by their values in ``region``). Done units are left out. Without a Thai font, Thai labels are
+    replaced by the unit ids and Thai region names by their Latin form (``region`` for ``region_th``).
     """
     if plan.schedule is None:
         raise ValueError(f"the plan has no schedule (status {plan.status})")
@@ -142,6 +153,9 @@ def phase_map(plan: Plan, *, ax=None, label: str = "name", region: str = "region
     sched = sched.sort_values([region, "fiscal_year", "unit_id"], kind="mergesort").reset_index(drop=True)
     n = len(sched)
     colours = _phase_colours(len(years))
+    shown = sched[label]
+    if thai_font() is None and any(has_thai(v) for v in shown):
+        shown = sched["unit_id"]  # no Thai font: the ids, which every unit has
     with _thai_text() as families:
         fig, ax = _axes(ax, (7.5, 1.6 + 0.17 * n))
         columns = [years.index(int(y)) for y in sched["fiscal_year"]]
@@ -150,13 +164,14 @@ def phase_map(plan: Plan, *, ax=None, label: str = "name", region: str = "region
         ax.scatter([years.index(int(y)) for y in sched.loc[pilots, "fiscal_year"]], pilots, marker="*", s=60,
                    color="black", zorder=3, label="pilot")
         groups = sched.groupby(region, sort=False).indices
-        for name, rows in groups.items():
+        names = _latin(groups, "region", plan.scenario.units, region)
+        for name, rows in zip(names, groups.values()):
             top, bottom = rows.min() - 0.5, rows.max() + 0.5
             if top > 0:
                 ax.axhline(top, color="0.3", lw=0.8)
             ax.text(len(years) - 0.4, (top + bottom) / 2, f"{name} ({len(rows)})", va="center", ha="left", fontsize=9)
         size = 8 if n <= 40 else 6 if n <= 120 else 5
-        ax.set_yticks(range(n), labels=list(sched[label].astype(str)), fontsize=size)
+        ax.set_yticks(range(n), labels=_latin(shown, "unit"), fontsize=size)
         ax.set_xticks(range(len(years)), labels=[f"FY{y}\n{_phase(y, years[0])}" for y in years])
         ax.set_xlim(-0.5, len(years) - 0.5)
         ax.set_ylim(n - 0.5, -0.5)
@@ -197,8 +212,8 @@ def coverage_chart(plans: Plans, *, ax=None) -> Figure:
     with _thai_text() as families:
         fig, ax = _axes(ax, (6.5, 3.8))
         x = np.arange(len(coverage))
-        for marker, name in zip("osD^vP*X" * 4, coverage.columns):
-            ax.plot(x, 100 * coverage[name], marker=marker, label=name)
+        for marker, column, name in zip("osD^vP*X" * 4, coverage.columns, _latin(coverage.columns, "plan")):
+            ax.plot(x, 100 * coverage[column], marker=marker, label=name)
         ax.set_xticks(x, labels=_year_labels(coverage.index))
         ax.set_ylim(0, 105)
         ax.set_ylabel("% of units upgraded")
@@ -209,14 +224,16 @@ def coverage_chart(plans: Plans, *, ax=None) -> Figure:
 
 def pilots_chart(plans: Plans, *, ax=None) -> Figure:
     """Pilots per region, one bar per plan in each region."""
-    table = _comparison(plans).pilots_by_region
+    comparison = _comparison(plans)
+    table = comparison.pilots_by_region
+    units = pd.concat([facts.schedule for facts in comparison.plans], ignore_index=True)
     width = 0.8 / max(len(table.columns), 1)
     x = np.arange(len(table))
     with _thai_text() as families:
         fig, ax = _axes(ax, (6.5, 3.8))
-        for i, name in enumerate(table.columns):
-            ax.bar(x - 0.4 + width * (i + 0.5), table[name], width=width, label=name)
-        ax.set_xticks(x, labels=list(table.index))
+        for i, (column, name) in enumerate(zip(table.columns, _latin(table.columns, "plan"))):
+            ax.bar(x - 0.4 + width * (i + 0.5), table[column], width=width, label=name)
+        ax.set_xticks(x, labels=_latin(table.index, "region", units, "region"))
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.set_ylabel("pilots")
         _finish(ax, families, "Pilots per region")
