@@ -14,7 +14,7 @@ For each size, on ``selector synth --units N --seed S``:
   integer relaxed, HiGHS's default LP settings; the solve / LP ratio compares it with the
   end-to-end run's solve time;
 - **baseline** (sizes up to ``--baseline-max``): the same model solved the straightforward way,
-  PuLP's own HiGHS interface with the same gap (``selector.solvers.backends.run_highs_plain``), with a
+  PuLP's own HiGHS interface with the same gap (``selector.solvers.pulp_highs.run_highs_plain``), with a
   ``--baseline-limit`` time limit.
 
 It writes ``benchmarks/results.md`` (or ``--out``) with a description of the machine. It is not
@@ -126,7 +126,7 @@ def in_process(csv_path: Path, baseline: bool, baseline_limit: float) -> dict:
     import selector
     from selector.solvers import highs
     from selector.model.build import build_model
-    from selector.solvers.backends import run_highs_plain
+    from selector.solvers.pulp_highs import run_highs_plain
 
     scenario = selector.load(csv_path)
     result: dict = {}

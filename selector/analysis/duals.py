@@ -7,7 +7,7 @@ import pulp
 from selector.data.scenario import Scenario
 from selector.model.build import Model, build_model
 from selector.solvers import highs
-from selector.solvers.backends import redirect_stdout_fd
+from selector.solvers.run import redirect_stdout_fd
 
 MILLION = 1_000_000.0
 

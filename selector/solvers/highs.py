@@ -30,6 +30,7 @@ import pulp
 
 from selector.errors import SolverError
 from selector.model.build import paused_gc
+from selector.solvers.options import SEED, THREADS
 from selector.status import Status, relative_gap
 
 FRACTIONAL = 1e-6  # a value further than this from an integer is fractional
@@ -109,10 +110,10 @@ def _highs(verbose: bool, time_limit: float, gap: float):
     h.setOptionValue("log_to_console", bool(verbose))
     h.setOptionValue("time_limit", max(float(time_limit), 0.01))
     h.setOptionValue("mip_rel_gap", float(gap))
-    h.setOptionValue("random_seed", 0)
+    h.setOptionValue("random_seed", SEED)
     # One thread, as selector.solve.run_highs_plain: parallel tasks finishing in another order could
     # pick another of equal optima, and the same input must give the same schedule.
-    h.setOptionValue("threads", 1)
+    h.setOptionValue("threads", THREADS)
     return h
 
 

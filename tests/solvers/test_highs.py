@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import selector
 from selector.model.build import build_model
 from selector.solvers import highs
-from selector.solvers.backends import run_highs_plain
+from selector.solvers.pulp_highs import run_highs_plain
 
 GAP = 1e-4
 
@@ -201,7 +201,7 @@ def test_solve_after_a_foreign_multithreaded_highs_run_in_the_same_process(tmp_p
 
     script = f"""
 import pulp, selector
-from selector.solvers.backends import run_highs_plain
+from selector.solvers.pulp_highs import run_highs_plain
 from selector.model import build_model
 prob = pulp.LpProblem("t", pulp.LpMaximize)
 x = prob.add_variable_dicts("x", range(3), cat="Binary")

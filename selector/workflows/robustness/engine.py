@@ -12,7 +12,9 @@ from selector.data.scenario import Scenario
 from selector.model.build import build_model
 from selector.model.extras import add_spending_floors
 from selector.model.scoring import normalised_matrix, weighted_sum
-from selector.solvers.backends import highs_outcome, redirect_stdout_fd
+from selector.solvers.options import SEED, THREADS
+from selector.solvers.pulp_highs import highs_outcome
+from selector.solvers.run import redirect_stdout_fd
 from selector.status import Status
 
 # ---------------------------------------------------------------------------------------------
@@ -38,7 +40,7 @@ class SampleSolver:
 
         self.model = m = build_model(scenario, extra=add_spending_floors if floors else None)
         # One thread, fixed seed, as selector.solve (HiGHS refuses another thread count once its scheduler runs).
-        solver = pulp.HiGHS(msg=False, gapRel=gap, timeLimit=time_limit, random_seed=0, threads=1)
+        solver = pulp.HiGHS(msg=False, gapRel=gap, timeLimit=time_limit, random_seed=SEED, threads=THREADS)
         with _BANNER_LOCK, redirect_stdout_fd(None):  # highspy prints its banner when created
             solver.createAndConfigureSolver(m.prob)
             solver.buildSolverModel(m.prob)
