@@ -1,7 +1,7 @@
 """What every command shares: exit codes, error handling, loading, output paths, and the option groups.
 
-Commands take their options from the groups here (``solver_options``, ``settings_option``,
-``encoding_option``, ``lang_option``, ``budget_option``), so every command that solves takes the same
+Commands take their options from the groups here (``input_options``, ``solver_options``,
+``lang_option``, ``budget_option``), so every command that solves takes the same
 ``--solver``, ``--time-limit`` and ``--gap`` with the same help.
 """
 
@@ -184,6 +184,8 @@ lang_option = click.option("--lang", type=click.Choice(["th", "en"]), default="t
 encoding_option = click.option("--encoding", default=None, metavar="CODEC",
                                help="Text encoding of the units CSV, e.g. cp874 (Thai Windows) or utf-8 "
                                     "[default: UTF-8, or cp874 detected].")
+input_options = _apply([settings_option, encoding_option])
+"""``--settings`` and ``--encoding``: how every command that reads a scenario finds and decodes its files."""
 budget_option = click.option("--budget", "budgets", multiple=True, metavar="YEAR=BAHT",
                              help="Override one fiscal year's budget, e.g. 2556=120,000,000 (repeatable).")
 solver_options = _apply([

@@ -10,11 +10,10 @@ from selector.check import check_replan, check_schedule
 from selector.cli.common import (
     EXIT_INFEASIBLE,
     budget_option,
-    encoding_option,
     handle_errors,
+    input_options,
     load_scenario,
     parse_budget,
-    settings_option,
 )
 from selector.errors import Problem, ScenarioError
 
@@ -22,7 +21,7 @@ from selector.errors import Problem, ScenarioError
 @click.command()
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
 @click.argument("schedule", type=click.Path(exists=True, dir_okay=False))
-@settings_option
+@input_options
 @budget_option
 @click.option("--baseline", type=click.Path(exists=True, dir_okay=False), default=None,
               help="For a re-planned schedule: the approved schedule it started from (needs --from).")
@@ -31,7 +30,6 @@ from selector.errors import Problem, ScenarioError
 @click.option("--from", "from_year", type=int, default=None, metavar="YEAR",
               help="For a re-planned schedule: the fiscal year it re-planned from; earlier years must be as they happened.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing when every rule holds.")
-@encoding_option
 @handle_errors
 def check(scenario, schedule, settings, budgets, baseline, progress, from_year, quiet, encoding):
     """Verify a schedule against every rule of the scenario, independently of the solver.

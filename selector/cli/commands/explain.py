@@ -8,8 +8,8 @@ import click
 
 from selector.cli.common import (
     handle_errors,
+    input_options,
     load_scenario,
-    settings_option,
     solver_options,
 )
 from selector.workflows.explain import explain_unit
@@ -18,14 +18,14 @@ from selector.workflows.explain import explain_unit
 @click.command()
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
 @click.argument("unit_id")
-@settings_option
+@input_options
 @click.option("--schedule", "schedule", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Explain this schedule (it must pass `selector check`) [default: solve the scenario].")
 @solver_options
 @click.option("--no-move", is_flag=True, help="Do not re-solve with the unit forced one year earlier.")
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON instead of text.")
 @handle_errors
-def explain(scenario, unit_id, settings, schedule, solver, time_limit, gap, no_move, as_json):
+def explain(scenario, unit_id, settings, schedule, solver, time_limit, gap, no_move, as_json, encoding):
     """Explain a unit: scores by criterion, ranks, the rules that bind, the cost of moving it earlier.
 
     \b
@@ -34,7 +34,7 @@ def explain(scenario, unit_id, settings, schedule, solver, time_limit, gap, no_m
     Exit codes: 0 explained, 2 bad input (unknown unit, schedule breaking a rule), 3 no feasible plan.
     """
 
-    sc = load_scenario(scenario, settings)
+    sc = load_scenario(scenario, settings, encoding)
     result = explain_unit(sc, unit_id, schedule, solver=solver, time_limit=time_limit, move_earlier=not no_move,
                           gap=gap)
     if as_json:

@@ -9,12 +9,11 @@ import click
 
 from selector.cli.common import (
     check_output_path,
-    encoding_option,
     handle_errors,
+    input_options,
     lang_option,
     load_scenario,
     scenario_inputs,
-    settings_option,
 )
 from selector.errors import Problem, ScenarioError
 from selector.outputs.submission import write_plan_files
@@ -35,8 +34,7 @@ def _parse_date(text: str | None) -> dt.date | None:
 @click.argument("schedule", type=click.Path(exists=True, dir_okay=False))
 @click.option("--scenario", "scenario", required=True, type=click.Path(exists=True, dir_okay=False),
               help="The scenario CSV the schedule was made for.")
-@settings_option
-@encoding_option
+@input_options
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None, help="Excel workbook to write.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Self-contained HTML report to write (prints to A4).")

@@ -11,9 +11,9 @@ from selector.atomic import write_text_atomic
 from selector.cli.common import (
     check_output_path,
     handle_errors,
+    input_options,
     load_scenario,
     scenario_inputs,
-    settings_option,
     solver_options,
 )
 from selector.outputs.files import frontier_csv_text
@@ -22,7 +22,7 @@ from selector.workflows.money import frontier as sweep
 
 @click.command()
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
-@settings_option
+@input_options
 @click.option("--steps", type=click.IntRange(min=1, max=200), default=10, show_default=True,
               help="Number of total budgets, evenly spaced from the minimum to where more money changes nothing.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
@@ -30,7 +30,7 @@ from selector.workflows.money import frontier as sweep
 @solver_options
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing; only write the CSV.")
 @handle_errors
-def frontier(scenario, settings, steps, out, solver, time_limit, gap, quiet):
+def frontier(scenario, settings, steps, out, solver, time_limit, gap, quiet, encoding):
     """Sweep the total budget (each year keeping its share) and show the objective and units by year.
 
     The first row is the least total budget with which every unit is upgraded by the last year
@@ -46,7 +46,7 @@ def frontier(scenario, settings, steps, out, solver, time_limit, gap, quiet):
     csv_path = Path(scenario)
     out_path = Path(out) if out else csv_path.with_name(csv_path.stem + "-frontier.csv")
     check_output_path(out_path, scenario_inputs(scenario, settings))
-    sc = load_scenario(scenario, settings)
+    sc = load_scenario(scenario, settings, encoding)
     table, least = sweep(sc, steps, solver=solver, time_limit=time_limit, gap=gap)
     text = frontier_csv_text(table)
     write_text_atomic(out_path, "\ufeff" + text)

@@ -15,12 +15,12 @@ from selector.cli.common import (
     check_output_path,
     fail,
     handle_errors,
+    input_options,
     lang_option,
     load_scenario,
     output_errors,
     parse_budget,
     scenario_inputs,
-    settings_option,
     solver_options,
 )
 from selector.outputs.files import write_schedule_csv
@@ -40,7 +40,7 @@ from selector.workflows.replan import replan as run_replan
                    "units of past years not listed are taken as done as planned.")
 @click.option("--from", "from_year", required=True, type=int, metavar="YEAR",
               help="Re-plan from the start of this fiscal year (B.E.); earlier years are frozen.")
-@settings_option
+@input_options
 @click.option("--budget", "budgets", multiple=True, metavar="YEAR=BAHT",
               help="New budget of a fiscal year >= YEAR (repeatable).")
 @click.option("--stability", type=click.FloatRange(min=0), default=None,
@@ -59,7 +59,7 @@ from selector.workflows.replan import replan as run_replan
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @handle_errors
 def replan(scenario, baseline, progress, from_year, settings, budgets, stability, later_factor, out, moves_path, solver,
-           time_limit, gap, xlsx_path, report_path, lang, quiet):
+           time_limit, gap, xlsx_path, report_path, lang, quiet, encoding):
     """Re-plan from fiscal year YEAR: keep what happened, move as few units as the new rules need.
 
     Years before YEAR are frozen as they happened; done units never move; failed pilots and
@@ -81,7 +81,7 @@ def replan(scenario, baseline, progress, from_year, settings, budgets, stability
     extra_outputs = [Path(p) for p in (moves_path, xlsx_path, report_path) if p]
     for target in [out_path] + extra_outputs:
         check_output_path(target, inputs)
-    sc = load_scenario(scenario, settings)
+    sc = load_scenario(scenario, settings, encoding)
     new_budgets = parse_budget(budgets) if budgets else None
     result = run_replan(sc, baseline, progress, from_year, stability, later_factor, new_budgets,
                         solver=solver, time_limit=time_limit, gap=gap)

@@ -12,12 +12,11 @@ from selector.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_NOT_PROVEN,
     check_output_path,
-    encoding_option,
     handle_errors,
+    input_options,
     load_scenario,
     output_errors,
     scenario_inputs,
-    settings_option,
     solver_options,
 )
 from selector.outputs.robustness import summary_text, table_csv_text, units_csv_text
@@ -28,8 +27,7 @@ from selector.workflows.robustness.run import robustness
 
 @click.command("robustness")
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
-@settings_option
-@encoding_option
+@input_options
 @click.option("--samples", "-n", type=click.IntRange(min=1), default=500, show_default=True,
               help="Number of weight vectors to draw and solve.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,

@@ -14,16 +14,15 @@ from selector.cli.common import (
     EXIT_NOT_PROVEN,
     budget_option,
     check_output_path,
-    encoding_option,
     fail,
     handle_errors,
+    input_options,
     lang_option,
     load_scenario,
     output_errors,
     parse_budget,
     parse_pilots,
     scenario_inputs,
-    settings_option,
     solver_options,
 )
 from selector.outputs.files import write_json, write_schedule_csv
@@ -35,7 +34,7 @@ from selector.status import Status
 
 @click.command()
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
-@settings_option
+@input_options
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
               help="Schedule CSV to write [default: <stem>-schedule.csv beside the scenario].")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Also write the full record as JSON.")
@@ -44,7 +43,6 @@ from selector.status import Status
 @click.option("--pilots", metavar="MIN:MAX", default=None, help="Override the number of pilots, e.g. 8:12.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @click.option("--verbose", "-v", is_flag=True, help="Show the solver's log on stderr.")
-@encoding_option
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the plan as an Excel workbook (summary, one sheet per year, pilots, assumptions).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,

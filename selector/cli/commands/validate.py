@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import click
 
-from selector.cli.common import encoding_option, handle_errors, load_scenario, settings_option
+from selector.cli.common import handle_errors, input_options, load_scenario
 from selector.outputs.text import scenario_text
 
 
 @click.command()
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
-@settings_option
-@encoding_option
+@input_options
 @handle_errors
 def validate(scenario, settings, encoding):
     """Validate a scenario and summarise it, without solving.

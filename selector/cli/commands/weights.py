@@ -5,18 +5,16 @@ from __future__ import annotations
 import click
 
 from selector.cli.common import (
-    encoding_option,
     handle_errors,
+    input_options,
     load_scenario,
-    settings_option,
 )
 from selector.data.weights import weights_text
 
 
 @click.command("weights")
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
-@settings_option
-@encoding_option
+@input_options
 @handle_errors
 def weights_command(scenario, settings, encoding):
     """Print each weight set as resolved: its method (direct, rank, ahp), the weights and the CR.
