@@ -171,7 +171,11 @@ def amount_problem(amount: Any) -> str | None:
     ``replan(budget=...)``. Returns ``"not an amount"`` or ``"over the limit"``; each caller words
     the message for its own input.
     """
-    if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount) or amount < 0:
+    if isinstance(amount, bool) or not isinstance(amount, (int, float)):
+        return "not an amount"
+    if isinstance(amount, int):  # exact: a TOML integer may have more digits than a float can hold
+        return "not an amount" if amount < 0 else "over the limit" if amount > MAX_BAHT else None
+    if not math.isfinite(amount) or amount < 0:
         return "not an amount"
     if amount > MAX_BAHT:
         return "over the limit"

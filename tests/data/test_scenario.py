@@ -61,27 +61,6 @@ def test_empty_region_reported(write_scenario):
     assert {(p.line, p.column) for p in problems} == {(4, "region")}
 
 
-def test_missing_settings_file_needs_budget(tmp_path):
-    csv_path = tmp_path / "alone.csv"
-    csv_path.write_text(FOUR, encoding="utf-8")
-    problems, text = problems_of(csv_path)
-    assert any(p.column == "[budget]" for p in problems)
-    assert "--budget" in text
-    sc = selector.load(csv_path, budget={y: 100 for y in range(2555, 2559)})
-    assert sc.settings.budget[2558] == 100
-
-
-def test_unknown_settings_key_suggests_the_nearest(write_scenario):
-    problems, text = problems_of(write_scenario(FOUR, FOUR_TOML.replace("min = 1", "mni = 1")))
-    assert "unknown key 'mni' in [pilots]" in text and "did you mean 'min'?" in text
-    assert problems[0].line == 8  # the line of `mni = 1` in the TOML
-
-
-def test_settings_type_error_names_the_line(write_scenario):
-    problems, _ = problems_of(write_scenario(FOUR, FOUR_TOML.replace("max = 2", 'max = "two"')))
-    assert [(p.line, p.column) for p in problems] == [(9, "[pilots] max")]
-
-
 def test_bom_and_row_order_do_not_matter(write_scenario, tmp_path):
     a = selector.load(write_scenario(FOUR, FOUR_TOML, stem="a"))
     lines = FOUR.splitlines()

@@ -1,4 +1,7 @@
-"""Best-effort coverage: each unit at most once, the most units first, the rest listed with what they would cost."""
+"""selector.solve, the orchestrator: what it proves, what it records, and best-effort coverage.
+
+Best-effort coverage: each unit at most once, the most units first, the rest listed with what they would cost.
+"""
 
 from __future__ import annotations
 
@@ -81,3 +84,36 @@ def test_coverage_setting_is_validated(write_scenario):
 
     with pytest.raises(selector.ScenarioError, match="coverage"):
         selector.load(write_scenario(CSV, TOML.replace('"best-effort"', '"some"')))
+
+
+# --- the orchestrator ----------------------------------------------------------------------------
+
+def test_contradictions_found_before_building_need_no_model(write_scenario, monkeypatch):
+    """No money at all: the pre-solve checks prove it infeasible, so no model is built or solved."""
+    import importlib
+
+    from tests.model.test_build import FOUR, FOUR_TOML
+
+    scenario = selector.load(write_scenario(FOUR, FOUR_TOML)).with_(budget={2555: 0, 2556: 0})
+    solve_module = importlib.import_module("selector.solve")
+    monkeypatch.setattr(solve_module, "build_model", lambda *a, **k: (_ for _ in ()).throw(AssertionError("built")))
+    plan = selector.solve(scenario)
+    assert plan.status is selector.Status.INFEASIBLE and plan.schedule is None
+    assert plan.reasons and plan.diagnosis  # in words, and as records
+
+
+def test_the_status_is_the_enum_and_the_gap_is_within_the_one_asked(write_scenario):
+    from tests.model.test_build import FOUR, FOUR_TOML
+
+    plan = selector.solve(selector.load(write_scenario(FOUR, FOUR_TOML)), gap=0.02)
+    assert plan.status is selector.Status.OPTIMAL and plan.status == "optimal"
+    assert plan.proven_optimal and 0 <= plan.gap <= 0.02
+    assert plan.bound >= plan.objective
+
+
+def test_the_same_input_gives_the_same_schedule(write_scenario):
+    from tests.model.test_build import FOUR, FOUR_TOML
+
+    scenario = selector.load(write_scenario(FOUR, FOUR_TOML))
+    first, second = selector.solve(scenario), selector.solve(scenario)
+    assert first.schedule.equals(second.schedule) and first.objective == second.objective
