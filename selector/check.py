@@ -209,7 +209,7 @@ def _missing(value) -> bool:
 def check_replan(scenario: Scenario, schedule_path: str | Path, baseline, progress, from_year: int) -> CheckReport:
     """Check a re-planned schedule: every rule of the re-plan's scenario, and that history is kept.
 
-    ``baseline`` and ``progress`` are read and matched with the scenario by ``selector.progress``
+    ``baseline`` and ``progress`` are read and matched with the scenario by ``selector.data.progress``
     (the same validation as ``selector replan``); the rules are then tested on the file as
     ``check_schedule`` does, under the re-plan's rules (revised scores; pilot rules dropped once
     the pilot year is over; no window or `after` rule on units whose year is history, but the

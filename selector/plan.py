@@ -157,7 +157,7 @@ def schedule_table(scenario: Scenario, scores: pd.DataFrame, year_of: dict[str, 
                    fund_of: dict[str, str] | None = None) -> pd.DataFrame:
     """The schedule table from each unit's fiscal year and pilot flag (``scores`` indexed by unit_id).
 
-    ``explain`` adds the ``explanation`` column (``selector.explain.explanation_column``) after the scores.
+    ``explain`` adds the ``explanation`` column (``selector.analysis.reasons.explanation_column``) after the scores.
     With ``[[funds]]`` a ``fund`` column (``fund_of``: unit_id -> fund name) follows ``cost``.
     """
     first = scenario.settings.first_year

@@ -1,9 +1,11 @@
-"""Solve a scenario and say honestly what was proven.
+"""Solve a scenario and say honestly what was proven: the orchestrator, and nothing else.
 
-PuLP reports "Optimal" after a time limit too, so the status is read from the solver itself:
-HiGHS's model status and MIP gap, or CBC's result line and gap in its log. A plan is called
-``optimal`` only when the solver proved it within the requested relative gap; a plan found before a
-time limit is ``feasible`` with the proven gap; ``infeasible`` means the solver proved no plan exists.
+``solve`` resolves the options (``selector.solvers.options``), runs the pre-solve checks
+(``selector.analysis.diagnose``), builds the model (``selector.model``), runs the solver
+(``selector.solvers``), diagnoses an infeasible scenario, and assembles the ``Plan``
+(``selector.plan``). A plan is ``optimal`` only when the solver proved it within the gap used; a
+plan found before a time limit is ``feasible`` with the proven gap; ``infeasible`` means the
+solver proved no plan exists (``selector.status``).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def solve(scenario: Scenario, *, solver: str | None = None, time_limit: float | 
     the ones the run used (``SolveOptions``). Returns a ``Plan``
     whatever the outcome: check ``plan.status`` (``optimal``, ``feasible``, ``infeasible`` or
     ``no_solution``); an infeasible plan carries plain-words ``reasons`` and structured
-    ``diagnosis`` records (the smallest change that gives a plan, from ``selector.diagnose``).
+    ``diagnosis`` records (the smallest change that gives a plan, from ``selector.analysis.diagnose``).
 
     Under ``[plan] coverage = "best-effort"`` the solve is lexicographic: first the most units
     upgraded (each stage gets the time limit), then the best objective among plans upgrading that

@@ -3,7 +3,8 @@
 Everything is checked before anything is solved, and every problem is reported at once, each with
 the file, the line (CSV header = line 1, first unit = line 2), the column and the fix.
 Per-value checks (ranges, uniqueness, allowed words) run through a pandera schema built from the
-data dictionary in ``selector.fields``; rules across rows and files are plain functions below.
+data dictionary in ``selector.fields``; rules across rows and files are the ``check_*`` functions
+of ``selector.data.validate``; reading the files safely is ``selector.data.csvfiles``.
 """
 
 from __future__ import annotations

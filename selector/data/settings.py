@@ -104,7 +104,7 @@ class Settings:
     gap: float = 1e-4
     stability: float = 1.0  # [replan] objective points lost per unit-year moved from the baseline
     later_factor: float = 2.0  # [replan] a year later costs later_factor x a year earlier
-    # How each weight set was written (direct, rank, ahp) and resolved; see selector.weights.
+    # How each weight set was written (direct, rank, ahp) and resolved; see selector.data.weights.
     weight_specs: Mapping[str, WeightSpec] = field(default_factory=lambda: MappingProxyType({
         "pilot": direct_spec("pilot", DEFAULT_PILOT_WEIGHTS), "rollout": direct_spec("rollout", DEFAULT_ROLLOUT_WEIGHTS)}))
 
@@ -429,7 +429,7 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: L
 def _parse_rules(data: Mapping[str, Any], bad, get, years: range) -> dict[str, Any]:
     """The optional planning rules: [pilots.balance], [pilots.max_share], [capacity] max_units,
     [capacity.by], [fairness] and [mentors]. Column names are checked against the CSV later
-    (``selector.scenario.check_rule_columns``)."""
+    (``selector.data.validate.check_rule_columns``)."""
     values: dict[str, Any] = {}
     pilots = data.get("pilots") if isinstance(data.get("pilots"), dict) else {}
     capacity = data.get("capacity") if isinstance(data.get("capacity"), dict) else {}

@@ -14,7 +14,7 @@ def add_spending_floors(m) -> None:
     (``floor_<year>`` for T = {year}, ``floor_to_<t>`` for T = F..t). They cut off no plan, only
     fractional points of the relaxation, and on the default scenario HiGHS needs about a fifth
     less time per sample with them. They are kept out of ``build_model`` because there they would
-    change the LP duals that ``selector.money`` reads as the value of a budget.
+    change the LP duals that ``selector.analysis.duals`` reads as the value of a budget.
     """
     import pulp
 

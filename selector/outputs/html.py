@@ -1,6 +1,6 @@
 """The plan as one self-contained, printable HTML page (A4), in Thai or English.
 
-The page lays out the tables of ``selector.plan_tables.plan_tables`` and two charts drawn with
+The page lays out the tables of ``selector.outputs.tables.plan_tables`` and two charts drawn with
 matplotlib as inline SVG (text kept as text, so the browser draws Thai with the page's font
 stack). Nothing is fetched from the network; the same plan and date give the same bytes.
 """

@@ -23,7 +23,7 @@ def _width(text: str) -> int:
 
 def provenance(result: Replan, scenario: Scenario, baseline, progress=None,
                budget: Mapping[int, float] | None = None):
-    """How ``result`` was made, for its workbook and report (``selector.export.write_plan_files``).
+    """How ``result`` was made, for its workbook and report (``selector.outputs.submission.write_plan_files``).
 
     ``scenario``, ``baseline``, ``progress`` and ``budget`` are what ``replan`` was given. The
     Assumptions then list the planner's rules (with the new budgets) rather than the internal

@@ -17,7 +17,7 @@ from selector.plan import Plan
 def write_plan_files(plan: Plan, xlsx: str | Path | None = None, report: str | Path | None = None,
                      lang: str = "th", day: dt.date | None = None, provenance: Provenance | None = None) -> None:
     """Write the workbook and/or the HTML report of a plan (each atomically); ``provenance`` for a
-    plan that ``selector solve`` did not make (``selector.replan.provenance``)."""
+    plan that ``selector solve`` did not make (``selector.outputs.replan.provenance``)."""
     day = day or plan_date()
     if xlsx:
         write_workbook(plan, xlsx, lang, day, provenance)

@@ -90,8 +90,8 @@ class Provenance:
     ``command`` reproduces it; ``rules`` is the scenario whose rules and limits the Assumptions list
     (for a re-plan: the planner's scenario with its new budgets, not the internal one that freezes
     the past years); ``rows`` are (TEXT key, value, number format) facts added to the Assumptions;
-    ``moves`` (columns of ``selector.replan.MOVE_COLUMNS``) become a sheet of their own.
-    ``selector.replan.provenance`` makes one for a re-plan.
+    ``moves`` (columns of ``selector.workflows.replan.MOVE_COLUMNS``) become a sheet of their own.
+    ``selector.outputs.replan.provenance`` makes one for a re-plan.
     """
 
     command: str

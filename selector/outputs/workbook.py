@@ -1,8 +1,9 @@
 """The plan as an Excel workbook: summary, one sheet per fiscal year, pilots, assumptions.
 
-The workbook lays out the tables of ``selector.plan_tables``. Numbers are written as numbers with
+The workbook lays out the tables of ``selector.outputs.tables``. Numbers are written as numbers with
 a number format, text as inert text (never a formula or a link), and the same plan and date give
-the same bytes. ``plan_from_schedule`` rebuilds a plan from a schedule file for ``selector export``.
+the same bytes. (``selector.workflows.export.plan_from_schedule`` rebuilds a plan from a schedule
+file for ``selector export``.)
 """
 
 from __future__ import annotations

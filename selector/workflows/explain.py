@@ -1,7 +1,7 @@
 """Why each unit sits where it sits: score breakdowns, ranks, the rules that bind, the cost of moving earlier.
 
-``explain_unit`` answers for one unit (``selector explain``); ``explanation_column`` writes the short
-form of the same reasons for every unit of a schedule (its ``explanation`` column). A reason that
+``explain_unit`` answers for one unit (``selector explain``); the short form of the same reasons,
+for every unit of a schedule, is its ``explanation`` column (``selector.analysis.reasons``). A reason that
 names a rule is a *binding* record (rule, key, detail) found on the plan itself: e.g. "FY2556 has
 20,000 baht left and the unit costs 2,300,000", so a reader (and a test) can check it on the file.
 """

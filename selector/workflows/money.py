@@ -1,7 +1,7 @@
 """What money buys: the marginal value of a budget year, the least budget for full coverage, the frontier.
 
-- ``marginal_values``: from the LP relaxation (binaries relaxed to [0, 1]), the dual value of each
-  row ``budget_y``, i.e. d objective / d budget_y, given per million baht.
+- ``marginal_values`` (in ``selector.analysis.duals``): from the LP relaxation (binaries relaxed to
+  [0, 1]), the dual value of each row ``budget_y``, i.e. d objective / d budget_y, per million baht.
 - ``minimum_budget``: the least total budget, keeping each year's share of it, that upgrades every
   unit by the last year; an exact MIP (minimise the scale t) solved to a relative gap.
 - ``frontier``: the best objective as the total budget grows (same shares) from that minimum to the

@@ -7,7 +7,7 @@
     ...                          budget={2557: 111_750_000, 2558: 198_750_000})
     >>> result.status, result.moves
 
-The history (frozen years, returning units, new and removed units) is read by ``selector.progress``
+The history (frozen years, returning units, new and removed units) is read by ``selector.data.progress``
 and written into the scenario as year windows; the model is the ordinary one
 (``selector.model.build_model``) with one objective term added through its ``extra`` hook:
 
