@@ -4,6 +4,11 @@ It shares no code with the model builder or the solver: it re-reads the validate
 the schedule CSV with the standard library, and tests every rule directly on the years written in
 the file, recomputing scores and the objective with its own arithmetic. A schedule produced by hand
 in Excel can be checked the same way.
+
+One check function per constraint family of the model, in the same order (``CHECKS``): each takes
+the ``ScheduleFacts`` read from the file once and returns the violations of its own rule, each rule
+stated in its docstring from the rule itself, not from the model's code. ``check_schedule`` reads
+and validates the file, runs every check and lists what they found.
 """
 
 from __future__ import annotations
@@ -11,13 +16,17 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Self
 
 from selector.data.csvfiles import decode_text as decode_csv
-from selector.data.csvfiles import parse_number
+from selector.data.csvfiles import parse_number, unescape_cell
 from selector.data.progress import DEFERRED, history, read_baseline, read_progress, replan_scenario
 from selector.data.scenario import Scenario
+from selector.data.settings import Settings
 from selector.errors import Problem, ScenarioError
 
 _TOLERANCE = 1e-6
@@ -34,12 +43,6 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return not self.violations
-
-
-def _unescape(text: str) -> str:
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
-        return text[1:]
-    return text
 
 
 def read_schedule(path: str | Path) -> list[dict[str, str]]:
@@ -62,18 +65,18 @@ def read_schedule(path: str | Path) -> list[dict[str, str]]:
     for row in rows:
         for key in list(row):
             if isinstance(row[key], str):
-                row[key] = _unescape(row[key].strip())
+                row[key] = unescape_cell(row[key].strip())
     return rows
 
 
-def _scores(unit: dict, scenario: Scenario) -> tuple[float, float]:
+def _scores(unit: Mapping[str, Any], settings: Settings) -> tuple[float, float]:
     """(pilot score, rollout score), recomputed from the raw criteria with the scenario's weights."""
-    s = scenario.settings
+    s = settings
     lo, hi = s.scale
     pilot_total = sum(s.pilot_weights.values())
     rollout_total = sum(s.rollout_weights.values())
     pilot = rollout = 0.0
-    for criterion in set(s.pilot_weights) | set(s.rollout_weights):
+    for criterion in sorted(set(s.pilot_weights) | set(s.rollout_weights)):  # a fixed order: the same sum every run
         value = float(unit[criterion])
         n = (hi - value) / (hi - lo) if criterion in s.cost_type else (value - lo) / (hi - lo)
         pilot += s.pilot_weights.get(criterion, 0.0) / pilot_total * n
@@ -81,13 +84,47 @@ def _scores(unit: dict, scenario: Scenario) -> tuple[float, float]:
     return pilot, rollout
 
 
-def check_schedule(scenario: Scenario, schedule_path: str | Path) -> CheckReport:
-    """Test every rule of the scenario on the schedule file; list every violation."""
-    rows = read_schedule(schedule_path)
+# ---------------------------------------------------------------------------------------------
+# What the checks read
+
+
+@dataclass(frozen=True)
+class ScheduleFacts:
+    """What the checks read: the scenario's rules and units, and what the schedule file says.
+
+    Built once by ``schedule_facts``; read-only (mappings are read-only views, sequences tuples).
+    A unit listed twice counts with its first row; a year that is blank or not a year is None.
+    """
+
+    settings: Settings
+    pilots_max: int  # the most pilots allowed ([pilots] max, or its default resolved by the scenario)
+    units: Mapping[str, Mapping[str, Any]]  # every unit of the scenario by unit_id, done ones too
+    todo: Mapping[str, Mapping[str, Any]]  # the units still to upgrade (done is false), by unit_id
+    year: Mapping[str, int | None]  # every unit of the scenario the schedule lists: its fiscal_year
+    pilot: Mapping[str, bool]  # the same units: is the pilot flag written true
+    scheduled: Mapping[str, int]  # the units still to upgrade that have a year (in the horizon or not)
+    pilots: tuple[str, ...]  # the units still to upgrade marked as pilots, sorted
+    rows: tuple[Mapping[str, str], ...]  # the schedule's rows as read (e.g. for the fund column)
+
+    @property
+    def first(self) -> int:
+        return self.settings.first_year
+
+    @property
+    def last(self) -> int:
+        return self.settings.last_year
+
+
+def schedule_facts(scenario: Scenario, rows: list[dict[str, str]]) -> tuple[ScheduleFacts, list[str]]:
+    """The facts the checks read from the schedule's rows, and the problems of the file itself.
+
+    The file's own problems: a unit that is not in the scenario or is listed twice, a fiscal_year
+    that is not a year, a pilot that is not true or false, and a phase or a score column that does
+    not match the unit's year and criteria (a column left blank is not checked).
+    """
     s = scenario.settings
-    first, last = s.first_year, s.last_year
-    report = CheckReport()
-    bad = report.violations
+    first = s.first_year
+    bad: list[str] = []
     units = {u["unit_id"]: u for u in scenario.units.to_dict(orient="records")}
 
     year: dict[str, int | None] = {}
@@ -115,7 +152,7 @@ def check_schedule(scenario: Scenario, schedule_path: str | Path) -> CheckReport
                     else "pilot" if year[uid] == first else f"wave {year[uid] - first}")
         if phase is not None and phase != expected:
             bad.append(f"unit {uid}: phase '{phase}' should be '{expected}'")
-        for col, want in zip(("pilot_score", "rollout_score"), _scores(units[uid], scenario)):
+        for col, want in zip(("pilot_score", "rollout_score"), _scores(units[uid], s)):
             if row.get(col) not in (None, ""):
                 try:
                     got = float(row[col])
@@ -124,92 +161,485 @@ def check_schedule(scenario: Scenario, schedule_path: str | Path) -> CheckReport
                 if not abs(got - want) <= 5.1e-7:
                     bad.append(f"unit {uid}: {col} {row[col]} should be {want:.6f}")
 
-    for uid, unit in sorted(units.items()):
-        if uid not in year:
-            bad.append(f"unit {uid} is missing from the schedule")
-            continue
-        y = year[uid]
-        if unit["done"]:
-            if y is not None:
-                bad.append(f"unit {uid} is done already but is scheduled in FY{y}")
-            if pilot[uid]:
-                bad.append(f"unit {uid} is done already but is marked a pilot")
-            continue
-        if y is None:
-            if s.coverage != "best-effort":  # best-effort plans may leave units unscheduled
-                bad.append(f"unit {uid} is not scheduled: every unit must be upgraded by FY{last}")
-            elif pilot[uid]:
-                bad.append(f"unit {uid} is unscheduled but marked a pilot")
-            continue
-        if not first <= y <= last:
-            bad.append(f"unit {uid} is scheduled in FY{y}, outside the horizon FY{first}-{last}")
-        lo = unit["earliest_year"]
-        hi = unit["latest_year"]
-        if not _missing(lo) and y < lo:
-            bad.append(f"unit {uid} is scheduled in FY{y}, before its earliest_year {int(lo)}")
-        if not _missing(hi) and y > hi:
-            bad.append(f"unit {uid} is scheduled in FY{y}, after its latest_year {int(hi)}")
-        if pilot[uid] != (y == first):
-            bad.append(f"unit {uid}: pilot = {str(pilot[uid]).lower()} but it is upgraded in FY{y} "
-                       f"(the pilot year FY{first} upgrades exactly the pilots)")
-        if unit["pilot"] == "must" and not pilot[uid]:
-            bad.append(f"unit {uid} is marked pilot = must but is not a pilot")
-        if unit["pilot"] == "never" and pilot[uid]:
-            bad.append(f"unit {uid} is marked pilot = never but is a pilot")
-        after = unit["after"]
-        if after and after in units and not units[after]["done"]:
-            ya = year.get(after)
-            if ya is not None and not y > ya:
-                bad.append(f"unit {uid} (FY{y}) must come after unit {after} (FY{ya})")
-
+    frozen = {uid: MappingProxyType(unit) for uid, unit in units.items()}
     scheduled = {u: y for u, y in year.items() if y is not None and not units[u]["done"]}
-    for fy in range(first, last + 1):
-        spent = sum(float(units[u]["cost"]) for u, y in scheduled.items() if y == fy)
-        budget = float(s.budget[fy])
-        if spent > budget * (1 + _TOLERANCE) + _TOLERANCE:
-            bad.append(f"FY{fy} spends {spent:,.0f} baht, over its budget of {budget:,.0f} (by {spent - budget:,.0f})")
-        count = sum(1 for y in scheduled.values() if y == fy)
-        if s.max_units_per_year is not None and count > s.max_units_per_year:
-            bad.append(f"FY{fy} upgrades {count} units, over the capacity of {s.max_units_per_year}")
-        if fy in s.max_units and count > s.max_units[fy]:
-            bad.append(f"FY{fy} upgrades {count} units, over [capacity] max_units {fy} = {s.max_units[fy]}")
+    facts = ScheduleFacts(
+        settings=s,
+        pilots_max=scenario.pilots_max,
+        units=MappingProxyType(frozen),
+        todo=MappingProxyType({u: frozen[u] for u in units if not units[u]["done"]}),
+        year=MappingProxyType(year),
+        pilot=MappingProxyType(pilot),
+        scheduled=MappingProxyType(scheduled),
+        pilots=tuple(sorted(u for u, flag in pilot.items() if flag and not units[u]["done"])),
+        rows=tuple(MappingProxyType(row) for row in rows),
+    )
+    return facts, bad
 
-    pilots = sorted(u for u, flag in pilot.items() if flag and not units[u]["done"])
-    pmax = scenario.pilots_max
-    if not s.pilots_min <= len(pilots) <= pmax:
-        bad.append(f"{len(pilots)} pilots, outside the allowed {s.pilots_min}-{pmax}")
-    for column in s.cover:
-        values = {str(units[u][column]) for u in units if not units[u]["done"]}
-        covered = {str(units[u][column]) for u in pilots}
-        for value in sorted(values - covered):
-            bad.append(f"no pilot in {column} '{value}' (every value needs at least one)")
-    if s.max_mean_risk is not None and pilots:
-        mean = sum(float(units[u]["risk"]) for u in pilots) / len(pilots)
-        if mean > s.max_mean_risk + _TOLERANCE:
-            bad.append(f"the pilots' mean risk is {mean:.4g}, above max_mean_risk = {s.max_mean_risk:g}")
 
-    todo = {u: units[u] for u in units if not units[u]["done"]}
-    bad += _check_planning_rules(scenario, todo, scheduled, pilots)
-    bad += _check_funds(scenario, todo, scheduled, rows)
+# ---------------------------------------------------------------------------------------------
+# Where a violation goes in the report
+#
+# The report lists violations in one fixed order: first unit by unit (by unit_id), then year by
+# year, then the rules about the whole network, each part in CHECKS order. A check marks a
+# violation about one unit with _about_unit and one about one year's total with _about_year (a
+# plain string is about the network); check_schedule runs the checks in CHECKS order and sorts
+# what they found, stably, by that place.
 
-    lam = s.pilot_emphasis * (last - first + 1)
-    total = 0.0
-    for uid, y in scheduled.items():
-        p_score, r_score = _scores(units[uid], scenario)
-        total += r_score * (last - y + 1) + (lam * p_score if pilot[uid] else 0.0)
-    report.objective = total
-    report.units_checked = len(year)
-    return report
+
+class _Violation(str):
+    """A violation message (a plain str to every reader) that also carries its place in the report."""
+
+    place: tuple
+
+    def __new__(cls, text: str, place: tuple) -> Self:
+        self = super().__new__(cls, text)
+        self.place = place
+        return self
+
+
+_NETWORK = (2,)
+
+
+def _about_unit(uid: str, text: str) -> str:
+    return _Violation(text, (0, uid))
+
+
+def _about_year(fy: int, text: str) -> str:
+    return _Violation(text, (1, fy))
+
+
+def _place(message: str) -> tuple:
+    return getattr(message, "place", _NETWORK)
 
 
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _number(value) -> float:
+    if isinstance(value, str):
+        parsed, _ = parse_number(value)
+        return math.nan if parsed is None else parsed
+    return float(value)
+
+
+def _groups(facts: ScheduleFacts, column: str) -> dict[str, list[str]]:
+    """value -> the unit_ids still to upgrade with that value of ``column``; values and ids sorted."""
+    out: dict[str, list[str]] = {}
+    for uid in sorted(facts.todo):
+        out.setdefault(str(facts.todo[uid][column]), []).append(uid)
+    return dict(sorted(out.items()))
+
+
+# ---------------------------------------------------------------------------------------------
+# One check per constraint family, in the order of the model's families
+
+
+def check_coverage(facts: ScheduleFacts) -> list[str]:
+    """Every unit still to upgrade is upgraded exactly once, in a year of the horizon within its window.
+
+    sum_{y in W_u} x[u,y] = 1: a year between FY first and last, and between its earliest_year and
+    latest_year when it has them. Under ``[plan] coverage = "best-effort"`` at most once: the unit
+    may be left unscheduled. The schedule lists every unit of the scenario; a done unit was upgraded
+    before the plan and has no year in it.
+    """
+    first, last = facts.first, facts.last
+    best_effort = facts.settings.coverage == "best-effort"
+    bad: list[str] = []
+    for uid, unit in sorted(facts.units.items()):
+        if uid not in facts.year:
+            bad.append(_about_unit(uid, f"unit {uid} is missing from the schedule"))
+            continue
+        y = facts.year[uid]
+        if unit["done"]:
+            if y is not None:
+                bad.append(_about_unit(uid, f"unit {uid} is done already but is scheduled in FY{y}"))
+            continue
+        if y is None:
+            if not best_effort:  # best-effort plans may leave units unscheduled
+                bad.append(_about_unit(uid, f"unit {uid} is not scheduled: every unit must be upgraded by FY{last}"))
+            continue
+        if not first <= y <= last:
+            bad.append(_about_unit(uid, f"unit {uid} is scheduled in FY{y}, outside the horizon FY{first}-{last}"))
+        lo = unit["earliest_year"]
+        hi = unit["latest_year"]
+        if not _missing(lo) and y < lo:
+            bad.append(_about_unit(uid, f"unit {uid} is scheduled in FY{y}, before its earliest_year {int(lo)}"))
+        if not _missing(hi) and y > hi:
+            bad.append(_about_unit(uid, f"unit {uid} is scheduled in FY{y}, after its latest_year {int(hi)}"))
+    return bad
+
+
+def check_pilot_year(facts: ScheduleFacts) -> list[str]:
+    """The pilot year upgrades exactly the pilots: x[u,F] = p[u] for every unit still to upgrade.
+
+    A unit is a pilot if and only if it is upgraded in FY first. So a done unit is no pilot, nor
+    is a unit left unscheduled under best-effort coverage (under full coverage an unscheduled unit
+    is reported by ``check_coverage`` alone).
+    """
+    first = facts.first
+    best_effort = facts.settings.coverage == "best-effort"
+    bad: list[str] = []
+    for uid, unit in sorted(facts.units.items()):
+        if uid not in facts.year:
+            continue
+        y, is_pilot = facts.year[uid], facts.pilot[uid]
+        if unit["done"]:
+            if is_pilot:
+                bad.append(_about_unit(uid, f"unit {uid} is done already but is marked a pilot"))
+            continue
+        if y is None:
+            if best_effort and is_pilot:
+                bad.append(_about_unit(uid, f"unit {uid} is unscheduled but marked a pilot"))
+            continue
+        if is_pilot != (y == first):
+            bad.append(_about_unit(uid, f"unit {uid}: pilot = {str(is_pilot).lower()} but it is upgraded in FY{y} "
+                                        f"(the pilot year FY{first} upgrades exactly the pilots)"))
+    return bad
+
+
+def check_budget(facts: ScheduleFacts) -> list[str]:
+    """What each year's upgrades cost is within its budget: sum_u cost_u x[u,y] <= budget_y for every year y.
+
+    Up to a tolerance of a millionth (relative, and one millionth of a baht).
+    """
+    budget = facts.settings.budget
+    bad: list[str] = []
+    for fy in range(facts.first, facts.last + 1):
+        spent = sum(float(facts.units[u]["cost"]) for u, y in facts.scheduled.items() if y == fy)
+        limit = float(budget[fy])
+        if spent > limit * (1 + _TOLERANCE) + _TOLERANCE:
+            bad.append(_about_year(fy, f"FY{fy} spends {spent:,.0f} baht, over its budget of {limit:,.0f} "
+                                       f"(by {spent - limit:,.0f})"))
+    return bad
+
+
+def check_pilot_count(facts: ScheduleFacts) -> list[str]:
+    """The number of pilots is between [pilots] min and max: min <= sum_u p[u] <= max."""
+    count, low, high = len(facts.pilots), facts.settings.pilots_min, facts.pilots_max
+    if not low <= count <= high:
+        return [f"{count} pilots, outside the allowed {low}-{high}"]
+    return []
+
+
+def check_cover(facts: ScheduleFacts) -> list[str]:
+    """Every value of each [pilots] cover column has a pilot: sum_{u: col_u = v} p[u] >= 1.
+
+    The values are those of the units still to upgrade (a value whose units are all done has
+    nothing to pilot).
+    """
+    bad: list[str] = []
+    for column in facts.settings.cover:
+        values = {str(unit[column]) for unit in facts.todo.values()}
+        covered = {str(facts.units[u][column]) for u in facts.pilots}
+        for value in sorted(values - covered):
+            bad.append(f"no pilot in {column} '{value}' (every value needs at least one)")
+    return bad
+
+
+def check_pilot_risk(facts: ScheduleFacts) -> list[str]:
+    """The pilots' mean raw risk is at most [pilots] max_mean_risk: sum_u (risk_u - cap) p[u] <= 0.
+
+    With no pilot there is no mean, and nothing to check.
+    """
+    cap = facts.settings.max_mean_risk
+    pilots = facts.pilots
+    if cap is None or not pilots:
+        return []
+    mean = sum(float(facts.units[u]["risk"]) for u in pilots) / len(pilots)
+    if mean > cap + _TOLERANCE:
+        return [f"the pilots' mean risk is {mean:.4g}, above max_mean_risk = {cap:g}"]
+    return []
+
+
+def check_capacity(facts: ScheduleFacts) -> list[str]:
+    """At most so many units are upgraded a year: sum_u x[u,y] <= max_units_per_year for every year y,
+    and <= max_units[y] for each year [capacity] max_units names."""
+    s = facts.settings
+    bad: list[str] = []
+    for fy in range(facts.first, facts.last + 1):
+        count = sum(1 for y in facts.scheduled.values() if y == fy)
+        if s.max_units_per_year is not None and count > s.max_units_per_year:
+            bad.append(_about_year(fy, f"FY{fy} upgrades {count} units, over the capacity of {s.max_units_per_year}"))
+        if fy in s.max_units and count > s.max_units[fy]:
+            bad.append(_about_year(fy, f"FY{fy} upgrades {count} units, over [capacity] max_units {fy} = "
+                                       f"{s.max_units[fy]}"))
+    return bad
+
+
+def check_pilot_rule(facts: ScheduleFacts) -> list[str]:
+    """A unit marked pilot = must is a pilot (p[u] = 1), one marked never is not (p[u] = 0).
+
+    Tested on the units still to upgrade that have a year (``check_coverage`` reports the others).
+    """
+    bad: list[str] = []
+    for uid in sorted(facts.scheduled):
+        rule, is_pilot = facts.units[uid]["pilot"], facts.pilot[uid]
+        if rule == "must" and not is_pilot:
+            bad.append(_about_unit(uid, f"unit {uid} is marked pilot = must but is not a pilot"))
+        if rule == "never" and is_pilot:
+            bad.append(_about_unit(uid, f"unit {uid} is marked pilot = never but is a pilot"))
+    return bad
+
+
+def check_after(facts: ScheduleFacts) -> list[str]:
+    """A unit comes in a later year than the unit its `after` column names: year_u >= year_a + 1.
+
+    Only when a is still to upgrade (a done unit was upgraded before the plan, so the rule holds)
+    and both have a year. Under best-effort coverage a unit whose predecessor is left unscheduled
+    therefore passes; that is where to change it if it should not.
+    """
+    bad: list[str] = []
+    for uid, y in sorted(facts.scheduled.items()):
+        after = facts.units[uid]["after"]
+        if after and after in facts.units and not facts.units[after]["done"]:
+            ya = facts.scheduled.get(after)
+            if ya is not None and not y > ya:
+                bad.append(_about_unit(uid, f"unit {uid} (FY{y}) must come after unit {after} (FY{ya})"))
+    return bad
+
+
+def check_balance(facts: ScheduleFacts) -> list[str]:
+    """The pilots are representative: for each [pilots.balance] column their mean is within t standard
+    deviations of the mean over the units still to upgrade, |pilot mean - mean| <= t sd.
+
+    t is the tolerance, sd the population standard deviation over the units still to upgrade.
+    With no pilot there is nothing to check.
+    """
+    s = facts.settings
+    pilots = facts.pilots
+    bad: list[str] = []
+    for column in s.balance_columns:
+        values = [_number(unit[column]) for unit in facts.todo.values()]
+        if not values or not pilots:
+            continue
+        mean = sum(values) / len(values)
+        sd = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+        pilot_mean = sum(_number(facts.todo[u][column]) for u in pilots) / len(pilots)
+        if abs(pilot_mean - mean) > s.balance_tolerance * sd + _TOLERANCE:
+            bad.append(f"the pilots' mean {column} is {pilot_mean:.4g} but the network's is {mean:.4g}: "
+                       f"{abs(pilot_mean - mean) / sd if sd else math.inf:.3g} sd apart, more than the "
+                       f"tolerance of {s.balance_tolerance:g} sd ([pilots.balance])")
+    return bad
+
+
+def check_share(facts: ScheduleFacts) -> list[str]:
+    """No value of a [pilots.max_share] column holds more than its share s of the pilots:
+    #pilots with col = v <= s * #pilots, for every value v."""
+    pilots = facts.pilots
+    bad: list[str] = []
+    for column, share in facts.settings.max_share.items():
+        counts: dict[str, int] = {}
+        for u in pilots:
+            counts[str(facts.todo[u][column])] = counts.get(str(facts.todo[u][column]), 0) + 1
+        for value, count in sorted(counts.items()):
+            if count > share * len(pilots) + _TOLERANCE:
+                bad.append(f"{column} '{value}' holds {count} of the {len(pilots)} pilots, more than the share "
+                           f"{share:g} allows ([pilots.max_share])")
+    return bad
+
+
+def check_group_capacity(facts: ScheduleFacts) -> list[str]:
+    """Each [capacity.by] team upgrades at most c units of its value a year, the pilot year included:
+    #upgrades in year y with col = v <= c, for every value v and year y."""
+    bad: list[str] = []
+    for column, cap in facts.settings.capacity_by.items():
+        for value, members in _groups(facts, column).items():
+            for fy in range(facts.first, facts.last + 1):
+                count = sum(1 for u in members if facts.scheduled.get(u) == fy)
+                if count > cap:
+                    bad.append(f"FY{fy} upgrades {count} units of {column} '{value}', over its team's capacity of "
+                               f"{cap} a year ([capacity.by])")
+    return bad
+
+
+def check_fairness_min(facts: ScheduleFacts) -> list[str]:
+    """Every value of the [fairness] column gets at least k = min_per_year upgrades in each rollout year
+    FY first+1..last while it has units left, or all it has left when fewer: count >= min(k, left).
+
+    The units left in year y are the value's units scheduled in y or later.
+    """
+    s = facts.settings
+    column, need = s.fairness_column, s.fairness_min_per_year
+    if column is None or need is None:
+        return []
+    bad: list[str] = []
+    for value, members in _groups(facts, column).items():
+        years = [facts.scheduled[u] for u in members if u in facts.scheduled]
+        for fy in range(facts.first + 1, facts.last + 1):
+            left = sum(1 for y in years if y >= fy)
+            count = sum(1 for y in years if y == fy)
+            if count < min(need, left):
+                bad.append(f"{column} '{value}' gets {count} upgrade(s) in FY{fy} while it has "
+                           f"{left} unit(s) left: at least {min(need, left)} are "
+                           f"required ([fairness] min_per_year)")
+    return bad
+
+
+def check_fairness_gap(facts: ScheduleFacts) -> list[str]:
+    """The values of the [fairness] column complete within g = max_completion_gap years of each other:
+    max_v c_v - min_v c_v <= g, c_v the year v's last scheduled unit is upgraded.
+
+    Values with no unit scheduled are left out.
+    """
+    s = facts.settings
+    column, gap = s.fairness_column, s.fairness_max_completion_gap
+    if column is None or gap is None:
+        return []
+    completion = {value: max(facts.scheduled[u] for u in members if u in facts.scheduled)
+                  for value, members in _groups(facts, column).items()
+                  if any(u in facts.scheduled for u in members)}
+    if not completion:
+        return []
+    early = min(completion, key=lambda v: (completion[v], v))
+    late = max(completion, key=lambda v: (completion[v], v))
+    if completion[late] - completion[early] > gap:
+        return [(f"{column} '{early}' completes in FY{completion[early]} but '{late}' in "
+                 f"FY{completion[late]}: more than {gap} year(s) apart ([fairness] max_completion_gap)")]
+    return []
+
+
+def check_mentor(facts: ScheduleFacts) -> list[str]:
+    """In each group of the [mentors] column, the units of its first upgrade year are its mentors, at most
+    max_mentors of them, and every other unit comes at least lag years later: year_u >= start + lag.
+
+    A group with a done unit started in FY first-1 (the done unit is its mentor). Only scheduled
+    units count: a group with nothing scheduled is not checked.
+    """
+    s = facts.settings
+    column, lag = s.mentors_column, s.mentors_lag
+    if column is None:
+        return []
+    bad: list[str] = []
+    started = {str(unit[column]) for unit in facts.units.values() if unit["done"]}
+    for value, members in _groups(facts, column).items():
+        years = {u: facts.scheduled[u] for u in members if u in facts.scheduled}
+        if not years:
+            continue
+        start = facts.first - 1 if value in started else min(years.values())
+        mentors = sorted(u for u, y in years.items() if y == start)
+        if len(mentors) > s.mentors_max_mentors:
+            bad.append(f"{column} '{value}' starts with {len(mentors)} units in FY{start} ({', '.join(mentors)}), "
+                       f"more than max_mentors = {s.mentors_max_mentors} ([mentors])")
+        for u, y in sorted(years.items()):
+            if y != start and y < start + lag:
+                bad.append(f"unit {u} (FY{y}) comes less than {lag} year(s) after its {column} '{value}' "
+                           f"started in FY{start} ([mentors])")
+    return bad
+
+
+def check_named_mentor(facts: ScheduleFacts) -> list[str]:
+    """A unit comes at least lag years after the mentor its [mentors] mentor_column names:
+    year_u >= year_n + lag.
+
+    A mentor that is not a unit still to upgrade counts as upgraded in FY first-1. Only when both
+    have a year: under best-effort coverage a unit whose mentor is left unscheduled passes; that is
+    where to change it if it should not.
+    """
+    s = facts.settings
+    column, lag = s.mentor_column, s.mentors_lag
+    if column is None:
+        return []
+    bad: list[str] = []
+    for u in sorted(facts.todo):
+        mentor = str(facts.todo[u][column])
+        if mentor == "" or u not in facts.scheduled:
+            continue
+        y = facts.scheduled[u]
+        mentor_year = facts.first - 1 if mentor not in facts.todo else facts.scheduled.get(mentor)
+        if mentor_year is not None and y < mentor_year + lag:
+            bad.append(f"unit {u} (FY{y}) must come at least {lag} year(s) after its mentor {mentor} "
+                       f"(FY{mentor_year}) ([mentors] mentor_column)")
+    return bad
+
+
+def check_fund(facts: ScheduleFacts) -> list[str]:
+    """[[funds]]: each upgraded unit names in the fund column one fund that may pay for it, and no fund
+    pays more than it has in a year: sum_{u paid by f in y} cost_u <= amount_{f,y}.
+
+    A fund has nothing in the years its amounts do not name. Up to the tolerance of ``check_budget``.
+    """
+    funds = {f.name: f for f in facts.settings.funds}
+    if not funds:
+        return []
+    rows = facts.rows
+    if rows and "fund" not in rows[0]:
+        return ["the schedule has no 'fund' column but the scenario has [[funds]]"]
+    named = {row["unit_id"]: row.get("fund", "") for row in rows}
+    bad: list[str] = []
+    spent: dict[tuple[str, int], float] = {}
+    for uid in sorted(facts.scheduled):
+        fund = named.get(uid, "")
+        if fund not in funds:
+            bad.append(f"unit {uid} is paid by fund '{fund}', which is not a fund of the scenario")
+            continue
+        unit, fy = facts.todo[uid], facts.scheduled[uid]
+        if not all(str(unit[col]) in values for col, values in funds[fund].eligible.items()):
+            bad.append(f"unit {uid} is paid by fund '{fund}', which may not pay for it")
+        spent[fund, fy] = spent.get((fund, fy), 0.0) + float(unit["cost"])
+    for (fund, fy), amount in sorted(spent.items()):
+        limit = float(funds[fund].amounts.get(fy, 0.0))
+        if amount > limit * (1 + _TOLERANCE) + _TOLERANCE:
+            bad.append(f"fund '{fund}' pays {amount:,.0f} baht in FY{fy}, more than its {limit:,.0f}")
+    return bad
+
+
+# (family, check): one pair per constraint family of the model, in the model's order. The family is
+# the name of the model's function without its add_ and _constraints (or _constraint):
+# add_budget_constraints -> "budget", checked by check_budget. A new family of the model needs its
+# check here, at the same place (tests/test_check.py compares the two lists).
+CHECKS: tuple[tuple[str, Callable[[ScheduleFacts], list[str]]], ...] = (
+    ("coverage", check_coverage),
+    ("pilot_year", check_pilot_year),
+    ("budget", check_budget),
+    ("pilot_count", check_pilot_count),
+    ("cover", check_cover),
+    ("pilot_risk", check_pilot_risk),
+    ("capacity", check_capacity),
+    ("pilot_rule", check_pilot_rule),
+    ("after", check_after),
+    ("balance", check_balance),
+    ("share", check_share),
+    ("group_capacity", check_group_capacity),
+    ("fairness_min", check_fairness_min),
+    ("fairness_gap", check_fairness_gap),
+    ("mentor", check_mentor),
+    ("named_mentor", check_named_mentor),
+    ("fund", check_fund),
+)
+
+
+def _objective(facts: ScheduleFacts) -> float:
+    """sum over the scheduled units of R_u (L - y + 1), plus lambda P_u for each pilot; lambda = emphasis (L - F + 1)."""
+    s = facts.settings
+    first, last = facts.first, facts.last
+    lam = s.pilot_emphasis * (last - first + 1)
+    total = 0.0
+    for uid, y in facts.scheduled.items():
+        p_score, r_score = _scores(facts.units[uid], s)
+        total += r_score * (last - y + 1) + (lam * p_score if facts.pilot[uid] else 0.0)
+    return total
+
+
+def check_schedule(scenario: Scenario, schedule_path: str | Path) -> CheckReport:
+    """Test every rule of the scenario on the schedule file; list every violation.
+
+    First the file's own problems (``schedule_facts``), then what every check of ``CHECKS`` finds:
+    unit by unit, then year by year, then the rules about the whole network.
+    """
+    facts, problems = schedule_facts(scenario, read_schedule(schedule_path))
+    found = [violation for _, check in CHECKS for violation in check(facts)]
+    report = CheckReport(violations=problems + [str(v) for v in sorted(found, key=_place)])
+    report.objective = _objective(facts)
+    report.units_checked = len(facts.year)
+    return report
+
+
 def check_replan(scenario: Scenario, schedule_path: str | Path, baseline, progress, from_year: int) -> CheckReport:
     """Check a re-planned schedule: every rule of the re-plan's scenario, and that history is kept.
 
-    ``baseline`` and ``progress`` are read and matched with the scenario by ``selector.data.progress``
+    ``baseline`` and ``progress`` are read and matched with the scenario by ``selector.progress``
     (the same validation as ``selector replan``); the rules are then tested on the file as
     ``check_schedule`` does, under the re-plan's rules (revised scores; pilot rules dropped once
     the pilot year is over; no window or `after` rule on units whose year is history, but the
@@ -249,128 +679,3 @@ def check_replan(scenario: Scenario, schedule_path: str | Path, baseline, progre
             bad.append(f"unit {uid} is upgraded in FY{year}, a frozen year before FY{from_year}, but it was not "
                        "upgraded then in the baseline")
     return report
-def _number(value) -> float:
-    if isinstance(value, str):
-        parsed, _ = parse_number(value)
-        return math.nan if parsed is None else parsed
-    return float(value)
-
-
-def _check_planning_rules(scenario: Scenario, todo: dict, year: dict[str, int], pilots: list[str]) -> list[str]:
-    """[pilots.balance], [pilots.max_share], [capacity.by], [fairness] and [mentors], tested on the years."""
-    s = scenario.settings
-    first, last = s.first_year, s.last_year
-    bad: list[str] = []
-
-    def groups(column: str) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for uid in sorted(todo):
-            out.setdefault(str(todo[uid][column]), []).append(uid)
-        return dict(sorted(out.items()))
-
-    for column in s.balance_columns:
-        values = [_number(todo[u][column]) for u in todo]
-        if not values or not pilots:
-            continue
-        mean = sum(values) / len(values)
-        sd = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
-        pilot_mean = sum(_number(todo[u][column]) for u in pilots) / len(pilots)
-        if abs(pilot_mean - mean) > s.balance_tolerance * sd + _TOLERANCE:
-            bad.append(f"the pilots' mean {column} is {pilot_mean:.4g} but the network's is {mean:.4g}: "
-                       f"{abs(pilot_mean - mean) / sd if sd else math.inf:.3g} sd apart, more than the "
-                       f"tolerance of {s.balance_tolerance:g} sd ([pilots.balance])")
-
-    for column, share in s.max_share.items():
-        counts: dict[str, int] = {}
-        for u in pilots:
-            counts[str(todo[u][column])] = counts.get(str(todo[u][column]), 0) + 1
-        for value, count in sorted(counts.items()):
-            if count > share * len(pilots) + _TOLERANCE:
-                bad.append(f"{column} '{value}' holds {count} of the {len(pilots)} pilots, more than the share "
-                           f"{share:g} allows ([pilots.max_share])")
-
-    for column, cap in s.capacity_by.items():
-        for value, members in groups(column).items():
-            for fy in range(first, last + 1):
-                count = sum(1 for u in members if year.get(u) == fy)
-                if count > cap:
-                    bad.append(f"FY{fy} upgrades {count} units of {column} '{value}', over its team's capacity of "
-                               f"{cap} a year ([capacity.by])")
-
-    if s.fairness_column is not None:
-        for value, members in groups(s.fairness_column).items():
-            years = [year[u] for u in members if u in year]
-            if s.fairness_min_per_year is not None:
-                for fy in range(first + 1, last + 1):
-                    left = sum(1 for y in years if y >= fy)
-                    count = sum(1 for y in years if y == fy)
-                    if count < min(s.fairness_min_per_year, left):
-                        bad.append(f"{s.fairness_column} '{value}' gets {count} upgrade(s) in FY{fy} while it has "
-                                   f"{left} unit(s) left: at least {min(s.fairness_min_per_year, left)} are "
-                                   f"required ([fairness] min_per_year)")
-        gap = s.fairness_max_completion_gap
-        if gap is not None:
-            completion = {value: max(year[u] for u in members if u in year)
-                          for value, members in groups(s.fairness_column).items()
-                          if any(u in year for u in members)}
-            if completion:
-                early = min(completion, key=lambda v: (completion[v], v))
-                late = max(completion, key=lambda v: (completion[v], v))
-                if completion[late] - completion[early] > gap:
-                    bad.append(f"{s.fairness_column} '{early}' completes in FY{completion[early]} but '{late}' in "
-                               f"FY{completion[late]}: more than {gap} year(s) apart ([fairness] max_completion_gap)")
-
-    lag = s.mentors_lag
-    if s.mentors_column is not None:
-        column = s.mentors_column
-        started = {str(u[column]) for u in scenario.units.to_dict(orient="records") if u["done"]}
-        for value, members in groups(column).items():
-            years = {u: year[u] for u in members if u in year}
-            if not years:
-                continue
-            start = first - 1 if value in started else min(years.values())
-            mentors = sorted(u for u, y in years.items() if y == start)
-            if len(mentors) > s.mentors_max_mentors:
-                bad.append(f"{column} '{value}' starts with {len(mentors)} units in FY{start} ({', '.join(mentors)}), "
-                           f"more than max_mentors = {s.mentors_max_mentors} ([mentors])")
-            for u, y in sorted(years.items()):
-                if y != start and y < start + lag:
-                    bad.append(f"unit {u} (FY{y}) comes less than {lag} year(s) after its {column} '{value}' "
-                               f"started in FY{start} ([mentors])")
-    if s.mentor_column is not None:
-        for u in sorted(todo):
-            mentor = str(todo[u][s.mentor_column])
-            if mentor == "" or u not in year:
-                continue
-            mentor_year = first - 1 if mentor not in todo else year.get(mentor)
-            if mentor_year is not None and year[u] < mentor_year + lag:
-                bad.append(f"unit {u} (FY{year[u]}) must come at least {lag} year(s) after its mentor {mentor} "
-                           f"(FY{mentor_year}) ([mentors] mentor_column)")
-    return bad
-
-
-def _check_funds(scenario: Scenario, todo: dict, year: dict[str, int], rows: list[dict[str, str]]) -> list[str]:
-    """[[funds]]: each upgraded unit names one fund that may pay for it; no fund spends more than it has."""
-    funds = {f.name: f for f in scenario.settings.funds}
-    if not funds:
-        return []
-    if rows and "fund" not in rows[0]:
-        return ["the schedule has no 'fund' column but the scenario has [[funds]]"]
-    named = {row["unit_id"]: row.get("fund", "") for row in rows}
-    bad = []
-    spent: dict[tuple[str, int], float] = {}
-    for uid in sorted(year):
-        if uid not in todo:
-            continue
-        fund = named.get(uid, "")
-        if fund not in funds:
-            bad.append(f"unit {uid} is paid by fund '{fund}', which is not a fund of the scenario")
-            continue
-        if not all(str(todo[uid][col]) in values for col, values in funds[fund].eligible.items()):
-            bad.append(f"unit {uid} is paid by fund '{fund}', which may not pay for it")
-        spent[fund, year[uid]] = spent.get((fund, year[uid]), 0.0) + float(todo[uid]["cost"])
-    for (fund, fy), amount in sorted(spent.items()):
-        limit = float(funds[fund].amounts.get(fy, 0.0))
-        if amount > limit * (1 + _TOLERANCE) + _TOLERANCE:
-            bad.append(f"fund '{fund}' pays {amount:,.0f} baht in FY{fy}, more than its {limit:,.0f}")
-    return bad

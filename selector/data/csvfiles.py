@@ -182,3 +182,12 @@ def parse_number(text: str) -> tuple[float | None, str | None]:
     if not math.isfinite(value):
         return None, f"'{text.strip()}' is not a finite number"
     return value, None
+
+
+FORMULA_GUARD = ("=", "+", "-", "@", "\t", "\r")
+"""The first characters a spreadsheet reads as a formula: the writers put a ' before them (``escape_cell``)."""
+
+
+def unescape_cell(text: str) -> str:
+    """Undo the writers' formula guard: ``'=x`` read back is ``=x`` (``selector.outputs.files.escape_cell``)."""
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_GUARD else text

@@ -29,7 +29,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from selector.data.csvfiles import decode_text, parse_number
+from selector.data.csvfiles import decode_text, parse_number, unescape_cell
 from selector.data.scenario import Scenario
 from selector.errors import Problem, ScenarioError
 
@@ -110,13 +110,8 @@ def _rows(source, name: str) -> tuple[list[str], list[tuple[int, dict[str, str]]
             problems.append(Problem(name, number, None, f"has {len(cells)} fields but the header has {len(header)}",
                                     "check for an extra or missing comma"))
             continue
-        body.append((number, {h: _unescape(c.strip()) for h, c in zip(header, cells)}))
+        body.append((number, {h: unescape_cell(c.strip()) for h, c in zip(header, cells)}))
     return header, body, problems
-
-
-def _unescape(text: str) -> str:
-    """Undo the schedule writer's formula guard (a leading ' before = + - @)."""
-    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r" else text
 
 
 def _missing_columns(header: list[str], needed: tuple[str, ...], name: str) -> list[Problem]:

@@ -17,14 +17,13 @@ import pandas as pd
 
 from selector._version import __version__
 from selector.atomic import write_text_atomic
+from selector.data.csvfiles import FORMULA_GUARD
 from selector.plan import Plan
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def escape_cell(text: str) -> str:
     """Neutralise spreadsheet formula injection: a text that starts with = + - @ tab or CR gets a leading '."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if text.startswith(FORMULA_GUARD) else text
 
 
 def _format_number(value: float) -> str:

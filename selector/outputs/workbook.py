@@ -31,7 +31,6 @@ from selector.outputs.tables import (
 from selector.outputs.words import TEXT
 from selector.plan import Plan
 
-
 # ---------------------------------------------------------------------------------------------
 # The workbook
 
