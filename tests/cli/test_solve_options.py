@@ -102,3 +102,11 @@ def test_replan_reads_a_cp874_scenario_with_encoding(four, tmp_path):
     wrong = run("replan", thai_windows, "--baseline", four.with_name("s-schedule.csv"), "--from", "2556",
                 "--encoding", "utf-8", "--quiet")
     assert wrong.exit_code == 2 and "utf-8" in wrong.stderr.lower(), wrong.output
+
+
+def test_every_status_has_its_documented_exit_code():
+    from selector.cli.common import exit_code_for
+    from selector.status import Status
+
+    assert {status: exit_code_for(status) for status in Status} == {
+        Status.OPTIMAL: 0, Status.CHECKED: 0, Status.FEASIBLE: 4, Status.INFEASIBLE: 3, Status.NO_SOLUTION: 5}

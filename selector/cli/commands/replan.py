@@ -9,10 +9,8 @@ from pathlib import Path
 import click
 
 from selector.cli.common import (
-    EXIT_INFEASIBLE,
-    EXIT_NO_SOLUTION,
-    EXIT_NOT_PROVEN,
     check_output_path,
+    exit_code_for,
     fail,
     handle_errors,
     input_options,
@@ -88,10 +86,10 @@ def replan(scenario, baseline, progress, from_year, settings, budgets, stability
     elapsed = time.perf_counter() - started
     if result.status == Status.INFEASIBLE:
         fail("no re-plan satisfies every rule:\n" + "\n".join(f"  - {r}" for r in result.reasons)
-              + "\nNo schedule was written.", EXIT_INFEASIBLE)
+              + "\nNo schedule was written.", exit_code_for(Status.INFEASIBLE))
     if result.status == Status.NO_SOLUTION:
         fail("the solver found no re-plan within the time limit; nothing is proven either way. "
-              "Raise --time-limit. No schedule was written.", EXIT_NO_SOLUTION)
+              "Raise --time-limit. No schedule was written.", exit_code_for(Status.NO_SOLUTION))
     write_schedule_csv(result.plan, out_path)
     if moves_path:
         write_moves_csv(result, moves_path)
@@ -104,8 +102,8 @@ def replan(scenario, baseline, progress, from_year, settings, budgets, stability
         click.echo(summary_text(result.plan, out_path, elapsed))
         click.echo("")
         click.echo(moves_text(result))
-    if result.status == Status.FEASIBLE:
-        sys.exit(EXIT_NOT_PROVEN)
+    if exit_code_for(result.status):  # written, but not proven optimal
+        sys.exit(exit_code_for(result.status))
 
 
 COMMANDS = [replan]

@@ -9,11 +9,9 @@ from pathlib import Path
 import click
 
 from selector.cli.common import (
-    EXIT_INFEASIBLE,
-    EXIT_NO_SOLUTION,
-    EXIT_NOT_PROVEN,
     budget_option,
     check_output_path,
+    exit_code_for,
     fail,
     handle_errors,
     input_options,
@@ -81,11 +79,12 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
             with output_errors(Path(json_path)):
                 write_json(plan, json_path, elapsed=elapsed)
         fail("no plan satisfies every rule; what stands in the way and what it would take:\n"
-              + "\n".join(f"  - {r}" for r in plan.reasons) + "\nNo schedule was written.", EXIT_INFEASIBLE)
+              + "\n".join(f"  - {r}" for r in plan.reasons) + "\nNo schedule was written.",
+             exit_code_for(Status.INFEASIBLE))
     if plan.status == Status.NO_SOLUTION:
         fail(f"the solver found no plan within the time limit of {plan.options.time_limit:g} s; "
               "nothing is proven either way. Raise --time-limit or try the other --solver. No schedule was written.",
-              EXIT_NO_SOLUTION)
+              exit_code_for(Status.NO_SOLUTION))
     with output_errors(out_path):
         write_schedule_csv(plan, out_path)
     if json_path:
@@ -97,8 +96,8 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
             write_plan_files(plan, xlsx_path, report_path, lang)
     if not quiet:
         click.echo(summary_text(plan, out_path, elapsed))
-    if plan.status == Status.FEASIBLE:
-        sys.exit(EXIT_NOT_PROVEN)
+    if exit_code_for(plan.status):  # written, but not proven optimal
+        sys.exit(exit_code_for(plan.status))
 
 
 COMMANDS = [solve]
