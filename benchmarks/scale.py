@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.path.insert(0, str(ROOT))
     import selector
-    from selector.outputs.files import write_text_atomic
+    from selector.atomic import write_text_atomic
 
     info = machine()
     rows = []
