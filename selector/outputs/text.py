@@ -80,8 +80,11 @@ def summary_text(plan: Plan, out_path: str | Path | None = None, elapsed: float 
     else:
         verdict = plan.status
     lines.append(f"Status: {verdict}")
-    lines.append(f"Objective {plan.objective:.6f}, bound {plan.bound:.6f}; solver {plan.solver} {plan.solver_version}, "
-                 f"build {plan.build_seconds:.2f} s, solve {plan.solve_seconds:.2f} s"
+    used = plan.options
+    run_with = (f" (time limit {used.time_limit:g} s, {used.threads} thread{'s' if used.threads != 1 else ''}, "
+                f"seed {used.seed})" if used is not None else "")
+    lines.append(f"Objective {plan.objective:.6f}, bound {plan.bound:.6f}; solver {plan.solver} {plan.solver_version}"
+                 f"{run_with}, build {plan.build_seconds:.2f} s, solve {plan.solve_seconds:.2f} s"
                  + (f", total {elapsed:.2f} s" if elapsed is not None else ""))
     if out_path is not None:
         lines.append(f"Schedule written to {out_path}")

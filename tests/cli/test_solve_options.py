@@ -33,6 +33,7 @@ def test_the_summary_states_the_gap_asked_for(solved):
     result, _ = solved
     assert "<= 5.0000%)" in result.stdout
     assert "<= 0.0100%)" not in result.stdout  # the TOML's gap was not the one used
+    assert "(time limit 30 s, 1 thread, seed 0)" in result.stdout
 
 
 def test_the_json_record_states_the_options_used(solved):
