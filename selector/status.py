@@ -21,11 +21,6 @@ class Status(StrEnum):
     NO_SOLUTION = "no_solution"
     CHECKED = "checked"
 
-    @property
-    def has_plan(self) -> bool:
-        """Whether a schedule comes with this status."""
-        return self in (Status.OPTIMAL, Status.FEASIBLE, Status.CHECKED)
-
 
 def relative_gap(objective: float, bound: float) -> float:
     """(bound - objective) / |objective| for a maximisation, never negative: what is still unproven."""
