@@ -11,6 +11,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CSV = ROOT / "scenarios" / "dlt-offices.csv"
 
+# Messages are asserted in English unless a test chooses Thai; subprocesses inherit this.
+os.environ["SELECTOR_LANG"] = "en"
+
 CRITERIA_HEADER = "infrastructure,staff,leadership,importance,workload,success,risk"
 
 

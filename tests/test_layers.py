@@ -15,7 +15,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "selector"
 
 # Lowest first. A module may import from its own layer and the layers below it.
 LAYERS = (
-    ("selector._version", "selector.errors", "selector.status", "selector.fields", "selector.atomic"),
+    ("selector._version", "selector.errors", "selector.status", "selector.fields", "selector.atomic",
+     "selector.i18n"),
     ("selector.data",),
     ("selector.model",),
     ("selector.solvers",),
