@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from selector.i18n import _, ngettext
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -28,10 +30,10 @@ class Problem:
     def __str__(self) -> str:
         where = self.file
         if self.line is not None:
-            where += f", line {self.line}"
+            where = _("{where}, line {line}", where=where, line=self.line)
         if self.column:
-            where += f", column '{self.column}'"
-        return f"{where}: {self.message}. Fix: {self.fix}"
+            where = _("{where}, column '{column}'", where=where, column=self.column)
+        return _("{where}: {message}. Fix: {fix}", where=where, message=self.message, fix=self.fix)
 
     def to_dict(self) -> dict:
         return {
@@ -57,7 +59,7 @@ class ScenarioError(SelectorError):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems), key=_problem_order)
         count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the input"
+        head = ngettext("{n} problem in the input", "{n} problems in the input", count)
         super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
 
 
@@ -72,7 +74,7 @@ class InfeasibleError(SelectorError):
 
     def __init__(self, reasons: list[str]):
         self.reasons = list(reasons)
-        text = "no plan satisfies every rule"
+        text = _("no plan satisfies every rule")
         if self.reasons:
             text += ":\n" + "\n".join(f"  - {r}" for r in self.reasons)
         super().__init__(text)
@@ -91,7 +93,7 @@ class CheckFailedError(SelectorError):
 
     def __init__(self, schedule: str, violations: list[str]):
         self.violations = list(violations)
-        super().__init__(f"{len(self.violations)} broken rule(s) in {schedule}:\n"
+        super().__init__(_("{count} broken rule(s) in {schedule}", count=len(self.violations), schedule=schedule) + ":\n"
                          + "\n".join(f"  - {v}" for v in self.violations))
 
 class NoPlanInTimeError(SelectorError):

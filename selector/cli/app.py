@@ -16,6 +16,7 @@ import click
 
 from selector._version import __version__
 from selector.cli import commands
+from selector.cli.common import message_language_param
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -34,11 +35,14 @@ def register_commands() -> None:
     """Add the commands of every module in ``selector.cli.commands`` (each lists its click commands in COMMANDS).
 
     Each feature's command lives in its own module there, so features stay apart; modules import
-    their heavy dependencies inside the command, keeping ``selector --help`` fast.
+    their heavy dependencies inside the command, keeping ``selector --help`` fast. A command
+    without ``--lang`` gets it here, choosing the language of its messages, so every command has it.
     """
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
         for command in getattr(module, "COMMANDS", ()):
+            if not any(p.name == "lang" for p in command.params):
+                command.params.append(message_language_param())
             main.add_command(command)
 
 

@@ -20,13 +20,14 @@ import click
 from selector.data.csvfiles import parse_number
 from selector.data.scenario import Scenario, default_settings_path, load
 from selector.errors import Problem, ScenarioError, SelectorError
+from selector.i18n import LANGUAGES, _, language
 from selector.status import Status
 
 EXIT_OK, EXIT_ERROR, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NOT_PROVEN, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4, 5
 
 
 def fail(message: str, code: int) -> None:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(_("Error: {message}", message=message), err=True)
     sys.exit(code)
 
 
@@ -179,8 +180,32 @@ def _apply(options):
 
 settings_option = click.option("--settings", type=click.Path(dir_okay=False), default=None,
                                help="Settings TOML [default: the .toml beside the CSV].")
-lang_option = click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True,
-                           help="Language of the workbook and report.")
+WORKBOOK_LANGUAGE = "th"
+"""The language of the workbook and the report when ``--lang`` is not given: the planners' own."""
+
+
+def _choose_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> str:
+    """Make every message of the command in ``value`` (none given: ``SELECTOR_LANG``, then the locale).
+
+    The language holds while the command's context is open and is restored when it closes, so one
+    process (a test session, a notebook) can run commands in both languages one after the other.
+    The value given to the command is the language of its workbook and report (Thai by default).
+    """
+    ctx.with_resource(language(value))
+    return value or WORKBOOK_LANGUAGE
+
+
+_LANG = dict(type=click.Choice(LANGUAGES), default=None, callback=_choose_language, is_eager=True,
+             help="Language of the messages, and of the workbook and report [default: messages in SELECTOR_LANG, "
+                  "else the locale's language; workbook and report in Thai].")
+lang_option = click.option("--lang", **_LANG)
+"""``--lang th|en``: the one language option of every command (``register_commands`` adds it where a command lacks it)."""
+
+
+def message_language_param() -> click.Option:
+    """``--lang`` for a command that writes no workbook: it chooses the language of the messages only."""
+    return click.Option(["--lang"], expose_value=False, **_LANG)
+
 encoding_option = click.option("--encoding", default=None, metavar="CODEC",
                                help="Text encoding of the units CSV, e.g. cp874 (Thai Windows) or utf-8 "
                                     "[default: UTF-8, or cp874 detected].")
