@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 
 from selector.errors import Problem
+from selector.i18n import _
 
 MAX_INPUT_BYTES = 256 * 1024 * 1024
 """Largest scenario CSV or settings TOML that is read (256 MiB: some 2.5 million units)."""
@@ -25,7 +26,7 @@ def read_input_bytes(path: Path, name: str, limit: int = MAX_INPUT_BYTES) -> tup
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):  # a device or pipe has no size to check and may never end
-            return None, [Problem(name, None, None, "is not a regular file", "give the path of a CSV or TOML file")]
+            return None, [Problem(name, None, None, _("is not a regular file"), _("give the path of a CSV or TOML file"))]
         size = info.st_size
         if size <= limit:
             with open(path, "rb") as f:
@@ -34,10 +35,11 @@ def read_input_bytes(path: Path, name: str, limit: int = MAX_INPUT_BYTES) -> tup
                 return data, []
             size = len(data)
     except OSError as exc:
-        return None, [Problem(name, None, None, f"cannot be read ({exc.strerror or exc})", "check the path")]
+        return None, [Problem(name, None, None, _("cannot be read ({reason})", reason=exc.strerror or exc), _("check the path"))]
     return None, [Problem(name, None, None,
-                          f"is {size / 2**20:,.0f} MiB, over the limit of {limit / 2**20:,.0f} MiB for an input file",
-                          "check that this is the right file; split a scenario this large into several")]
+                          _("is {size} MiB, over the limit of {limit} MiB for an input file",
+                            size=f"{size / 2**20:,.0f}", limit=f"{limit / 2**20:,.0f}"),
+                          _("check that this is the right file; split a scenario this large into several"))]
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -88,16 +90,25 @@ def _mislabelled(raw: bytes, codec: str) -> str | None:
         return None
     try:
         raw.decode("utf-8-sig")
-        return "is UTF-8"
+        return _("is UTF-8")
     except UnicodeDecodeError:
         pass
     if codec not in (THAI_WINDOWS, "tis-620", "iso8859-11"):
         try:
             if plausible_thai(raw.decode(THAI_WINDOWS)):
-                return "reads as Thai in cp874 (Thai Windows)"
+                return _("reads as Thai in cp874 (Thai Windows)")
         except UnicodeDecodeError:
             pass
     return None
+
+
+def _save_as_csv() -> str:
+    """The fix for a file Excel saved in another format (made when used, in the current language)."""
+    return _("in Excel choose File > Save As > 'CSV UTF-8 (Comma delimited)'")
+
+
+def _give_encoding() -> str:
+    return _("leave out --encoding to detect it, or give the encoding the file was saved in")
 
 
 def decode_text(raw: bytes, name: str, encoding: str | None = None) -> tuple[str | None, list[Problem]]:
@@ -106,33 +117,30 @@ def decode_text(raw: bytes, name: str, encoding: str | None = None) -> tuple[str
     ``encoding`` forces a codec (e.g. ``cp874``, ``tis-620``, ``utf-8``) instead of detecting one.
     """
     if raw[:4] == b"PK\x03\x04":
-        return None, [Problem(name, None, None, "is an Excel workbook (.xlsx), not a CSV file",
-                              "in Excel choose File > Save As > 'CSV UTF-8 (Comma delimited)'")]
+        return None, [Problem(name, None, None, _("is an Excel workbook (.xlsx), not a CSV file"), _save_as_csv())]
     if raw[:5] == b"%PDF-":
-        return None, [Problem(name, None, None, "is a PDF document, not a CSV file",
-                              "give the CSV export of the sheet ('CSV UTF-8 (Comma delimited)')")]
+        return None, [Problem(name, None, None, _("is a PDF document, not a CSV file"),
+                              _("give the CSV export of the sheet ('CSV UTF-8 (Comma delimited)')"))]
     if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return None, [Problem(name, None, None, "is an old Excel workbook (.xls), not a CSV file",
-                              "in Excel choose File > Save As > 'CSV UTF-8 (Comma delimited)'")]
+        return None, [Problem(name, None, None, _("is an old Excel workbook (.xls), not a CSV file"), _save_as_csv())]
     if encoding is None and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return None, [Problem(name, None, None, "is UTF-16 text ('Unicode Text' in Excel), not UTF-8",
-                              "in Excel choose File > Save As > 'CSV UTF-8 (Comma delimited)'")]
+        return None, [Problem(name, None, None, _("is UTF-16 text ('Unicode Text' in Excel), not UTF-8"), _save_as_csv())]
     if encoding is not None:
         try:
             codec = codecs.lookup(encoding).name.replace("utf-8-sig", "utf-8")
         except LookupError:
-            return None, [Problem("--encoding", None, None, f"'{encoding}' is not a known text encoding",
-                                  "use utf-8, cp874 (Thai Windows) or tis-620")]
+            return None, [Problem("--encoding", None, None, _("'{encoding}' is not a known text encoding", encoding=encoding),
+                                  _("use utf-8, cp874 (Thai Windows) or tis-620"))]
         try:
             text = raw.decode("utf-8-sig" if codec == "utf-8" else codec)
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
-            return None, [Problem(name, line, None, f"is not {encoding} text (byte 0x{raw[exc.start]:02X} cannot be read)",
-                                  "leave out --encoding to detect it, or give the encoding the file was saved in")]
+            return None, [Problem(name, line, None, _("is not {encoding} text (byte {byte} cannot be read)",
+                                                      encoding=encoding, byte=f"0x{raw[exc.start]:02X}"), _give_encoding())]
         wrong = _mislabelled(raw, codec)
         if wrong:
-            return None, [Problem(name, None, None, f"{wrong}, not {encoding} text",
-                                  "leave out --encoding to detect it, or give the encoding the file was saved in")]
+            return None, [Problem(name, None, None, _("{what}, not {encoding} text", what=wrong, encoding=encoding),
+                                  _give_encoding())]
     else:
         try:
             text = raw.decode("utf-8-sig")
@@ -143,17 +151,17 @@ def decode_text(raw: bytes, name: str, encoding: str | None = None) -> tuple[str
             except UnicodeDecodeError:
                 text = None
             if text is None or not plausible_thai(text):
-                return None, [Problem(name, line, None, "is neither UTF-8 nor Thai Windows (cp874 / TIS-620) text",
-                                      "in Excel choose 'CSV UTF-8 (Comma delimited)' when saving, "
-                                      "or name the encoding with --encoding")]
+                return None, [Problem(name, line, None, _("is neither UTF-8 nor Thai Windows (cp874 / TIS-620) text"),
+                                      _("in Excel choose 'CSV UTF-8 (Comma delimited)' when saving, "
+                                        "or name the encoding with --encoding"))]
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        return None, [Problem(name, line, None, "contains NUL characters: it is a binary file, not CSV text",
-                              "pass the CSV export of the sheet ('CSV UTF-8 (Comma delimited)')")]
+        return None, [Problem(name, line, None, _("contains NUL characters: it is a binary file, not CSV text"),
+                              _("pass the CSV export of the sheet ('CSV UTF-8 (Comma delimited)')"))]
     if "\ufeff" in text:
         line = text[: text.index("\ufeff")].count("\n") + 1
-        return None, [Problem(name, line, None, "has a byte-order mark in the middle of the file (two files pasted together?)",
-                              "remove the stray BOM character or re-save the file as CSV UTF-8")]
+        return None, [Problem(name, line, None, _("has a byte-order mark in the middle of the file (two files pasted together?)"),
+                              _("remove the stray BOM character or re-save the file as CSV UTF-8"))]
     return text, []
 
 
@@ -165,22 +173,23 @@ def parse_number(text: str) -> tuple[float | None, str | None]:
     """
     s = text.strip().translate(_THAI_DIGITS)
     if s == "":
-        return None, "is empty"
+        return None, _("is empty")
     if _GROUPED.match(s):
         s = s.replace(",", "")
     if not _NUMBER.match(s):
         shown = text.strip()
         if s.startswith("="):
-            return None, f"'{shown}' is a spreadsheet formula, not its value (paste the sheet as values before saving)"
+            return None, _("'{text}' is a spreadsheet formula, not its value (paste the sheet as values before saving)",
+                           text=shown)
         if _SPREADSHEET_ERROR.match(s):
-            return None, f"'{shown}' is a spreadsheet error, not a value (correct the formula in the sheet)"
+            return None, _("'{text}' is a spreadsheet error, not a value (correct the formula in the sheet)", text=shown)
         if re.fullmatch(r"[+-]?[\d,]*\d(\.\d+)?", s) and "," in s:
-            return None, (f"'{shown}' is ambiguous: commas must separate groups of three digits (1,200,000); "
-                          "a decimal is written with a point (3.5)")
-        return None, f"'{shown}' is not a number"
+            return None, _("'{text}' is ambiguous: commas must separate groups of three digits (1,200,000); "
+                           "a decimal is written with a point (3.5)", text=shown)
+        return None, _("'{text}' is not a number", text=shown)
     value = float(s)
     if not math.isfinite(value):
-        return None, f"'{text.strip()}' is not a finite number"
+        return None, _("'{text}' is not a finite number", text=text.strip())
     return value, None
 
 

@@ -32,6 +32,7 @@ from selector.data.validate import (
 )
 from selector.errors import Problem, ScenarioError
 from selector.fields import CRITERIA, FALSE_WORDS, KNOWN_COLUMNS, REQUIRED_COLUMNS, TRUE_WORDS
+from selector.i18n import _
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def _validated_changes(current: Settings, changes: Mapping[str, Any]) -> dict[st
     once; unknown keywords get the nearest valid name.
     """
 
-    problems = [Problem(_VARIANT, None, key, f"unknown setting '{key}'",
+    problems = [Problem(_VARIANT, None, key, _("unknown setting '{key}'", key=key),
                         suggest(key, ["budget", "weights", "pilots", *_TOML_KEYS]))
                 for key in changes if key not in _TOML_KEYS]
     if problems:
@@ -193,7 +194,7 @@ def load(csv_path: str | Path, settings_path: str | Path | None = None, *, encod
 
     if not toml_path.exists():
         if settings_path is not None:
-            problems.append(Problem(toml_name, None, None, "settings file not found", "check the --settings path"))
+            problems.append(Problem(toml_name, None, None, _("settings file not found"), _("check the --settings path")))
         settings, settings_problems = load_settings(None)
         toml_sha = None
     else:
@@ -234,12 +235,12 @@ def _locate_in_toml(problems: list[Problem], toml_path: Path, toml_name: str) ->
     unplaced = [p for p in problems if p.file == toml_name and p.line is None and (p.column or "").startswith("[")]
     if not unplaced:
         return problems
-    raw, _ = read_input_bytes(toml_path, toml_name)
+    raw, _unread = read_input_bytes(toml_path, toml_name)
     locator = Locator(raw.decode("utf-8-sig", errors="replace") if raw else "")
     placed = []
     for p in problems:
         if p in unplaced:
-            section, _, key = p.column[1:].partition("]")
+            section, _sep, key = p.column[1:].partition("]")
             p = replace(p, line=locator.line_of(section, key.strip() or None))
         placed.append(p)
     return placed
@@ -276,43 +277,45 @@ def read_units(path: Path, name: str | None = None,
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
     if not rows:
-        return None, [Problem(name, None, None, "is empty", "put a header line and one line per unit")]
+        return None, [Problem(name, None, None, _("is empty"), _("put a header line and one line per unit"))]
     header = [h.strip() for h in rows[0]]
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
-        sep = "semicolons" if ";" in header[0] else "tabs"
-        return None, [Problem(name, 1, None, f"the columns are separated by {sep}, not commas",
-                              "save as 'CSV UTF-8 (Comma delimited)' or replace the separators with commas")]
+        message = (_("the columns are separated by semicolons, not commas") if ";" in header[0]
+                   else _("the columns are separated by tabs, not commas"))
+        return None, [Problem(name, 1, None, message,
+                              _("save as 'CSV UTF-8 (Comma delimited)' or replace the separators with commas"))]
     problems = []
     seen = set()
     for col in header:
         if col == "":
-            problems.append(Problem(name, 1, None, "a column has no name", "give every column a header or delete it"))
+            problems.append(Problem(name, 1, None, _("a column has no name"), _("give every column a header or delete it")))
         elif col in seen:
-            problems.append(Problem(name, 1, col, "the column appears twice", "delete or rename one of them"))
+            problems.append(Problem(name, 1, col, _("the column appears twice"), _("delete or rename one of them")))
         seen.add(col)
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     for col in missing:
-        problems.append(Problem(name, 1, col, "required column is missing", _missing_column_fix(col, header)))
+        problems.append(Problem(name, 1, col, _("required column is missing"), _missing_column_fix(col, header)))
     body = []
     for number, end, row in zip(starts[1:], starts[2:] + [None], rows[1:]):
         if not any(cell.strip() for cell in row):
             continue  # a blank line, e.g. from merged cells exported as nothing
         if len(row) != len(header):
-            message = f"has {len(row)} fields but the header has {len(header)}"
-            fix = "check for an extra or missing comma (quote text that contains commas)"
+            message = _("has {fields} fields but the header has {columns}", fields=len(row), columns=len(header))
+            fix = _("check for an extra or missing comma (quote text that contains commas)")
             if any("\n" in cell or "\r" in cell for cell in row):
-                message += f"; a quoted cell runs on from line {number}" + (f" to line {end - 1}" if end else " to the end of the file")
-                fix = "check for a missing closing quote (\")"
+                message += (_("; a quoted cell runs on from line {start} to line {end}", start=number, end=end - 1) if end
+                            else _("; a quoted cell runs on from line {start} to the end of the file", start=number))
+                fix = _("check for a missing closing quote (\")")
             problems.append(Problem(name, number, None, message, fix))
             continue
         body.append((number, row))
     if not body and not problems:
-        problems.append(Problem(name, None, None, "has a header but no units", "add one line per unit"))
+        problems.append(Problem(name, None, None, _("has a header but no units"), _("add one line per unit")))
     if problems:
         return None, problems
 
-    frame = pd.DataFrame([r for _, r in body], columns=header, dtype=object)
-    frame.index = pd.Index([n for n, _ in body], name="line")
+    frame = pd.DataFrame([r for _n, r in body], columns=header, dtype=object)
+    frame.index = pd.Index([n for n, _r in body], name="line")
     frame = frame.map(lambda v: v.strip() if isinstance(v, str) else v)
     typed, problems = _coerce(frame, name)
     # With problems, the table is still returned (unreadable cells empty) so its other rules are checked too.
@@ -329,8 +332,8 @@ def _split_rows(text: str, name: str) -> tuple[list[list[str]], list[int], list[
             starts.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        return [], [], [Problem(name, start, None, f"cannot be read as CSV ({exc})",
-                                "check for a missing closing quote (\") or a cell pasted with a whole document")]
+        return [], [], [Problem(name, start, None, _("cannot be read as CSV ({reason})", reason=exc),
+                                _("check for a missing closing quote (\") or a cell pasted with a whole document"))]
     return rows, starts, []
 
 
@@ -343,8 +346,8 @@ def _missing_column_fix(column: str, header: list[str]) -> str:
     near = [h for h in candidates if simple(h) == simple(column)]
     near = near or difflib.get_close_matches(column, candidates, n=1, cutoff=0.75)
     if near:
-        return f"rename the column '{near[0]}' to '{column}'"
-    return f"add a column named '{column}'"
+        return _("rename the column '{found}' to '{column}'", found=near[0], column=column)
+    return _("add a column named '{column}'", column=column)
 
 
 def _coerce(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -359,8 +362,8 @@ def _coerce(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Problem]
                 continue
             value, reason = parse_number(text)
             if reason:
-                problems.append(Problem(name, int(line), col, f"value {reason}",
-                                        "write a plain number such as 3 or 1200000"))
+                problems.append(Problem(name, int(line), col, _("value {reason}", reason=reason),
+                                        _("write a plain number such as 3 or 1200000")))
                 value = np.nan
             vals.append(value)
         out[col] = pd.Series(vals, index=frame.index, dtype=float)
@@ -372,8 +375,8 @@ def _coerce(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Problem]
             numbers(col, False)
             bad = out[col].notna() & (out[col] != out[col].round())
             for line in out.index[bad]:
-                problems.append(Problem(name, int(line), col, f"'{frame.at[line, col]}' is not a whole year",
-                                        "write a Buddhist-Era fiscal year such as 2556"))
+                problems.append(Problem(name, int(line), col, _("'{text}' is not a whole year", text=frame.at[line, col]),
+                                        _("write a Buddhist-Era fiscal year such as 2556")))
         else:
             out[col] = np.nan
     if "pilot" in frame:
@@ -391,8 +394,8 @@ def _coerce(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Problem]
             elif word in FALSE_WORDS:
                 done.append(False)
             else:
-                problems.append(Problem(name, int(line), "done", f"'{text}' is not true or false",
-                                        "write true, false or leave the cell empty"))
+                problems.append(Problem(name, int(line), "done", _("'{text}' is not true or false", text=text),
+                                        _("write true, false or leave the cell empty")))
                 done.append(False)
         out["done"] = pd.Series(done, index=frame.index, dtype=bool)
     else:

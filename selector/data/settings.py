@@ -19,6 +19,7 @@ from selector.data.csvfiles import read_input_bytes
 from selector.data.weights import WeightSpec, direct_spec, parse_weight_set
 from selector.errors import Problem
 from selector.fields import CRITERIA, DEFAULT_PILOT_WEIGHTS, DEFAULT_ROLLOUT_WEIGHTS
+from selector.i18n import _
 
 SOLVERS = ("highs", "cbc")
 COVERAGES = ("all", "best-effort")
@@ -184,7 +185,7 @@ def amount_problem(amount: Any) -> str | None:
 
 def baht(amount: float) -> str:
     """An amount for a message: '1,200,000 baht', or '1.2e+300 baht' when too long to read."""
-    return f"{amount:,.0f} baht" if abs(amount) < 1e15 else f"{amount:.3g} baht"
+    return _("{amount} baht", amount=f"{amount:,.0f}" if abs(amount) < 1e15 else f"{amount:.3g}")
 
 
 def _settings_from_plain(plain: dict[str, Any]) -> Settings:
@@ -215,7 +216,7 @@ class Locator:
         ``capacity.by`` written inline (``by = {...}`` under ``[capacity]``) is found through its parent."""
         found = self._line_of(section, key)
         if found is None and "." in section:
-            parent, _, child = section.rpartition(".")
+            parent, _sep, child = section.rpartition(".")
             found = self._line_of(parent, child)
         return found
 
@@ -258,7 +259,9 @@ class Locator:
 
 def suggest(word: str, options) -> str:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.5)
-    return f"did you mean '{close[0]}'?" if close else "valid keys: " + ", ".join(sorted(options))
+    if close:
+        return _("did you mean '{name}'?", name=close[0])
+    return _("valid keys: {keys}", keys=", ".join(sorted(options)))
 
 
 def load_settings(path: Path | None, display: str | None = None) -> tuple[Settings, list[Problem]]:
@@ -276,15 +279,15 @@ def load_settings(path: Path | None, display: str | None = None) -> tuple[Settin
         text = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw_bytes[: exc.start].count(b"\n") + 1
-        return freeze(Settings()), [Problem(name, line, None, "is not UTF-8 text (perhaps Thai Windows cp874 / TIS-620)",
-                                             "save the file as UTF-8 (in Notepad: Save As, Encoding UTF-8)")]
+        return freeze(Settings()), [Problem(name, line, None, _("is not UTF-8 text (perhaps Thai Windows cp874 / TIS-620)"),
+                                             _("save the file as UTF-8 (in Notepad: Save As, Encoding UTF-8)"))]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         return freeze(Settings()), [
-            Problem(name, int(m.group(1)) if m else None, None, f"is not valid TOML ({exc})",
-                    "correct the TOML syntax (key = value, [section], text in quotes)")
+            Problem(name, int(m.group(1)) if m else None, None, _("is not valid TOML ({reason})", reason=exc),
+                    _("correct the TOML syntax (key = value, [section], text in quotes)"))
         ]
     return parse_settings(data, name, Locator(text))
 
@@ -302,17 +305,19 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: L
         if section == "funds":
             continue  # an array of tables, read by _parse_funds
         if section not in _SECTIONS:
-            problems.append(Problem(name, loc.line_of(section), f"[{section}]", f"unknown section [{section}]",
+            problems.append(Problem(name, loc.line_of(section), f"[{section}]", _("unknown section [{section}]", section=section),
                                     suggest(section, _SECTIONS)))
             continue
         if not isinstance(content, dict):
-            bad(section, None, f"[{section}] must be a table", f"write it as a [{section}] section")
+            bad(section, None, _("[{section}] must be a table", section=section),
+                _("write it as a [{section}] section", section=section))
             continue
         if section in ("budget", "weights"):
             continue
         for key in content:
             if key not in _SECTIONS[section]:
-                bad(section, key, f"unknown key '{key}' in [{section}]", suggest(key, _SECTIONS[section]))
+                bad(section, key, _("unknown key '{key}' in [{section}]", key=key, section=section),
+                    suggest(key, _SECTIONS[section]))
 
     def get(section: str, key: str, kinds, check=None, fix: str = "") -> Any:
         content = data.get(section)
@@ -320,29 +325,30 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: L
             return None
         value = content[key]
         if isinstance(value, bool) or not isinstance(value, kinds):
-            bad(section, key, f"{key} = {value!r} has the wrong type", fix)
+            bad(section, key, _("{key} = {value} has the wrong type", key=key, value=repr(value)), fix)
             return None
         if check is not None and not check(value):
-            verdict = "is out of range" if isinstance(value, (int, float)) else "is not allowed"
-            bad(section, key, f"{key} = {value!r} {verdict}", fix)
+            message = (_("{key} = {value} is out of range", key=key, value=repr(value)) if isinstance(value, (int, float))
+                       else _("{key} = {value} is not allowed", key=key, value=repr(value)))
+            bad(section, key, message, fix)
             return None
         return value
 
     def be_year(example: int) -> str:
         given = [data["horizon"].get(k) for k in ("first_year", "last_year")] if isinstance(data.get("horizon"), dict) else []
         if any(isinstance(v, int) and not isinstance(v, bool) and 1900 <= v <= 2200 for v in given):
-            return f"a Buddhist-Era fiscal year such as {example} (B.E. = C.E. + 543)"
-        return f"a Buddhist-Era fiscal year such as {example}"
+            return _("a Buddhist-Era fiscal year such as {example} (B.E. = C.E. + 543)", example=example)
+        return _("a Buddhist-Era fiscal year such as {example}", example=example)
 
     first = get("horizon", "first_year", int, lambda v: 2400 <= v <= 2700, be_year(2555))
     last = get("horizon", "last_year", int, lambda v: 2400 <= v <= 2700, be_year(2558))
     values["first_year"] = first if first is not None else Settings.first_year
     values["last_year"] = last if last is not None else Settings.last_year
     if values["first_year"] > values["last_year"]:
-        bad("horizon", "first_year", f"first_year {values['first_year']} is after last_year {values['last_year']}",
-            "make first_year <= last_year")
+        bad("horizon", "first_year", _("first_year {first} is after last_year {last}", first=values["first_year"],
+                                       last=values["last_year"]), _("make first_year <= last_year"))
     years = range(values["first_year"], values["last_year"] + 1)
-    coverage = get("plan", "coverage", str, lambda v: v in COVERAGES, '"all" or "best-effort"')
+    coverage = get("plan", "coverage", str, lambda v: v in COVERAGES, _('"all" or "best-effort"'))
     values["coverage"] = coverage if coverage is not None else "all"
 
     budget: dict[int, float] = {}
@@ -350,77 +356,81 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: L
     if isinstance(raw_budget, dict):
         for key, amount in raw_budget.items():
             if not re.fullmatch(r"\d{4}", str(key)):
-                bad("budget", key, f"budget key '{key}' is not a fiscal year", "write one line per year, e.g. 2556 = 120_000_000")
+                bad("budget", key, _("budget key '{key}' is not a fiscal year", key=key),
+                    _("write one line per year, e.g. 2556 = 120_000_000"))
                 continue
             year = int(key)
             if year not in years and years:  # (an empty horizon is reported once, above)
-                bad("budget", key, f"budget year {year} is outside the horizon {values['first_year']}-{values['last_year']}",
-                    "remove it or widen [horizon]")
+                bad("budget", key, _("budget year {year} is outside the horizon {first}-{last}", year=year,
+                                     first=values["first_year"], last=values["last_year"]),
+                    _("remove it or widen [horizon]"))
                 continue
             if year not in years:
                 continue
             why = amount_problem(amount)
             if why == "not an amount":
-                bad("budget", key, f"budget {key} = {amount!r} is not an amount of baht >= 0", "write a number, e.g. 120_000_000")
+                bad("budget", key, _("budget {key} = {amount} is not an amount of baht >= 0", key=key, amount=repr(amount)),
+                    _("write a number, e.g. 120_000_000"))
                 budget[year] = 0.0  # stands in for the bad value, which is reported: the year is not "missing"
                 continue
             if why == "over the limit":
-                bad("budget", key, f"budget {key} = {baht(amount)} is over {baht(MAX_BAHT)}",
-                    "write the budget in baht, without stray digits")
+                bad("budget", key, _("budget {key} = {amount} is over {limit}", key=key, amount=baht(amount),
+                                     limit=baht(MAX_BAHT)), _("write the budget in baht, without stray digits"))
                 budget[year] = 0.0
                 continue
             budget[year] = float(amount)
     values["budget"] = budget
 
-    pmin = get("pilots", "min", int, lambda v: v >= 0, "a whole number >= 0")
-    pmax = get("pilots", "max", int, lambda v: v >= 0, "a whole number >= 0")
+    pmin = get("pilots", "min", int, lambda v: v >= 0, _("a whole number >= 0"))
+    pmax = get("pilots", "max", int, lambda v: v >= 0, _("a whole number >= 0"))
     values["pilots_min"] = pmin if pmin is not None else 1
     values["pilots_max"] = pmax
-    values["max_mean_risk"] = get("pilots", "max_mean_risk", (int, float), math.isfinite, "a number on the risk scale")
-    cover = get("pilots", "cover", list, lambda v: all(isinstance(c, str) for c in v), "a list of column names, e.g. [\"region\"]")
+    values["max_mean_risk"] = get("pilots", "max_mean_risk", (int, float), math.isfinite, _("a number on the risk scale"))
+    cover = get("pilots", "cover", list, lambda v: all(isinstance(c, str) for c in v), _("a list of column names, e.g. [\"region\"]"))
     values["cover"] = tuple(cover) if cover is not None else ("region",)
-    values["max_units_per_year"] = get("capacity", "max_units_per_year", int, lambda v: v >= 1, "a whole number >= 1")
+    values["max_units_per_year"] = get("capacity", "max_units_per_year", int, lambda v: v >= 1, _("a whole number >= 1"))
     values.update(_parse_rules(data, bad, get, years))
     values["funds"] = _parse_funds(data.get("funds"), years, name, loc, problems)
 
     scale = get("criteria", "scale", list,
                 lambda v: len(v) == 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v) and v[0] < v[1],
-                "two numbers [lo, hi] with lo < hi, e.g. [1, 5]")
+                _("two numbers [lo, hi] with lo < hi, e.g. [1, 5]"))
     values["scale"] = (float(scale[0]), float(scale[1])) if scale is not None else (1.0, 5.0)
     cost_type = get("criteria", "cost_type", list, lambda v: all(c in CRITERIA for c in v),
-                    "a list of criteria among " + ", ".join(CRITERIA))
+                    _("a list of criteria among {criteria}", criteria=", ".join(CRITERIA)))
     values["cost_type"] = tuple(cost_type) if cost_type is not None else ("risk",)
 
     weights = data.get("weights", {})
     if isinstance(weights, dict):
         for key in weights:
             if key not in ("pilot", "rollout"):
-                bad("weights", key, f"unknown weight set '{key}'", suggest(key, ("pilot", "rollout")))
+                bad("weights", key, _("unknown weight set '{key}'", key=key), suggest(key, ("pilot", "rollout")))
     specs: dict[str, WeightSpec] = {}
     for kind, default in (("pilot", DEFAULT_PILOT_WEIGHTS), ("rollout", DEFAULT_ROLLOUT_WEIGHTS)):
         given = weights.get(kind) if isinstance(weights, dict) else None
         spec = None
         if given is not None and not isinstance(given, dict):
-            bad(f"weights.{kind}", None, f"[weights.{kind}] must be a table of criterion = weight", "write e.g. success = 0.3")
+            bad(f"weights.{kind}", None, _("[weights.{kind}] must be a table of criterion = weight", kind=kind),
+                _("write e.g. success = 0.3"))
         elif given is not None:
             spec = parse_weight_set(kind, given, bad, suggest)
         specs[kind] = spec or direct_spec(kind, default)
         values[f"{kind}_weights"] = dict(specs[kind].weights)
     values["weight_specs"] = specs
 
-    emphasis = get("objective", "pilot_emphasis", (int, float), lambda v: math.isfinite(v) and v >= 0, "a number >= 0")
+    emphasis = get("objective", "pilot_emphasis", (int, float), lambda v: math.isfinite(v) and v >= 0, _("a number >= 0"))
     values["pilot_emphasis"] = float(emphasis) if emphasis is not None else 1.0
-    solver = get("solver", "name", str, lambda v: v.lower() in SOLVERS, "\"highs\" or \"cbc\"")
+    solver = get("solver", "name", str, lambda v: v.lower() in SOLVERS, _("\"highs\" or \"cbc\""))
     values["solver"] = solver.lower() if solver is not None else "highs"
-    tl = get("solver", "time_limit", (int, float), lambda v: math.isfinite(v) and v > 0, "seconds > 0")
+    tl = get("solver", "time_limit", (int, float), lambda v: math.isfinite(v) and v > 0, _("seconds > 0"))
     values["time_limit"] = float(tl) if tl is not None else 60.0
-    gap = get("solver", "gap", (int, float), lambda v: 0 <= v < 1, "a fraction such as 0.0001 (= 0.01%)")
+    gap = get("solver", "gap", (int, float), lambda v: 0 <= v < 1, _("a fraction such as 0.0001 (= 0.01%)"))
     values["gap"] = float(gap) if gap is not None else 1e-4
     stability = get("replan", "stability", (int, float), lambda v: math.isfinite(v) and v >= 0,
-                    "a number >= 0 (objective points per unit-year moved; 0 = re-optimise freely)")
+                    _("a number >= 0 (objective points per unit-year moved; 0 = re-optimise freely)"))
     values["stability"] = float(stability) if stability is not None else Settings.stability
     later = get("replan", "later_factor", (int, float), lambda v: math.isfinite(v) and v > 0,
-                "a number > 0 (2 = a year later costs twice a year earlier)")
+                _("a number > 0 (2 = a year later costs twice a year earlier)"))
     values["later_factor"] = float(later) if later is not None else Settings.later_factor
 
     return freeze(Settings(**values)), problems
@@ -440,83 +450,86 @@ def _parse_rules(data: Mapping[str, Any], bad, get, years: range) -> dict[str, A
         if given is None:
             return {}
         if not isinstance(given, dict):
-            bad(section.rpartition(".")[0], key, f"{key} must be a table", fix)
+            bad(section.rpartition(".")[0], key, _("{key} must be a table", key=key), fix)
             return {}
         for name in given:
             if allowed is not None and name not in allowed:
-                bad(section, name, f"unknown key '{name}' in [{section}]", suggest(name, allowed))
+                bad(section, name, _("unknown key '{key}' in [{section}]", key=name, section=section), suggest(name, allowed))
         return given
 
     def number(section: str, key: str, value: Any, check, fix: str, kinds=(int, float), label: str | None = None) -> Any:
         if isinstance(value, bool) or not isinstance(value, kinds) or not check(value):
-            bad(section, key, f"{label or key} = {value!r} is not valid", fix)
+            bad(section, key, _("{key} = {value} is not valid", key=label or key, value=repr(value)), fix)
             return None
         return value
 
     balance = table(pilots, "pilots.balance", "balance", _BALANCE_KEYS,
-                    'write [pilots.balance] with columns = ["workload"] and tolerance = 0.25')
+                    _('write [pilots.balance] with columns = ["workload"] and tolerance = 0.25'))
     columns = balance.get("columns", [])
     if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
-        bad("pilots.balance", "columns", f"columns = {columns!r} is not a list of column names",
-            'write e.g. columns = ["workload", "importance"]')
+        bad("pilots.balance", "columns", _("columns = {value} is not a list of column names", value=repr(columns)),
+            _('write e.g. columns = ["workload", "importance"]'))
         columns = []
     values["balance_columns"] = tuple(dict.fromkeys(columns))
     tolerance = balance.get("tolerance")
     if tolerance is not None:
         tolerance = number("pilots.balance", "tolerance", tolerance, lambda v: math.isfinite(v) and v >= 0,
-                           "a number of standard deviations >= 0, e.g. 0.25")
+                           _("a number of standard deviations >= 0, e.g. 0.25"))
     values["balance_tolerance"] = float(tolerance) if tolerance is not None else DEFAULT_BALANCE_TOLERANCE
 
-    share = table(pilots, "pilots.max_share", "max_share", None, "write [pilots.max_share] with e.g. region = 0.34")
+    share = table(pilots, "pilots.max_share", "max_share", None, _("write [pilots.max_share] with e.g. region = 0.34"))
     values["max_share"] = {col: float(v) for col, v in share.items()
-                           if number("pilots.max_share", col, v, lambda v: 0 < v <= 1, "a share such as 0.34 (0 < share <= 1)") is not None}
+                           if number("pilots.max_share", col, v, lambda v: 0 < v <= 1, _("a share such as 0.34 (0 < share <= 1)")) is not None}
 
-    max_units = table(capacity, "capacity.max_units", "max_units", None, "write max_units = {2556 = 60, 2557 = 80}")
+    max_units = table(capacity, "capacity.max_units", "max_units", None, _("write max_units = {2556 = 60, 2557 = 80}"))
     values["max_units"] = {}
     for key, cap in max_units.items():
         if not re.fullmatch(r"\d{4}", str(key)) or int(key) not in years:
-            bad("capacity.max_units", key, f"'{key}' is not a fiscal year of the horizon {years[0]}-{years[-1]}",
-                "write one fiscal year per entry, e.g. 2556 = 60")
-        elif number("capacity.max_units", key, cap, lambda v: v >= 0, "a whole number of units >= 0", int) is not None:
+            bad("capacity.max_units", key, _("'{key}' is not a fiscal year of the horizon {first}-{last}", key=key,
+                                             first=years[0], last=years[-1]),
+                _("write one fiscal year per entry, e.g. 2556 = 60"))
+        elif number("capacity.max_units", key, cap, lambda v: v >= 0, _("a whole number of units >= 0"), int) is not None:
             values["max_units"][int(key)] = cap
 
-    by = table(capacity, "capacity.by", "by", None, "write [capacity.by] with e.g. region = {max_per_year = 12}")
+    by = table(capacity, "capacity.by", "by", None, _("write [capacity.by] with e.g. region = {max_per_year = 12}"))
     values["capacity_by"] = {}
     for col, rule in by.items():
         if not isinstance(rule, dict):
-            bad("capacity.by", col, f"{col} must be a table such as {{max_per_year = 12}}", "write e.g. region = {max_per_year = 12}")
+            bad("capacity.by", col, _("{column} must be a table such as {{max_per_year = 12}}", column=col),
+                _("write e.g. region = {max_per_year = 12}"))
             continue
         for name in rule:
             if name not in _GROUP_CAPACITY_KEYS:
-                bad("capacity.by", col, f"unknown key '{name}' in [capacity.by] {col}", suggest(name, _GROUP_CAPACITY_KEYS))
+                bad("capacity.by", col, _("unknown key '{key}' in [capacity.by] {column}", key=name, column=col),
+                    suggest(name, _GROUP_CAPACITY_KEYS))
         cap = rule.get("max_per_year")
         if cap is None:
-            bad("capacity.by", col, f"{col} needs max_per_year", "write e.g. region = {max_per_year = 12}")
-        elif number("capacity.by", col, cap, lambda v: v >= 1, "a whole number >= 1", int, f"{col}.max_per_year") is not None:
+            bad("capacity.by", col, _("{column} needs max_per_year", column=col), _("write e.g. region = {max_per_year = 12}"))
+        elif number("capacity.by", col, cap, lambda v: v >= 1, _("a whole number >= 1"), int, f"{col}.max_per_year") is not None:
             values["capacity_by"][col] = cap
 
-    values["fairness_column"] = get("fairness", "column", str, None, 'a column name, e.g. "region"')
-    values["fairness_min_per_year"] = get("fairness", "min_per_year", int, lambda v: v >= 1, "a whole number >= 1")
+    values["fairness_column"] = get("fairness", "column", str, None, _('a column name, e.g. "region"'))
+    values["fairness_min_per_year"] = get("fairness", "min_per_year", int, lambda v: v >= 1, _("a whole number >= 1"))
     values["fairness_max_completion_gap"] = get("fairness", "max_completion_gap", int, lambda v: v >= 0,
-                                                "a whole number of years >= 0")
+                                                _("a whole number of years >= 0"))
     fairness = data.get("fairness")
     if isinstance(fairness, dict) and fairness:
         if "column" not in fairness:
-            bad("fairness", None, "[fairness] needs a column", 'write column = "region"')
+            bad("fairness", None, _("[fairness] needs a column"), _('write column = "region"'))
         if "min_per_year" not in fairness and "max_completion_gap" not in fairness:
-            bad("fairness", None, "[fairness] needs min_per_year or max_completion_gap (or both)",
-                "write e.g. min_per_year = 1")
+            bad("fairness", None, _("[fairness] needs min_per_year or max_completion_gap (or both)"),
+                _("write e.g. min_per_year = 1"))
 
-    values["mentors_column"] = get("mentors", "column", str, None, 'a column name, e.g. "province"')
-    values["mentor_column"] = get("mentors", "mentor_column", str, None, 'a column of unit_ids, e.g. "mentor"')
-    lag = get("mentors", "lag", int, lambda v: v >= 1, "a whole number of years >= 1")
+    values["mentors_column"] = get("mentors", "column", str, None, _('a column name, e.g. "province"'))
+    values["mentor_column"] = get("mentors", "mentor_column", str, None, _('a column of unit_ids, e.g. "mentor"'))
+    lag = get("mentors", "lag", int, lambda v: v >= 1, _("a whole number of years >= 1"))
     values["mentors_lag"] = lag if lag is not None else 1
-    most = get("mentors", "max_mentors", int, lambda v: v >= 1, "a whole number >= 1")
+    most = get("mentors", "max_mentors", int, lambda v: v >= 1, _("a whole number >= 1"))
     values["mentors_max_mentors"] = most if most is not None else 1
     mentors = data.get("mentors")
     if isinstance(mentors, dict) and mentors and "column" not in mentors and "mentor_column" not in mentors:
-        bad("mentors", None, "[mentors] needs a column (groups) or a mentor_column (named mentors)",
-            'write column = "province"')
+        bad("mentors", None, _("[mentors] needs a column (groups) or a mentor_column (named mentors)"),
+            _('write column = "province"'))
     return values
 
 
@@ -533,49 +546,57 @@ def _parse_funds(raw: Any, years: range, name: str, loc: "Locator", problems: li
                                 message, fix))
 
     if not isinstance(raw, list):
-        problems.append(Problem(name, loc.line_of("funds"), "funds", "funds must be written as [[funds]] tables",
-                                'write [[funds]] then name = "central" and amounts = {2556 = 100_000_000}'))
+        problems.append(Problem(name, loc.line_of("funds"), "funds", _("funds must be written as [[funds]] tables"),
+                                _('write [[funds]] then name = "central" and amounts = {2556 = 100_000_000}')))
         return ()
     funds, seen = [], set()
     for index, entry in enumerate(raw):
         if not isinstance(entry, dict):
-            bad(index, None, "each [[funds]] entry must be a table", 'write name = "central" under [[funds]]')
+            bad(index, None, _("each [[funds]] entry must be a table"), _('write name = "central" under [[funds]]'))
             continue
         for key in entry:
             if key not in _FUND_KEYS:
-                bad(index, key, f"unknown key '{key}' in [[funds]]", suggest(key, _FUND_KEYS))
+                bad(index, key, _("unknown key '{key}' in [[funds]]", key=key), suggest(key, _FUND_KEYS))
         fund_name = entry.get("name")
         if not isinstance(fund_name, str) or not fund_name.strip():
-            bad(index, "name", "every fund needs a name", 'write e.g. name = "central"')
+            bad(index, "name", _("every fund needs a name"), _('write e.g. name = "central"'))
             continue
         if fund_name in seen:
-            bad(index, "name", f"the fund name '{fund_name}' is used twice", "give each fund its own name")
+            bad(index, "name", _("the fund name '{fund}' is used twice", fund=fund_name), _("give each fund its own name"))
         seen.add(fund_name)
         amounts: dict[int, float] = {}
         raw_amounts = entry.get("amounts")
         if not isinstance(raw_amounts, dict) or not raw_amounts:
-            bad(index, "amounts", f"fund '{fund_name}' needs amounts by fiscal year", "write amounts = {2556 = 100_000_000}")
+            bad(index, "amounts", _("fund '{fund}' needs amounts by fiscal year", fund=fund_name),
+                _("write amounts = {2556 = 100_000_000}"))
         else:
             for year, amount in raw_amounts.items():
                 if not re.fullmatch(r"\d{4}", str(year)) or int(year) not in years:
-                    bad(index, "amounts", f"'{year}' in the amounts of fund '{fund_name}' is not a fiscal year of the "
-                        f"horizon {years[0]}-{years[-1]}", "write one fiscal year per entry, e.g. 2556 = 100_000_000")
+                    bad(index, "amounts", _("'{year}' in the amounts of fund '{fund}' is not a fiscal year of the "
+                                            "horizon {first}-{last}", year=year, fund=fund_name, first=years[0], last=years[-1]),
+                        _("write one fiscal year per entry, e.g. 2556 = 100_000_000"))
                 elif amount_problem(amount) is not None:
-                    bad(index, "amounts", f"amount {year} = {amount!r} of fund '{fund_name}' is not baht >= 0"
-                        + (f" and at most {baht(MAX_BAHT)}" if amount_problem(amount) == "over the limit" else ""),
-                        "write a number, e.g. 100_000_000")
+                    bad(index, "amounts",
+                        _("amount {year} = {amount} of fund '{fund}' is not baht >= 0 and at most {limit}", year=year,
+                          amount=repr(amount), fund=fund_name, limit=baht(MAX_BAHT))
+                        if amount_problem(amount) == "over the limit" else
+                        _("amount {year} = {amount} of fund '{fund}' is not baht >= 0", year=year, amount=repr(amount),
+                          fund=fund_name),
+                        _("write a number, e.g. 100_000_000"))
                 else:
                     amounts[int(year)] = float(amount)
         eligible: dict[str, tuple[str, ...]] = {}
         raw_eligible = entry.get("eligible", {})
         if not isinstance(raw_eligible, dict):
-            bad(index, "eligible", f"eligible of fund '{fund_name}' must be a table", 'write eligible = {kind = "branch"}')
+            bad(index, "eligible", _("eligible of fund '{fund}' must be a table", fund=fund_name),
+                _('write eligible = {kind = "branch"}'))
         else:
             for column, accepted in raw_eligible.items():
                 accepted = [accepted] if isinstance(accepted, str) else accepted
                 if not isinstance(accepted, list) or not accepted or not all(isinstance(v, str) for v in accepted):
-                    bad(index, "eligible", f"eligible {column} of fund '{fund_name}' must be a value or a list of values",
-                        'write e.g. eligible = {kind = ["branch", "provincial"]}')
+                    bad(index, "eligible", _("eligible {column} of fund '{fund}' must be a value or a list of values",
+                                             column=column, fund=fund_name),
+                        _('write e.g. eligible = {kind = ["branch", "provincial"]}'))
                 else:
                     eligible[column] = tuple(accepted)
         funds.append(Fund(fund_name, MappingProxyType(amounts), MappingProxyType(eligible)))

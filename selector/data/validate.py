@@ -14,6 +14,7 @@ from selector.data.csvfiles import parse_number
 from selector.data.settings import MAX_BAHT, Locator, Settings, amount_problem, baht
 from selector.errors import Problem
 from selector.fields import CRITERIA
+from selector.i18n import N_, _
 
 
 def check_budget_overrides(budget: Mapping[Any, Any], settings: Settings) -> list[Problem]:
@@ -23,11 +24,14 @@ def check_budget_overrides(budget: Mapping[Any, Any], settings: Settings) -> lis
         shown = f"{amount:.0f}" if isinstance(amount, (int, float)) and math.isfinite(amount) and abs(amount) < 1e15 else amount
         text = f"{year}={shown:g}" if isinstance(shown, float) else f"{year}={shown}"
         if not isinstance(year, int) or year not in settings.years:
-            problems.append(Problem("--budget", None, None, f"'{text}': year {year} is outside the horizon "
-                                    f"{settings.first_year}-{settings.last_year}", "give a fiscal year of [horizon]"))
+            problems.append(Problem("--budget", None, None, _("'{text}': year {year} is outside the horizon {first}-{last}",
+                                                              text=text, year=year, first=settings.first_year,
+                                                              last=settings.last_year),
+                                    _("give a fiscal year of [horizon]")))
         elif amount_problem(amount) is not None:
-            problems.append(Problem("--budget", None, None, f"'{text}' is not an amount of baht from 0 to {baht(MAX_BAHT)}",
-                                    "write e.g. --budget 2556=120000000"))
+            problems.append(Problem("--budget", None, None, _("'{text}' is not an amount of baht from 0 to {limit}",
+                                                              text=text, limit=baht(MAX_BAHT)),
+                                    _("write e.g. --budget 2556=120000000")))
     return problems
 
 
@@ -54,11 +58,12 @@ def _schema(settings: Settings) -> pa.DataFrameSchema:
 
 
 _FIXES = {
-    "unit_id": ("every unit needs its own id", "give each unit a different, non-empty unit_id"),
-    "name": ("the name is empty", "write the unit's name (merged cells export as blanks: unmerge them and fill down)"),
-    "region": ("the region is empty", "write the unit's region (merged cells export as blanks: unmerge them and fill down)"),
-    "cost": ("the cost is negative", "write the cost in baht as a number >= 0"),
-    "pilot": ("is not must, never or empty", "write must, never or leave the cell empty"),
+    "unit_id": (N_("every unit needs its own id"), N_("give each unit a different, non-empty unit_id")),
+    "name": (N_("the name is empty"), N_("write the unit's name (merged cells export as blanks: unmerge them and fill down)")),
+    "region": (N_("the region is empty"),
+               N_("write the unit's region (merged cells export as blanks: unmerge them and fill down)")),
+    "cost": (N_("the cost is negative"), N_("write the cost in baht as a number >= 0")),
+    "pilot": (N_("'{value}' is not must, never or empty"), N_("write must, never or leave the cell empty")),
 }
 
 
@@ -91,27 +96,36 @@ def _from_failure_cases(cases: pd.DataFrame, units: pd.DataFrame, settings: Sett
         line = int(case.index) if case.index is not None and not pd.isna(case.index) else None
         value = case.failure_case
         if column in CRITERIA:
-            problems.append(Problem(csv_name, line, column, f"value {value:g} is outside the scale {lo:g} to {hi:g}",
-                                    f"use a score from {lo:g} to {hi:g}, or change [criteria] scale"))
+            problems.append(Problem(csv_name, line, column, _("value {value} is outside the scale {lo} to {hi}",
+                                                              value=f"{value:g}", lo=f"{lo:g}", hi=f"{hi:g}"),
+                                    _("use a score from {lo} to {hi}, or change [criteria] scale", lo=f"{lo:g}", hi=f"{hi:g}")))
         elif column == "unit_id" and "unique" in str(case.check):
             others = [int(i) for i in units.index[units["unit_id"] == value]]
             same = units.loc[others].astype(str).drop_duplicates()
-            copy = " (the lines are identical: a row pasted twice?)" if len(same) == 1 else ""
-            problems.append(Problem(csv_name, line, column, f"unit_id '{value}' is used on lines "
-                                    + ", ".join(map(str, others)) + copy,
-                                    "delete the copy" if copy else "give each unit a different unit_id"))
+            lines = ", ".join(map(str, others))
+            if len(same) == 1:
+                problems.append(Problem(csv_name, line, column, _("unit_id '{value}' is used on lines {lines} (the lines are "
+                                                                  "identical: a row pasted twice?)", value=value, lines=lines),
+                                        _("delete the copy")))
+            else:
+                problems.append(Problem(csv_name, line, column, _("unit_id '{value}' is used on lines {lines}", value=value,
+                                                                  lines=lines), _("give each unit a different unit_id")))
         elif column == "cost" and value > MAX_BAHT:
-            problems.append(Problem(csv_name, line, column, f"the cost {baht(value)} is over {baht(MAX_BAHT)}",
-                                    "write the cost in baht (not satang), without stray digits"))
+            problems.append(Problem(csv_name, line, column, _("the cost {amount} is over {limit}", amount=baht(value),
+                                                              limit=baht(MAX_BAHT)),
+                                    _("write the cost in baht (not satang), without stray digits")))
         elif column in _FIXES:
             message, fix = _FIXES[column]
             if column == "pilot":
-                message = f"'{value}' {message}"
+                message = _(message, value=value)
             elif column == "unit_id":
-                message = "unit_id is empty"
-            problems.append(Problem(csv_name, line, column, message, fix))
+                message = _("unit_id is empty")
+            else:
+                message = _(message)
+            problems.append(Problem(csv_name, line, column, message, _(fix)))
         else:
-            problems.append(Problem(csv_name, line, column, f"value {value!r} fails {case.check}", "correct the value"))
+            problems.append(Problem(csv_name, line, column, _("value {value} fails {check}", value=repr(value),
+                                                              check=case.check), _("correct the value")))
     return problems
 
 
@@ -126,11 +140,11 @@ def check_after(units: pd.DataFrame, csv_name: str, column: str = "after") -> li
         if after == "":
             continue
         if after not in ids:
-            problems.append(Problem(csv_name, int(line), column, f"unit '{after}' does not exist",
-                                    "write the unit_id of another unit, or leave the cell empty"))
+            problems.append(Problem(csv_name, int(line), column, _("unit '{unit}' does not exist", unit=after),
+                                    _("write the unit_id of another unit, or leave the cell empty")))
         elif after == uid:
-            problems.append(Problem(csv_name, int(line), column, f"a unit cannot name itself in '{column}'",
-                                    "name another unit or leave the cell empty"))
+            problems.append(Problem(csv_name, int(line), column, _("a unit cannot name itself in '{column}'", column=column),
+                                    _("name another unit or leave the cell empty")))
         else:
             edges[uid] = after
     reported = set()
@@ -147,8 +161,9 @@ def check_after(units: pd.DataFrame, csv_name: str, column: str = "after") -> li
             reported.add(key)
             first = min(cycle, key=lambda u: line_of[u])
             problems.append(Problem(csv_name, line_of[first], column,
-                                    f"the '{column}' rules form a cycle: " + " -> ".join(cycle + [cycle[0]]),
-                                    f"remove '{column}' from one unit of the cycle"))
+                                    _("the '{column}' rules form a cycle: {cycle}", column=column,
+                                      cycle=" -> ".join(cycle + [cycle[0]])),
+                                    _("remove '{column}' from one unit of the cycle", column=column)))
     return problems
 
 
@@ -165,26 +180,30 @@ def check_windows(units: pd.DataFrame, settings: Settings, csv_name: str) -> lis
         for col, year in (("earliest_year", row["earliest_year"]), ("latest_year", row["latest_year"])):
             if not pd.isna(year) and not first <= year <= last and not row["done"]:
                 outside = True
-                problems.append(Problem(csv_name, int(line), col, f"year {year:.0f} is outside the horizon {first}-{last}"
-                                        + christian_era_hint(year), f"use a fiscal year from {first} to {last} (B.E.)"))
+                problems.append(Problem(csv_name, int(line), col, _("year {year} is outside the horizon {first}-{last}",
+                                                                    year=f"{year:.0f}", first=first, last=last)
+                                        + christian_era_hint(year),
+                                        _("use a fiscal year from {first} to {last} (B.E.)", first=first, last=last)))
         if lo > hi and not outside:  # (a year outside the horizon is reported above, once)
             problems.append(Problem(csv_name, int(line), "earliest_year",
-                                    f"earliest_year {lo:.0f} is after latest_year {hi:.0f}: no year is allowed",
-                                    "make earliest_year <= latest_year"))
+                                    _("earliest_year {lo} is after latest_year {hi}: no year is allowed",
+                                      lo=f"{lo:.0f}", hi=f"{hi:.0f}"),
+                                    _("make earliest_year <= latest_year")))
         if row["pilot"] == "must" and lo > first:
             problems.append(Problem(csv_name, int(line), "pilot",
-                                    f"the unit must be a pilot but its earliest_year {lo:.0f} is after the pilot year {first}",
-                                    "clear earliest_year or the 'must'"))
+                                    _("the unit must be a pilot but its earliest_year {lo} is after the pilot year {first}",
+                                      lo=f"{lo:.0f}", first=first),
+                                    _("clear earliest_year or the 'must'")))
         if row["pilot"] == "must" and row["done"]:
-            problems.append(Problem(csv_name, int(line), "pilot", "a done unit cannot be a pilot",
-                                    "clear 'must' or 'done'"))
+            problems.append(Problem(csv_name, int(line), "pilot", _("a done unit cannot be a pilot"),
+                                    _("clear 'must' or 'done'")))
     return problems
 
 
 def christian_era_hint(year: float) -> str:
     """' (a Christian-Era year? ...)' when ``year`` looks like C.E. rather than B.E., else ''."""
     if 1900 <= year <= 2200:
-        return f" (a Christian-Era year? B.E. = C.E. + 543, so {year:.0f} is {year + 543:.0f})"
+        return _(" (a Christian-Era year? B.E. = C.E. + 543, so {year} is {be})", year=f"{year:.0f}", be=f"{year + 543:.0f}")
     return ""
 
 
@@ -194,9 +213,9 @@ def check_cover_columns(units: pd.DataFrame, settings: Settings, csv_name: str, 
         if col not in units.columns:
             close = difflib.get_close_matches(col, list(units.columns), n=1, cutoff=0.6)
             problems.append(Problem(toml_name, None, "[pilots] cover",
-                                    f"cover column '{col}' is not a column of {csv_name}",
-                                    f"did you mean '{close[0]}'?" if close
-                                    else "name a column of the CSV, e.g. cover = [\"region\"]"))
+                                    _("cover column '{column}' is not a column of {csv}", column=col, csv=csv_name),
+                                    _("did you mean '{name}'?", name=close[0]) if close
+                                    else _("name a column of the CSV, e.g. cover = [\"region\"]")))
     return problems
 
 
@@ -226,13 +245,14 @@ def check_rule_columns(units: pd.DataFrame, settings: Settings, csv_name: str, t
         if col is not None and col not in units.columns:
             close = difflib.get_close_matches(col, list(units.columns), n=1, cutoff=0.5)
             problems.append(Problem(toml_name, locator.line_of(section, key), f"[{section}] {key}",
-                                    f"column '{col}' is not a column of {csv_name}",
-                                    f"did you mean '{close[0]}'?" if close else "name a column of the CSV"))
+                                    _("column '{column}' is not a column of {csv}", column=col, csv=csv_name),
+                                    _("did you mean '{name}'?", name=close[0]) if close else _("name a column of the CSV")))
     for col in settings.balance_columns:
         if col in units.columns:
             for line in numeric_column(units, col)[1][:5]:
-                problems.append(Problem(csv_name, line, col, "value is not a number but the column is named in [pilots.balance]",
-                                        "write a number in every row, or remove the column from [pilots.balance] columns"))
+                problems.append(Problem(csv_name, line, col, _("value is not a number but the column is named in "
+                                                               "[pilots.balance]"),
+                                        _("write a number in every row, or remove the column from [pilots.balance] columns")))
     if settings.mentor_column is not None and settings.mentor_column in units.columns:
         problems += check_after(units, csv_name, settings.mentor_column)
     problems += check_funds(units, settings, csv_name, toml_name, locator)
@@ -249,14 +269,15 @@ def check_funds(units: pd.DataFrame, settings: Settings, csv_name: str, toml_nam
             if col not in units.columns:
                 close = difflib.get_close_matches(col, list(units.columns), n=1, cutoff=0.5)
                 problems.append(Problem(toml_name, locator.line_of_array("funds", index, "eligible"), "[[funds]] eligible",
-                                        f"column '{col}' of fund '{fund.name}' is not a column of {csv_name}",
-                                        f"did you mean '{close[0]}'?" if close else "name a column of the CSV"))
+                                        _("column '{column}' of fund '{fund}' is not a column of {csv}", column=col,
+                                          fund=fund.name, csv=csv_name),
+                                        _("did you mean '{name}'?", name=close[0]) if close else _("name a column of the CSV")))
     if problems:
         return problems
     for line, unit in units[~units["done"]].iterrows():
         if not any(fund.pays_for(unit) for fund in settings.funds):
-            problems.append(Problem(csv_name, int(line), None, f"unit {unit['unit_id']} is eligible for no fund",
-                                    "add a fund without 'eligible' (a central fund) or widen a fund's eligible values"))
+            problems.append(Problem(csv_name, int(line), None, _("unit {unit} is eligible for no fund", unit=unit["unit_id"]),
+                                    _("add a fund without 'eligible' (a central fund) or widen a fund's eligible values")))
     return problems
 
 
@@ -264,13 +285,13 @@ def check_budget_years(settings: Settings, toml_name: str) -> list[Problem]:
     missing = [y for y in settings.years if y not in settings.budget]
     if not missing:
         return []
-    return [Problem(toml_name, None, "[budget]", "no budget for fiscal year " + ", ".join(map(str, missing)),
-                    f"add a line such as {missing[0]} = 100_000_000 under [budget], or pass --budget {missing[0]}=BAHT")]
+    return [Problem(toml_name, None, "[budget]", _("no budget for fiscal year {years}", years=", ".join(map(str, missing))),
+                    _("add a line such as {year} = 100_000_000 under [budget], or pass --budget {year}=BAHT", year=missing[0]))]
 
 
 def check_pilot_limits(units: pd.DataFrame | None, settings: Settings, toml_name: str) -> list[Problem]:
     if settings.pilots_max is not None and settings.pilots_min > settings.pilots_max:
         return [Problem(toml_name, None, "[pilots] min",
-                        f"min = {settings.pilots_min} is greater than max = {settings.pilots_max}",
-                        "make min <= max (or pass --pilots MIN:MAX)")]
+                        _("min = {min} is greater than max = {max}", min=settings.pilots_min, max=settings.pilots_max),
+                        _("make min <= max (or pass --pilots MIN:MAX)"))]
     return []

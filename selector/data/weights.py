@@ -30,6 +30,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from selector.fields import CRITERIA
+from selector.i18n import _
 
 METHODS = ("direct", "rank", "ahp")
 
@@ -120,9 +121,10 @@ class AhpResult:
         """The warning a planner sees when CR > 0.10, naming the judgements to revisit first."""
         if self.consistent:
             return None
-        parts = [f'"{a}/{b}" = {_fmt_judgement(j)} (the weights imply {implied:.2f})' for a, b, j, implied in self.worst]
-        return (f"the AHP judgements are inconsistent: CR = {self.cr:.3f} > {CR_LIMIT:.2f}; "
-                "revisit first " + "; ".join(parts))
+        parts = [_('"{pair}" = {judged} (the weights imply {implied})', pair=f"{a}/{b}", judged=_fmt_judgement(j),
+                   implied=f"{implied:.2f}") for a, b, j, implied in self.worst]
+        return _("the AHP judgements are inconsistent: CR = {cr} > {limit}; revisit first {pairs}",
+                 cr=f"{self.cr:.3f}", limit=f"{CR_LIMIT:.2f}", pairs="; ".join(parts))
 
 
 def _fmt_judgement(value: float) -> str:
@@ -277,17 +279,17 @@ def parse_weight_set(kind: str, given: Mapping[str, Any], bad: Callable[[str, st
         if key in _TABLE_KEYS:
             continue
         if key not in CRITERIA:
-            fail(section, key, f"unknown criterion '{key}'", suggest(key, CRITERIA + _TABLE_KEYS))
+            fail(section, key, _("unknown criterion '{name}'", name=key), suggest(key, CRITERIA + _TABLE_KEYS))
         elif (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
               or value < 0 or value > MAX_WEIGHT):
-            fail(section, key, f"weight {key} = {value!r} is not a number from 0 to {MAX_WEIGHT:,.0f}",
-                 "write a number >= 0, e.g. 0.25")
+            fail(section, key, _("weight {key} = {value} is not a number from 0 to {limit}", key=key, value=repr(value),
+                                 limit=f"{MAX_WEIGHT:,.0f}"), _("write a number >= 0, e.g. 0.25"))
         else:
             direct[key] = float(value)
     no_other_form = "order" not in given and "ahp" not in given
     if ok and sum(direct.values()) <= 0 and (direct or no_other_form):
-        fail(section, None, f"the {kind} weights are all zero (or none is given)",
-             "give at least one criterion a weight > 0")
+        fail(section, None, _("the {kind} weights are all zero (or none is given)", kind=kind),
+             _("give at least one criterion a weight > 0"))
 
     order = _parse_order(section, given.get("order"), fail, suggest) if "order" in given else None
     ahp_result = _parse_ahp(f"{section}.ahp", given.get("ahp"), fail, suggest) if "ahp" in given else None
@@ -296,18 +298,20 @@ def parse_weight_set(kind: str, given: Mapping[str, Any], bad: Callable[[str, st
     method = given.get("method")
     if method is None:
         if len(forms) > 1:
-            fail(section, None, f"[weights.{kind}] gives several forms ({', '.join(forms)}) but no method",
-                 f'say which one counts, e.g. method = "{forms[-1]}"')
+            fail(section, None, _("[weights.{kind}] gives several forms ({forms}) but no method", kind=kind,
+                                  forms=", ".join(forms)),
+                 _('say which one counts, e.g. method = "{method}"', method=forms[-1]))
             return None
         method = forms[0] if forms else "direct"
     elif not isinstance(method, str) or method not in METHODS:
-        fail(section, "method", f"method = {method!r} is not one of {', '.join(METHODS)}",
-             'write method = "direct", "rank" or "ahp"')
+        fail(section, "method", _("method = {value} is not one of {methods}", value=repr(method), methods=", ".join(METHODS)),
+             _('write method = "direct", "rank" or "ahp"'))
         return None
     elif method not in forms:
-        what = {"direct": "criterion = weight lines", "rank": "an order = [...] list",
-                "ahp": f"a [weights.{kind}.ahp] table of judgements"}[method]
-        fail(section, "method", f'method = "{method}" but the table has no {what}', f"add {what}")
+        what = {"direct": _("criterion = weight lines"), "rank": _("an order = [...] list"),
+                "ahp": _("a [weights.{kind}.ahp] table of judgements", kind=kind)}[method]
+        fail(section, "method", _('method = "{method}" but the table has no {what}', method=method, what=what),
+             _("add {what}", what=what))
         return None
     if not ok:
         return None
@@ -321,23 +325,23 @@ def parse_weight_set(kind: str, given: Mapping[str, Any], bad: Callable[[str, st
 
 
 def _parse_order(section, raw, fail, suggest) -> tuple[tuple[str, ...], ...] | None:
-    fix = 'list criteria from most to least important, ties in an inner list: ["success", ["staff", "leadership"], "risk"]'
+    fix = _('list criteria from most to least important, ties in an inner list: ["success", ["staff", "leadership"], "risk"]')
     if not isinstance(raw, list) or not raw:
-        fail(section, "order", f"order = {raw!r} is not a non-empty list of criteria", fix)
+        fail(section, "order", _("order = {value} is not a non-empty list of criteria", value=repr(raw)), fix)
         return None
     groups, seen, good = [], set(), True
     for item in raw:
         group = item if isinstance(item, list) else [item]
         if not group or not all(isinstance(c, str) for c in group):
-            fail(section, "order", f"order entry {item!r} is not a criterion or a list of tied criteria", fix)
+            fail(section, "order", _("order entry {value} is not a criterion or a list of tied criteria", value=repr(item)), fix)
             good = False
             continue
         for c in group:
             if c not in CRITERIA:
-                fail(section, "order", f"unknown criterion '{c}' in order", suggest(c, CRITERIA))
+                fail(section, "order", _("unknown criterion '{name}' in order", name=c), suggest(c, CRITERIA))
                 good = False
             elif c in seen:
-                fail(section, "order", f"criterion '{c}' appears twice in order", "list each criterion once")
+                fail(section, "order", _("criterion '{name}' appears twice in order", name=c), _("list each criterion once"))
                 good = False
             seen.add(c)
         groups.append(tuple(group))
@@ -361,7 +365,7 @@ def _judgement_value(value: Any) -> float | None:
 
 def _parse_ahp(section, raw, fail, suggest) -> AhpResult | None:
     if not isinstance(raw, dict) or not raw:
-        fail(section, None, f"[{section}] must be a table of judgements", 'write e.g. "success/risk" = 3')
+        fail(section, None, _("[{section}] must be a table of judgements", section=section), _('write e.g. "success/risk" = 3'))
         return None
     judgements: dict[tuple[str, str], float] = {}
     good = True
@@ -369,39 +373,42 @@ def _parse_ahp(section, raw, fail, suggest) -> AhpResult | None:
         a, sep, b = key.partition("/")
         a, b = a.strip(), b.strip()
         if not sep or not a or not b:
-            fail(section, key, f"judgement key '{key}' is not \"criterion/criterion\"", 'write e.g. "success/risk" = 3')
+            fail(section, key, _("judgement key '{key}' is not \"criterion/criterion\"", key=key),
+                 _('write e.g. "success/risk" = 3'))
             good = False
             continue
         unknown = [c for c in (a, b) if c not in CRITERIA]
         for c in unknown:
-            fail(section, key, f"unknown criterion '{c}' in judgement '{key}'", suggest(c, CRITERIA))
+            fail(section, key, _("unknown criterion '{name}' in judgement '{key}'", name=c, key=key), suggest(c, CRITERIA))
         if unknown:
             good = False
             continue
         if a == b:
-            fail(section, key, f"judgement '{key}' compares a criterion with itself", "remove it (it is always 1)")
+            fail(section, key, _("judgement '{key}' compares a criterion with itself", key=key), _("remove it (it is always 1)"))
             good = False
             continue
         if (a, b) in judgements or (b, a) in judgements:
-            fail(section, key, f"the pair {a}, {b} is judged twice", "keep one of the two (the other is its reciprocal)")
+            fail(section, key, _("the pair {a}, {b} is judged twice", a=a, b=b),
+                 _("keep one of the two (the other is its reciprocal)"))
             good = False
             continue
         number = _judgement_value(value)
         if number is None:
-            fail(section, key, f"judgement {key} = {value!r} is not on Saaty's scale 1/9 .. 9",
-                 'write a number from 1 to 9, or "1/3" when the second criterion is the more important')
+            fail(section, key, _("judgement {key} = {value} is not on Saaty's scale 1/9 .. 9", key=key, value=repr(value)),
+                 _('write a number from 1 to 9, or "1/3" when the second criterion is the more important'))
             good = False
             continue
         judgements[a, b] = number
     named = [c for c in CRITERIA if any(c in pair for pair in judgements)]
     if good and len(named) < 2:
-        fail(section, None, "AHP needs at least two criteria", 'write e.g. "success/risk" = 3')
+        fail(section, None, _("AHP needs at least two criteria"), _('write e.g. "success/risk" = 3'))
         return None
     missing = [f'"{a}/{b}"' for i, a in enumerate(named) for b in named[i + 1:]
                if (a, b) not in judgements and (b, a) not in judgements]
     if missing:
-        fail(section, None, f"{len(missing)} pair(s) of the criteria judged are not compared: " + ", ".join(missing),
-             "give every pair once (the upper triangle of the matrix)")
+        fail(section, None, _("{count} pair(s) of the criteria judged are not compared: {pairs}", count=len(missing),
+                              pairs=", ".join(missing)),
+             _("give every pair once (the upper triangle of the matrix)"))
         good = False
     if not good:
         return None
