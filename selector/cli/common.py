@@ -63,7 +63,7 @@ def handle_errors(func):
         except SelectorError as exc:
             fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("Interrupted; no file was left half-written (each output is either the old one or complete).",
+            click.echo(_("Interrupted; no file was left half-written (each output is either the old one or complete)."),
                        err=True)
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
@@ -72,13 +72,13 @@ def handle_errors(func):
             if os.environ.get("SELECTOR_DEBUG"):
                 raise
             where = f"{exc.filename}: " if exc.filename else ""
-            fail(f"{where}{exc.strerror or exc}. Check the path, the folder's permissions and the free disk space; "
-                  "no output was left half-written.", EXIT_INPUT)
+            fail(where + _("{reason}. Check the path, the folder's permissions and the free disk space; "
+                           "no output was left half-written.", reason=exc.strerror or exc), EXIT_INPUT)
         except Exception as exc:  # a bug: say so plainly, traceback only on request
             if os.environ.get("SELECTOR_DEBUG"):
                 raise
-            fail(f"unexpected {type(exc).__name__}: {exc}. Set SELECTOR_DEBUG=1 to see the traceback, "
-                  "and please report it.", EXIT_ERROR)
+            fail(_("unexpected {kind}: {error}. Set SELECTOR_DEBUG=1 to see the traceback, and please report it.",
+                   kind=type(exc).__name__, error=exc), EXIT_ERROR)
 
     return wrapper
 
@@ -99,9 +99,10 @@ def parse_budget(values: tuple[str, ...]) -> dict[int, float | str]:
         except ValueError:
             key = None
         if not sep or key is None:
-            problems.append(Problem("--budget", None, None, f"'{text}' is not YEAR=BAHT", "write e.g. --budget 2556=120000000"))
+            problems.append(Problem("--budget", None, None, _("'{text}' is not YEAR=BAHT", text=text),
+                                    _("write e.g. --budget 2556=120000000")))
             continue
-        value, _ = parse_number(amount)
+        value, _reason = parse_number(amount)
         budget[key] = value if value is not None else amount.strip()
     if problems:
         raise ScenarioError(problems)
@@ -122,7 +123,8 @@ def parse_pilots(text: str) -> dict[str, int]:
             raise ValueError
         return out
     except ValueError:
-        raise ScenarioError([Problem("--pilots", None, None, f"'{text}' is not MIN:MAX", "write e.g. --pilots 8:12")])
+        raise ScenarioError([Problem("--pilots", None, None, _("'{text}' is not MIN:MAX", text=text),
+                                     _("write e.g. --pilots 8:12"))])
 
 
 def load_scenario(scenario: str, settings: str | None, encoding: str | None = None, **overrides) -> Scenario:
@@ -138,19 +140,21 @@ def scenario_inputs(scenario: str, settings: str | None) -> list[Path]:
 def check_output_path(out: Path, inputs: list[Path]) -> None:
     for path in inputs:
         if (path.exists() and out.exists() and os.path.samefile(out, path)) or out.resolve() == path.resolve():
-            raise ScenarioError([Problem(str(out), None, None, "the output would overwrite an input file",
-                                         "choose another --out / --json path")])
+            raise ScenarioError([Problem(str(out), None, None, _("the output would overwrite an input file"),
+                                         _("choose another --out / --json path"))])
     parent = out.parent
     if out.is_dir():
-        raise ScenarioError([Problem(str(out), None, None, "is a folder, not a file", "give the name of the file to write")])
+        raise ScenarioError([Problem(str(out), None, None, _("is a folder, not a file"),
+                                     _("give the name of the file to write"))])
     if parent.exists() and not parent.is_dir():
-        raise ScenarioError([Problem(str(out), None, None, f"'{parent}' is a file, not a folder",
-                                     "choose a path inside an existing folder")])
+        raise ScenarioError([Problem(str(out), None, None, _("'{folder}' is a file, not a folder", folder=parent),
+                                     _("choose a path inside an existing folder"))])
     if not parent.is_dir():
-        raise ScenarioError([Problem(str(out), None, None, f"the folder '{parent}' does not exist", "create it or choose another path")])
+        raise ScenarioError([Problem(str(out), None, None, _("the folder '{folder}' does not exist", folder=parent),
+                                     _("create it or choose another path"))])
     if not os.access(parent, os.W_OK):
-        raise ScenarioError([Problem(str(out), None, None, f"the folder '{parent}' is not writable",
-                                     "choose a folder you can write to")])
+        raise ScenarioError([Problem(str(out), None, None, _("the folder '{folder}' is not writable", folder=parent),
+                                     _("choose a folder you can write to"))])
 
 
 @contextlib.contextmanager
@@ -159,8 +163,8 @@ def output_errors(target: Path):
     try:
         yield
     except OSError as exc:
-        raise ScenarioError([Problem(str(target), None, None, f"cannot be written ({exc.strerror or exc})",
-                                     "choose a folder you can write to (--out / --json), or free some disk space")]) from exc
+        raise ScenarioError([Problem(str(target), None, None, _("cannot be written ({reason})", reason=exc.strerror or exc),
+                                     _("choose a folder you can write to (--out / --json), or free some disk space"))]) from exc
 
 
 def exit_code_for(status: Status) -> int:

@@ -32,6 +32,7 @@ import pandas as pd
 from selector.data.csvfiles import decode_text, parse_number, unescape_cell
 from selector.data.scenario import Scenario
 from selector.errors import Problem, ScenarioError
+from selector.i18n import _
 
 DONE, IN_PROGRESS, FAILED, DEFERRED = "done", "in_progress", "failed", "deferred"
 STATES = (DONE, IN_PROGRESS, FAILED, DEFERRED)
@@ -94,36 +95,38 @@ def _rows(source, name: str) -> tuple[list[str], list[tuple[int, dict[str, str]]
     try:
         raw = Path(source).read_bytes()
     except OSError as exc:
-        return [], [], [Problem(name, None, None, f"cannot be read ({exc.strerror})", "check the path")]
+        return [], [], [Problem(name, None, None, _("cannot be read ({reason})", reason=exc.strerror), _("check the path"))]
     text, problems = decode_text(raw, name)
     if text is None:
         return [], [], problems
     lines = list(csv.reader(io.StringIO(text, newline="")))
     if not lines:
-        return [], [], [Problem(name, None, None, "is empty", "put a header line and one line per unit")]
+        return [], [], [Problem(name, None, None, _("is empty"), _("put a header line and one line per unit"))]
     header = [h.strip() for h in lines[0]]
     body = []
     for number, cells in enumerate(lines[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            problems.append(Problem(name, number, None, f"has {len(cells)} fields but the header has {len(header)}",
-                                    "check for an extra or missing comma"))
+            problems.append(Problem(name, number, None, _("has {fields} fields but the header has {columns}",
+                                                          fields=len(cells), columns=len(header)),
+                                    _("check for an extra or missing comma")))
             continue
         body.append((number, {h: unescape_cell(c.strip()) for h, c in zip(header, cells)}))
     return header, body, problems
 
 
 def _missing_columns(header: list[str], needed: tuple[str, ...], name: str) -> list[Problem]:
-    return [Problem(name, 1, c, "required column is missing", f"add a column named '{c}'") for c in needed if c not in header]
+    return [Problem(name, 1, c, _("required column is missing"), _("add a column named '{column}'", column=c))
+            for c in needed if c not in header]
 
 
 def _duplicates(body, name: str) -> list[Problem]:
     lines: dict[str, list[int]] = {}
     for number, row in body:
         lines.setdefault(row["unit_id"], []).append(number)
-    return [Problem(name, numbers[1], "unit_id", f"unit_id '{uid}' is on lines " + ", ".join(map(str, numbers)),
-                    "list each unit once")
+    return [Problem(name, numbers[1], "unit_id", _("unit_id '{unit}' is on lines {lines}", unit=uid,
+                                                   lines=", ".join(map(str, numbers))), _("list each unit once"))
             for uid, numbers in sorted(lines.items()) if len(numbers) > 1 and uid]
 
 
@@ -136,7 +139,7 @@ def _read(source, name: str | None, default_name: str, needed: tuple[str, ...]):
     if problems:
         raise ScenarioError(problems)
     problems = _duplicates(body, name)
-    problems += [Problem(name, number, "unit_id", "unit_id is empty", "write the unit's id") for number, row in body
+    problems += [Problem(name, number, "unit_id", _("unit_id is empty"), _("write the unit's id")) for number, row in body
                  if not row["unit_id"]]
     return name, [(number, row) for number, row in body if row["unit_id"]], problems
 
@@ -152,22 +155,24 @@ def read_baseline(source, first_year: int, last_year: int, name: str | None = No
         if text == "":
             year[uid] = None
         elif not text.isdigit():
-            problems.append(Problem(name, number, "fiscal_year", f"'{row['fiscal_year']}' is not a fiscal year",
-                                    "write a Buddhist-Era fiscal year such as 2556, or leave it empty for a done unit"))
+            problems.append(Problem(name, number, "fiscal_year", _("'{text}' is not a fiscal year", text=row["fiscal_year"]),
+                                    _("write a Buddhist-Era fiscal year such as 2556, or leave it empty for a done unit")))
             continue
         elif not first_year <= int(text) <= last_year:
-            problems.append(Problem(name, number, "fiscal_year", f"year {text} is outside the horizon {first_year}-{last_year}",
-                                    "pass the schedule approved for this scenario's horizon"))
+            problems.append(Problem(name, number, "fiscal_year", _("year {year} is outside the horizon {first}-{last}",
+                                                                   year=text, first=first_year, last=last_year),
+                                    _("pass the schedule approved for this scenario's horizon")))
             continue
         else:
             year[uid] = int(text)
         flag = row.get("pilot", "").lower()
         if flag not in ("", "true", "false"):
-            problems.append(Problem(name, number, "pilot", f"'{row['pilot']}' is not true or false", "write true or false"))
+            problems.append(Problem(name, number, "pilot", _("'{text}' is not true or false", text=row["pilot"]),
+                                    _("write true or false")))
         pilot[uid] = flag == "true" if flag else year[uid] == first_year
     if problems:
         raise ScenarioError(problems)
-    names = {row["unit_id"]: row.get("name", "") for _, row in body}
+    names = {row["unit_id"]: row.get("name", "") for _number, row in body}
     return Baseline(year=year, pilot=pilot, name=name, unit_names=names)
 
 
@@ -180,8 +185,8 @@ def read_progress(source, scale: tuple[float, float], name: str | None = None) -
         uid = row["unit_id"]
         state = _STATE_WORDS.get(row["state"].lower())
         if state is None:
-            problems.append(Problem(name, number, "state", f"'{row['state']}' is not a state",
-                                    "write done, in_progress, failed or deferred"))
+            problems.append(Problem(name, number, "state", _("'{text}' is not a state", text=row["state"]),
+                                    _("write done, in_progress, failed or deferred")))
             continue
         updates = {}
         for col in UPDATABLE:
@@ -190,10 +195,12 @@ def read_progress(source, scale: tuple[float, float], name: str | None = None) -
                 continue
             value, reason = parse_number(text)
             if reason:
-                problems.append(Problem(name, number, col, f"value {reason}", "write a score such as 3, or leave it empty"))
+                problems.append(Problem(name, number, col, _("value {reason}", reason=reason),
+                                        _("write a score such as 3, or leave it empty")))
             elif not lo <= value <= hi:
-                problems.append(Problem(name, number, col, f"value {value:g} is outside the scale {lo:g} to {hi:g}",
-                                        f"use a score from {lo:g} to {hi:g}"))
+                problems.append(Problem(name, number, col, _("value {value} is outside the scale {lo} to {hi}",
+                                                              value=f"{value:g}", lo=f"{lo:g}", hi=f"{hi:g}"),
+                                        _("use a score from {lo} to {hi}", lo=f"{lo:g}", hi=f"{hi:g}")))
             else:
                 updates[col] = value
         rows.setdefault(uid, ProgressRow(state, number, updates))
@@ -208,8 +215,9 @@ def history(scenario: Scenario, baseline: Baseline, progress: Mapping[str, Progr
     s = scenario.settings
     first, last = s.first_year, s.last_year
     if not first <= from_year <= last:
-        raise ScenarioError([Problem("--from", None, None, f"FY{from_year} is outside the horizon {first}-{last}",
-                                     f"re-plan from a fiscal year from {first} to {last}")])
+        raise ScenarioError([Problem("--from", None, None, _("FY{year} is outside the horizon {first}-{last}",
+                                                             year=from_year, first=first, last=last),
+                                     _("re-plan from a fiscal year from {first} to {last}", first=first, last=last))])
     line_of = dict(zip(scenario.units["unit_id"], scenario.units.index))
     units = scenario.units.set_index("unit_id", drop=False)
     done_in_scenario = set(units.index[units["done"]])
@@ -224,13 +232,15 @@ def history(scenario: Scenario, baseline: Baseline, progress: Mapping[str, Progr
 
     for uid, row in sorted(progress.items()):
         if uid not in units.index and uid not in baseline.year:
-            problems.append(Problem(progress_name, row.line, "unit_id", f"unit '{uid}' is neither in the scenario nor in the baseline",
-                                    "correct the unit_id or delete the line"))
+            problems.append(Problem(progress_name, row.line, "unit_id",
+                                    _("unit '{unit}' is neither in the scenario nor in the baseline", unit=uid),
+                                    _("correct the unit_id or delete the line")))
         elif uid in done_in_scenario and row.state != DONE:
-            bad(uid, f"unit {uid} is marked done in the scenario but '{row.state}' here", "make the two files agree")
+            bad(uid, _("unit {unit} is marked done in the scenario but '{state}' here", unit=uid, state=row.state),
+                _("make the two files agree"))
         elif uid in units.index and uid not in done_in_scenario and baseline.year.get(uid) is None:
-            bad(uid, f"unit {uid} is not scheduled in the baseline, so it cannot be '{row.state}'",
-                "if it was upgraded anyway, mark it done = true in the scenario CSV; otherwise delete the line")
+            bad(uid, _("unit {unit} is not scheduled in the baseline, so it cannot be '{state}'", unit=uid, state=row.state),
+                _("if it was upgraded anyway, mark it done = true in the scenario CSV; otherwise delete the line"))
 
     for uid in units.index:
         if uid in done_in_scenario:
@@ -246,13 +256,13 @@ def history(scenario: Scenario, baseline: Baseline, progress: Mapping[str, Progr
             continue
         if state in (FAILED, DEFERRED):
             if state == FAILED and base >= from_year:
-                bad(uid, f"unit {uid} is planned for FY{base}, not before FY{from_year}, so it cannot have failed yet",
-                    "use 'deferred' to put it off, or delete the line")
+                bad(uid, _("unit {unit} is planned for FY{year}, not before FY{start}, so it cannot have failed yet",
+                           unit=uid, year=base, start=from_year), _("use 'deferred' to put it off, or delete the line"))
                 continue
             start = from_year if base < from_year else base + 1
             if start > last:
-                bad(uid, f"unit {uid} is planned for the last year FY{last} and cannot be deferred beyond it",
-                    "delete the line, or widen [horizon] last_year")
+                bad(uid, _("unit {unit} is planned for the last year FY{year} and cannot be deferred beyond it",
+                           unit=uid, year=last), _("delete the line, or widen [horizon] last_year"))
                 continue
             returning[uid] = state
             earliest[uid] = max(own_lo, start)
@@ -262,16 +272,19 @@ def history(scenario: Scenario, baseline: Baseline, progress: Mapping[str, Progr
                 if state is None:
                     assumed.append(uid)
         elif state == DONE:
-            bad(uid, f"unit {uid} is planned for FY{base} but is marked done before FY{from_year}",
-                "if it was upgraded early, mark it done = true in the scenario CSV and delete this line")
+            bad(uid, _("unit {unit} is planned for FY{year} but is marked done before FY{start}", unit=uid, year=base,
+                       start=from_year),
+                _("if it was upgraded early, mark it done = true in the scenario CSV and delete this line"))
         elif state == IN_PROGRESS:
-            bad(uid, f"unit {uid} is planned for FY{base}, after FY{from_year}, so its work cannot be in progress",
-                "delete the line, or re-plan from a later year")
+            bad(uid, _("unit {unit} is planned for FY{year}, after FY{start}, so its work cannot be in progress",
+                       unit=uid, year=base, start=from_year), _("delete the line, or re-plan from a later year"))
         else:
             earliest[uid] = max(own_lo, from_year)
         if uid in earliest and not pd.isna(hi) and int(hi) < earliest[uid]:
-            problems.append(Problem(scenario.csv_path or "<units>", int(line_of[uid]), "latest_year", f"unit {uid} must be upgraded by FY{int(hi)} but can now come "
-                                    f"no earlier than FY{earliest[uid]}", f"set latest_year to {earliest[uid]} or later"))
+            problems.append(Problem(scenario.csv_path or "<units>", int(line_of[uid]), "latest_year",
+                                    _("unit {unit} must be upgraded by FY{latest} but can now come no earlier than FY{earliest}",
+                                      unit=uid, latest=int(hi), earliest=earliest[uid]),
+                                    _("set latest_year to {year} or later", year=earliest[uid])))
     if problems:
         raise ScenarioError(problems)
     new = tuple(sorted(u for u in units.index if u not in done_in_scenario and baseline.year.get(u) is None))

@@ -16,6 +16,7 @@ from selector.cli.common import (
     parse_budget,
 )
 from selector.errors import Problem, ScenarioError
+from selector.i18n import _
 
 
 @click.command()
@@ -44,20 +45,21 @@ def check(scenario, schedule, settings, budgets, baseline, progress, from_year, 
     """
 
     if (baseline is None) != (from_year is None) or (progress is not None and baseline is None):
-        raise ScenarioError([Problem("--baseline/--from", None, None, "a re-planned schedule needs both --baseline and --from",
-                                     "pass --baseline APPROVED.csv --from YEAR [--progress PROGRESS.csv], or none of them")])
+        raise ScenarioError([Problem("--baseline/--from", None, None, _("a re-planned schedule needs both --baseline and --from"),
+                                     _("pass --baseline APPROVED.csv --from YEAR [--progress PROGRESS.csv], or none of them"))])
     sc = load_scenario(scenario, settings, encoding, budget=parse_budget(budgets) if budgets else None)
     if baseline is not None:
         report = check_replan(sc, schedule, baseline, progress, from_year)
     else:
         report = check_schedule(sc, schedule)
     if report.violations:
-        click.echo(f"{len(report.violations)} broken rule(s) in {schedule}:", err=True)
+        click.echo(_("{count} broken rule(s) in {schedule}", count=len(report.violations), schedule=schedule) + ":", err=True)
         for line in report.violations:
             click.echo(f"  - {line}", err=True)
         sys.exit(EXIT_INFEASIBLE)
     if not quiet:
-        click.echo(f"OK: {report.units_checked} units, every rule holds; objective {report.objective:.6f}")
+        click.echo(_("OK: {units} units, every rule holds; objective {objective}", units=report.units_checked,
+                     objective=f"{report.objective:.6f}"))
 
 
 COMMANDS = [check]

@@ -11,6 +11,7 @@ from selector.cli.common import (
     fail,
     handle_errors,
 )
+from selector.i18n import _
 from selector.workflows.compare import compare as compare_plans
 from selector.workflows.compare import read_plan_file
 
@@ -40,9 +41,10 @@ def compare(plans, names):
     """
 
     if len(plans) < 2:
-        fail("compare needs at least two plans (schedule CSVs or --json records)", EXIT_INPUT)
+        fail(_("compare needs at least two plans (schedule CSVs or --json records)"), EXIT_INPUT)
     if names and len(names) != len(plans):
-        fail(f"{len(names)} --name given for {len(plans)} plans: give one per plan, in order", EXIT_INPUT)
+        fail(_("{names} --name given for {plans} plans: give one per plan, in order", names=len(names), plans=len(plans)),
+             EXIT_INPUT)
     labels = list(names) if names else [_name_of(p) for p in plans]
     if len(set(labels)) != len(labels):
         labels = [f"{i + 1}:{label}" for i, label in enumerate(labels)]

@@ -16,6 +16,7 @@ from selector.cli.common import (
     scenario_inputs,
 )
 from selector.errors import Problem, ScenarioError
+from selector.i18n import _
 from selector.outputs.submission import write_plan_files
 from selector.workflows.export import plan_from_schedule
 
@@ -26,8 +27,8 @@ def _parse_date(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ScenarioError([Problem("--date", None, None, f"'{text}' is not a date YYYY-MM-DD",
-                                     "write e.g. --date 2012-09-30")]) from None
+        raise ScenarioError([Problem("--date", None, None, _("'{text}' is not a date YYYY-MM-DD", text=text),
+                                     _("write e.g. --date 2012-09-30"))]) from None
 
 
 @click.command("export")
@@ -56,7 +57,7 @@ def export(schedule, scenario, settings, encoding, xlsx_path, report_path, lang,
     """
 
     if not xlsx_path and not report_path:
-        raise ScenarioError([Problem("export", None, None, "nothing to write", "give --xlsx FILE and/or --report FILE")])
+        raise ScenarioError([Problem("export", None, None, _("nothing to write"), _("give --xlsx FILE and/or --report FILE"))])
     day = _parse_date(date_text)
     inputs = [Path(schedule), *scenario_inputs(scenario, settings)]
     for target in (Path(p) for p in (xlsx_path, report_path) if p):
@@ -65,7 +66,7 @@ def export(schedule, scenario, settings, encoding, xlsx_path, report_path, lang,
     plan = plan_from_schedule(sc, schedule)
     write_plan_files(plan, xlsx_path, report_path, lang, day)
     written = " and ".join(p for p in (xlsx_path, report_path) if p)
-    click.echo(f"Plan of {len(plan.schedule)} units written to {written}")
+    click.echo(_("Plan of {units} units written to {files}", units=len(plan.schedule), files=written))
 
 
 COMMANDS = [export]

@@ -21,6 +21,7 @@ from selector.cli.common import (
     scenario_inputs,
     solver_options,
 )
+from selector.i18n import _
 from selector.outputs.files import write_schedule_csv
 from selector.outputs.replan import moves_text, provenance, write_moves_csv
 from selector.outputs.submission import write_plan_files
@@ -85,11 +86,11 @@ def replan(scenario, baseline, progress, from_year, settings, budgets, stability
                         solver=solver, time_limit=time_limit, gap=gap)
     elapsed = time.perf_counter() - started
     if result.status == Status.INFEASIBLE:
-        fail("no re-plan satisfies every rule:\n" + "\n".join(f"  - {r}" for r in result.reasons)
-              + "\nNo schedule was written.", exit_code_for(Status.INFEASIBLE))
+        fail(_("no re-plan satisfies every rule:") + "\n" + "\n".join(f"  - {r}" for r in result.reasons)
+             + "\n" + _("No schedule was written."), exit_code_for(Status.INFEASIBLE))
     if result.status == Status.NO_SOLUTION:
-        fail("the solver found no re-plan within the time limit; nothing is proven either way. "
-              "Raise --time-limit. No schedule was written.", exit_code_for(Status.NO_SOLUTION))
+        fail(_("the solver found no re-plan within the time limit; nothing is proven either way. "
+               "Raise --time-limit. No schedule was written."), exit_code_for(Status.NO_SOLUTION))
     write_schedule_csv(result.plan, out_path)
     if moves_path:
         write_moves_csv(result, moves_path)

@@ -23,6 +23,7 @@ from selector.cli.common import (
     scenario_inputs,
     solver_options,
 )
+from selector.i18n import _
 from selector.outputs.files import write_json, write_schedule_csv
 from selector.outputs.submission import write_plan_files
 from selector.outputs.text import summary_text
@@ -78,13 +79,13 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
         if json_path:  # the diagnosis, for scripts; never a schedule
             with output_errors(Path(json_path)):
                 write_json(plan, json_path, elapsed=elapsed)
-        fail("no plan satisfies every rule; what stands in the way and what it would take:\n"
-              + "\n".join(f"  - {r}" for r in plan.reasons) + "\nNo schedule was written.",
+        fail(_("no plan satisfies every rule; what stands in the way and what it would take:") + "\n"
+             + "\n".join(f"  - {r}" for r in plan.reasons) + "\n" + _("No schedule was written."),
              exit_code_for(Status.INFEASIBLE))
     if plan.status == Status.NO_SOLUTION:
-        fail(f"the solver found no plan within the time limit of {plan.options.time_limit:g} s; "
-              "nothing is proven either way. Raise --time-limit or try the other --solver. No schedule was written.",
-              exit_code_for(Status.NO_SOLUTION))
+        fail(_("the solver found no plan within the time limit of {seconds} s; nothing is proven either way. "
+               "Raise --time-limit or try the other --solver. No schedule was written.",
+               seconds=f"{plan.options.time_limit:g}"), exit_code_for(Status.NO_SOLUTION))
     with output_errors(out_path):
         write_schedule_csv(plan, out_path)
     if json_path:

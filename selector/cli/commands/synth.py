@@ -10,6 +10,7 @@ from selector.cli.common import (
     handle_errors,
 )
 from selector.errors import Problem, ScenarioError
+from selector.i18n import _
 from selector.workflows.synth import synth as write_synth
 
 
@@ -36,11 +37,12 @@ def synth(units, seed, out, quiet):
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ScenarioError([Problem(out, None, None, f"cannot create the folder ({exc.strerror})",
-                                     "choose a folder you can write to")])
+        raise ScenarioError([Problem(out, None, None, _("cannot create the folder ({reason})", reason=exc.strerror),
+                                     _("choose a folder you can write to"))])
     csv_path = write_synth(units, seed=seed, out=folder)
     if not quiet:
-        click.echo(f"Wrote {csv_path} and {csv_path.with_suffix('.toml')} ({units:,} units, seed {seed})")
+        click.echo(_("Wrote {csv} and {toml} ({units} units, seed {seed})", csv=csv_path, toml=csv_path.with_suffix(".toml"),
+                     units=f"{units:,}", seed=seed))
 
 
 COMMANDS = [synth]
