@@ -28,6 +28,7 @@ from selector.data.progress import DEFERRED, history, read_baseline, read_progre
 from selector.data.scenario import Scenario
 from selector.data.settings import Settings
 from selector.errors import Problem, ScenarioError
+from selector.i18n import _
 
 _TOLERANCE = 1e-6
 
@@ -51,7 +52,7 @@ def read_schedule(path: str | Path) -> list[dict[str, str]]:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise ScenarioError([Problem(name, None, None, f"cannot be read ({exc.strerror})", "check the path")])
+        raise ScenarioError([Problem(name, None, None, _("cannot be read ({reason})", reason=exc.strerror), _("check the path"))])
     text, problems = decode_csv(raw, name)  # UTF-8, or a Thai Windows (cp874) re-save from Excel
     if text is None:
         raise ScenarioError(problems)
@@ -60,7 +61,7 @@ def read_schedule(path: str | Path) -> list[dict[str, str]]:
     header = rows[0].keys() if rows else next(csv.reader(io.StringIO(text)), [])
     missing = [c for c in needed if c not in header]
     if missing:
-        raise ScenarioError([Problem(name, 1, c, "column is missing from the schedule", f"add the column '{c}'")
+        raise ScenarioError([Problem(name, 1, c, _("column is missing from the schedule"), _("add the column '{column}'", column=c))
                              for c in missing])
     for row in rows:
         for key in list(row):
@@ -132,26 +133,26 @@ def schedule_facts(scenario: Scenario, rows: list[dict[str, str]]) -> tuple[Sche
     for number, row in enumerate(rows, start=2):
         uid = row["unit_id"]
         if uid not in units:
-            bad.append(f"line {number}: unit '{uid}' is not in the scenario")
+            bad.append(_("line {number}: unit '{unit}' is not in the scenario", number=number, unit=uid))
             continue
         if uid in year:
-            bad.append(f"unit {uid} appears more than once in the schedule")
+            bad.append(_("unit {unit} appears more than once in the schedule", unit=uid))
             continue
         text = row["fiscal_year"]
         try:
             year[uid] = int(text) if text != "" else None
         except ValueError:
-            bad.append(f"line {number}: fiscal_year '{text}' of unit {uid} is not a year")
+            bad.append(_("line {number}: fiscal_year '{text}' of unit {unit} is not a year", number=number, text=text, unit=uid))
             year[uid] = None
         flag = row["pilot"].lower()
         if flag not in ("true", "false"):
-            bad.append(f"line {number}: pilot '{row['pilot']}' of unit {uid} is not true or false")
+            bad.append(_("line {number}: pilot '{pilot}' of unit {unit} is not true or false", number=number, pilot=row['pilot'], unit=uid))
         pilot[uid] = flag == "true"
         phase = row.get("phase")
         expected = ("done" if units[uid]["done"] else "unscheduled" if year[uid] is None
                     else "pilot" if year[uid] == first else f"wave {year[uid] - first}")
         if phase is not None and phase != expected:
-            bad.append(f"unit {uid}: phase '{phase}' should be '{expected}'")
+            bad.append(_("unit {unit}: phase '{phase}' should be '{expected}'", unit=uid, phase=phase, expected=expected))
         for col, want in zip(("pilot_score", "rollout_score"), _scores(units[uid], s)):
             if row.get(col) not in (None, ""):
                 try:
@@ -159,7 +160,7 @@ def schedule_facts(scenario: Scenario, rows: list[dict[str, str]]) -> tuple[Sche
                 except ValueError:
                     got = math.nan
                 if not abs(got - want) <= 5.1e-7:
-                    bad.append(f"unit {uid}: {col} {row[col]} should be {want:.6f}")
+                    bad.append(_("unit {unit}: {column} {value} should be {want}", unit=uid, column=col, value=row[col], want=f"{want:.6f}"))
 
     frozen = {uid: MappingProxyType(unit) for uid, unit in units.items()}
     scheduled = {u: y for u, y in year.items() if y is not None and not units[u]["done"]}
@@ -219,7 +220,7 @@ def _missing(value) -> bool:
 
 def _number(value) -> float:
     if isinstance(value, str):
-        parsed, _ = parse_number(value)
+        parsed, _reason = parse_number(value)
         return math.nan if parsed is None else parsed
     return float(value)
 
@@ -249,25 +250,25 @@ def check_coverage(facts: ScheduleFacts) -> list[str]:
     bad: list[str] = []
     for uid, unit in sorted(facts.units.items()):
         if uid not in facts.year:
-            bad.append(_about_unit(uid, f"unit {uid} is missing from the schedule"))
+            bad.append(_about_unit(uid, _("unit {unit} is missing from the schedule", unit=uid)))
             continue
         y = facts.year[uid]
         if unit["done"]:
             if y is not None:
-                bad.append(_about_unit(uid, f"unit {uid} is done already but is scheduled in FY{y}"))
+                bad.append(_about_unit(uid, _("unit {unit} is done already but is scheduled in FY{y}", unit=uid, y=y)))
             continue
         if y is None:
             if not best_effort:  # best-effort plans may leave units unscheduled
-                bad.append(_about_unit(uid, f"unit {uid} is not scheduled: every unit must be upgraded by FY{last}"))
+                bad.append(_about_unit(uid, _("unit {unit} is not scheduled: every unit must be upgraded by FY{last}", unit=uid, last=last)))
             continue
         if not first <= y <= last:
-            bad.append(_about_unit(uid, f"unit {uid} is scheduled in FY{y}, outside the horizon FY{first}-{last}"))
+            bad.append(_about_unit(uid, _("unit {unit} is scheduled in FY{y}, outside the horizon FY{first}-{last}", unit=uid, y=y, first=first, last=last)))
         lo = unit["earliest_year"]
         hi = unit["latest_year"]
         if not _missing(lo) and y < lo:
-            bad.append(_about_unit(uid, f"unit {uid} is scheduled in FY{y}, before its earliest_year {int(lo)}"))
+            bad.append(_about_unit(uid, _("unit {unit} is scheduled in FY{y}, before its earliest_year {lo}", unit=uid, y=y, lo=int(lo))))
         if not _missing(hi) and y > hi:
-            bad.append(_about_unit(uid, f"unit {uid} is scheduled in FY{y}, after its latest_year {int(hi)}"))
+            bad.append(_about_unit(uid, _("unit {unit} is scheduled in FY{y}, after its latest_year {hi}", unit=uid, y=y, hi=int(hi))))
     return bad
 
 
@@ -287,15 +288,14 @@ def check_pilot_year(facts: ScheduleFacts) -> list[str]:
         y, is_pilot = facts.year[uid], facts.pilot[uid]
         if unit["done"]:
             if is_pilot:
-                bad.append(_about_unit(uid, f"unit {uid} is done already but is marked a pilot"))
+                bad.append(_about_unit(uid, _("unit {unit} is done already but is marked a pilot", unit=uid)))
             continue
         if y is None:
             if best_effort and is_pilot:
-                bad.append(_about_unit(uid, f"unit {uid} is unscheduled but marked a pilot"))
+                bad.append(_about_unit(uid, _("unit {unit} is unscheduled but marked a pilot", unit=uid)))
             continue
         if is_pilot != (y == first):
-            bad.append(_about_unit(uid, f"unit {uid}: pilot = {str(is_pilot).lower()} but it is upgraded in FY{y} "
-                                        f"(the pilot year FY{first} upgrades exactly the pilots)"))
+            bad.append(_about_unit(uid, _("unit {unit}: pilot = {is_pilot} but it is upgraded in FY{y} (the pilot year FY{first} upgrades exactly the pilots)", unit=uid, is_pilot=str(is_pilot).lower(), y=y, first=first)))
     return bad
 
 
@@ -310,8 +310,7 @@ def check_budget(facts: ScheduleFacts) -> list[str]:
         spent = sum(float(facts.units[u]["cost"]) for u, y in facts.scheduled.items() if y == fy)
         limit = float(budget[fy])
         if spent > limit * (1 + _TOLERANCE) + _TOLERANCE:
-            bad.append(_about_year(fy, f"FY{fy} spends {spent:,.0f} baht, over its budget of {limit:,.0f} "
-                                       f"(by {spent - limit:,.0f})"))
+            bad.append(_about_year(fy, _("FY{year} spends {spent} baht, over its budget of {limit} (by {value})", year=fy, spent=f"{spent:,.0f}", limit=f"{limit:,.0f}", value=f"{spent - limit:,.0f}")))
     return bad
 
 
@@ -319,7 +318,7 @@ def check_pilot_count(facts: ScheduleFacts) -> list[str]:
     """The number of pilots is between [pilots] min and max: min <= sum_u p[u] <= max."""
     count, low, high = len(facts.pilots), facts.settings.pilots_min, facts.pilots_max
     if not low <= count <= high:
-        return [f"{count} pilots, outside the allowed {low}-{high}"]
+        return [_("{count} pilots, outside the allowed {low}-{high}", count=count, low=low, high=high)]
     return []
 
 
@@ -334,7 +333,7 @@ def check_cover(facts: ScheduleFacts) -> list[str]:
         values = {str(unit[column]) for unit in facts.todo.values()}
         covered = {str(facts.units[u][column]) for u in facts.pilots}
         for value in sorted(values - covered):
-            bad.append(f"no pilot in {column} '{value}' (every value needs at least one)")
+            bad.append(_("no pilot in {column} '{value}' (every value needs at least one)", column=column, value=value))
     return bad
 
 
@@ -349,7 +348,7 @@ def check_pilot_risk(facts: ScheduleFacts) -> list[str]:
         return []
     mean = sum(float(facts.units[u]["risk"]) for u in pilots) / len(pilots)
     if mean > cap + _TOLERANCE:
-        return [f"the pilots' mean risk is {mean:.4g}, above max_mean_risk = {cap:g}"]
+        return [_("the pilots' mean risk is {mean}, above max_mean_risk = {cap}", mean=f"{mean:.4g}", cap=f"{cap:g}")]
     return []
 
 
@@ -361,10 +360,10 @@ def check_capacity(facts: ScheduleFacts) -> list[str]:
     for fy in range(facts.first, facts.last + 1):
         count = sum(1 for y in facts.scheduled.values() if y == fy)
         if s.max_units_per_year is not None and count > s.max_units_per_year:
-            bad.append(_about_year(fy, f"FY{fy} upgrades {count} units, over the capacity of {s.max_units_per_year}"))
+            bad.append(_about_year(fy, _("FY{year} upgrades {count} units, over the capacity of {max_units_per_year}", year=fy, count=count, max_units_per_year=s.max_units_per_year)))
         if fy in s.max_units and count > s.max_units[fy]:
-            bad.append(_about_year(fy, f"FY{fy} upgrades {count} units, over [capacity] max_units {fy} = "
-                                       f"{s.max_units[fy]}"))
+            bad.append(_about_year(fy, _("FY{year} upgrades {count} units, over [capacity] max_units {year} = {cap}",
+                                         year=fy, count=count, cap=s.max_units[fy])))
     return bad
 
 
@@ -377,9 +376,9 @@ def check_pilot_rule(facts: ScheduleFacts) -> list[str]:
     for uid in sorted(facts.scheduled):
         rule, is_pilot = facts.units[uid]["pilot"], facts.pilot[uid]
         if rule == "must" and not is_pilot:
-            bad.append(_about_unit(uid, f"unit {uid} is marked pilot = must but is not a pilot"))
+            bad.append(_about_unit(uid, _("unit {unit} is marked pilot = must but is not a pilot", unit=uid)))
         if rule == "never" and is_pilot:
-            bad.append(_about_unit(uid, f"unit {uid} is marked pilot = never but is a pilot"))
+            bad.append(_about_unit(uid, _("unit {unit} is marked pilot = never but is a pilot", unit=uid)))
     return bad
 
 
@@ -396,7 +395,7 @@ def check_after(facts: ScheduleFacts) -> list[str]:
         if after and after in facts.units and not facts.units[after]["done"]:
             ya = facts.scheduled.get(after)
             if ya is not None and not y > ya:
-                bad.append(_about_unit(uid, f"unit {uid} (FY{y}) must come after unit {after} (FY{ya})"))
+                bad.append(_about_unit(uid, _("unit {unit} (FY{y}) must come after unit {after} (FY{ya})", unit=uid, y=y, after=after, ya=ya)))
     return bad
 
 
@@ -418,9 +417,7 @@ def check_balance(facts: ScheduleFacts) -> list[str]:
         sd = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
         pilot_mean = sum(_number(facts.todo[u][column]) for u in pilots) / len(pilots)
         if abs(pilot_mean - mean) > s.balance_tolerance * sd + _TOLERANCE:
-            bad.append(f"the pilots' mean {column} is {pilot_mean:.4g} but the network's is {mean:.4g}: "
-                       f"{abs(pilot_mean - mean) / sd if sd else math.inf:.3g} sd apart, more than the "
-                       f"tolerance of {s.balance_tolerance:g} sd ([pilots.balance])")
+            bad.append(_("the pilots' mean {column} is {pilot_mean} but the network's is {mean}: {distance} sd apart, more than the tolerance of {balance_tolerance} sd ([pilots.balance])", column=column, pilot_mean=f"{pilot_mean:.4g}", mean=f"{mean:.4g}", distance=f"{abs(pilot_mean - mean) / sd if sd else math.inf:.3g}", balance_tolerance=f"{s.balance_tolerance:g}"))
     return bad
 
 
@@ -435,8 +432,7 @@ def check_share(facts: ScheduleFacts) -> list[str]:
             counts[str(facts.todo[u][column])] = counts.get(str(facts.todo[u][column]), 0) + 1
         for value, count in sorted(counts.items()):
             if count > share * len(pilots) + _TOLERANCE:
-                bad.append(f"{column} '{value}' holds {count} of the {len(pilots)} pilots, more than the share "
-                           f"{share:g} allows ([pilots.max_share])")
+                bad.append(_("{column} '{value}' holds {count} of the {pilots} pilots, more than the share {share} allows ([pilots.max_share])", column=column, value=value, count=count, pilots=len(pilots), share=f"{share:g}"))
     return bad
 
 
@@ -449,8 +445,7 @@ def check_group_capacity(facts: ScheduleFacts) -> list[str]:
             for fy in range(facts.first, facts.last + 1):
                 count = sum(1 for u in members if facts.scheduled.get(u) == fy)
                 if count > cap:
-                    bad.append(f"FY{fy} upgrades {count} units of {column} '{value}', over its team's capacity of "
-                               f"{cap} a year ([capacity.by])")
+                    bad.append(_("FY{year} upgrades {count} units of {column} '{value}', over its team's capacity of {cap} a year ([capacity.by])", year=fy, count=count, column=column, value=value, cap=cap))
     return bad
 
 
@@ -471,9 +466,7 @@ def check_fairness_min(facts: ScheduleFacts) -> list[str]:
             left = sum(1 for y in years if y >= fy)
             count = sum(1 for y in years if y == fy)
             if count < min(need, left):
-                bad.append(f"{column} '{value}' gets {count} upgrade(s) in FY{fy} while it has "
-                           f"{left} unit(s) left: at least {min(need, left)} are "
-                           f"required ([fairness] min_per_year)")
+                bad.append(_("{column} '{value}' gets {count} upgrade(s) in FY{year} while it has {left} unit(s) left: at least {need} are required ([fairness] min_per_year)", column=column, value=value, count=count, year=fy, left=left, need=min(need, left)))
     return bad
 
 
@@ -495,8 +488,7 @@ def check_fairness_gap(facts: ScheduleFacts) -> list[str]:
     early = min(completion, key=lambda v: (completion[v], v))
     late = max(completion, key=lambda v: (completion[v], v))
     if completion[late] - completion[early] > gap:
-        return [(f"{column} '{early}' completes in FY{completion[early]} but '{late}' in "
-                 f"FY{completion[late]}: more than {gap} year(s) apart ([fairness] max_completion_gap)")]
+        return [(_("{column} '{early}' completes in FY{completion} but '{late}' in FY{completion2}: more than {gap} year(s) apart ([fairness] max_completion_gap)", column=column, early=early, completion=completion[early], late=late, completion2=completion[late], gap=gap))]
     return []
 
 
@@ -520,12 +512,10 @@ def check_mentor(facts: ScheduleFacts) -> list[str]:
         start = facts.first - 1 if value in started else min(years.values())
         mentors = sorted(u for u, y in years.items() if y == start)
         if len(mentors) > s.mentors_max_mentors:
-            bad.append(f"{column} '{value}' starts with {len(mentors)} units in FY{start} ({', '.join(mentors)}), "
-                       f"more than max_mentors = {s.mentors_max_mentors} ([mentors])")
+            bad.append(_("{column} '{value}' starts with {mentors} units in FY{start} ({mentors2}), more than max_mentors = {mentors_max_mentors} ([mentors])", column=column, value=value, mentors=len(mentors), start=start, mentors2=', '.join(mentors), mentors_max_mentors=s.mentors_max_mentors))
         for u, y in sorted(years.items()):
             if y != start and y < start + lag:
-                bad.append(f"unit {u} (FY{y}) comes less than {lag} year(s) after its {column} '{value}' "
-                           f"started in FY{start} ([mentors])")
+                bad.append(_("unit {u} (FY{y}) comes less than {lag} year(s) after its {column} '{value}' started in FY{start} ([mentors])", u=u, y=y, lag=lag, column=column, value=value, start=start))
     return bad
 
 
@@ -549,8 +539,7 @@ def check_named_mentor(facts: ScheduleFacts) -> list[str]:
         y = facts.scheduled[u]
         mentor_year = facts.first - 1 if mentor not in facts.todo else facts.scheduled.get(mentor)
         if mentor_year is not None and y < mentor_year + lag:
-            bad.append(f"unit {u} (FY{y}) must come at least {lag} year(s) after its mentor {mentor} "
-                       f"(FY{mentor_year}) ([mentors] mentor_column)")
+            bad.append(_("unit {u} (FY{y}) must come at least {lag} year(s) after its mentor {mentor} (FY{mentor_year}) ([mentors] mentor_column)", u=u, y=y, lag=lag, mentor=mentor, mentor_year=mentor_year))
     return bad
 
 
@@ -572,16 +561,16 @@ def check_fund(facts: ScheduleFacts) -> list[str]:
     for uid in sorted(facts.scheduled):
         fund = named.get(uid, "")
         if fund not in funds:
-            bad.append(f"unit {uid} is paid by fund '{fund}', which is not a fund of the scenario")
+            bad.append(_("unit {unit} is paid by fund '{fund}', which is not a fund of the scenario", unit=uid, fund=fund))
             continue
         unit, fy = facts.todo[uid], facts.scheduled[uid]
         if not all(str(unit[col]) in values for col, values in funds[fund].eligible.items()):
-            bad.append(f"unit {uid} is paid by fund '{fund}', which may not pay for it")
+            bad.append(_("unit {unit} is paid by fund '{fund}', which may not pay for it", unit=uid, fund=fund))
         spent[fund, fy] = spent.get((fund, fy), 0.0) + float(unit["cost"])
     for (fund, fy), amount in sorted(spent.items()):
         limit = float(funds[fund].amounts.get(fy, 0.0))
         if amount > limit * (1 + _TOLERANCE) + _TOLERANCE:
-            bad.append(f"fund '{fund}' pays {amount:,.0f} baht in FY{fy}, more than its {limit:,.0f}")
+            bad.append(_("fund '{fund}' pays {amount} baht in FY{year}, more than its {limit}", fund=fund, amount=f"{amount:,.0f}", year=fy, limit=f"{limit:,.0f}"))
     return bad
 
 
@@ -629,7 +618,7 @@ def check_schedule(scenario: Scenario, schedule_path: str | Path) -> CheckReport
     unit by unit, then year by year, then the rules about the whole network.
     """
     facts, problems = schedule_facts(scenario, read_schedule(schedule_path))
-    found = [violation for _, check in CHECKS for violation in check(facts)]
+    found = [violation for _name, check in CHECKS for violation in check(facts)]
     report = CheckReport(violations=problems + [str(v) for v in sorted(found, key=_place)])
     report.objective = _objective(facts)
     report.units_checked = len(facts.year)
@@ -670,12 +659,10 @@ def check_replan(scenario: Scenario, schedule_path: str | Path, baseline, progre
         if state in ("failed", DEFERRED):
             floor = base_year + 1 if base_year is not None and base_year >= from_year else from_year
             if year < floor:
-                bad.append(f"unit {uid} is {state} but is upgraded in FY{year}: it must come in FY{floor} or later")
+                bad.append(_("unit {unit} is {state} but is upgraded in FY{year}: it must come in FY{floor} or later", unit=uid, state=state, year=year, floor=floor))
         elif base_year is not None and (base_year < from_year or (state == "in_progress" and base_year == from_year)):
             if year != base_year:
-                bad.append(f"unit {uid} happened in FY{base_year} ({state or 'done as planned'}) but the schedule moves it "
-                           f"to FY{year}: years before FY{from_year} are frozen and done units never move")
+                bad.append(_("unit {unit} happened in FY{base_year} ({state}) but the schedule moves it to FY{year}: years before FY{from_year} are frozen and done units never move", unit=uid, base_year=base_year, state=state or _("done as planned"), year=year, from_year=from_year))
         elif year < from_year:
-            bad.append(f"unit {uid} is upgraded in FY{year}, a frozen year before FY{from_year}, but it was not "
-                       "upgraded then in the baseline")
+            bad.append(_("unit {unit} is upgraded in FY{year}, a frozen year before FY{from_year}, but it was not upgraded then in the baseline", unit=uid, year=year, from_year=from_year))
     return report
