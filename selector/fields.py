@@ -102,6 +102,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("solver", "gap", 0.0001, "Relative MIP gap accepted as optimal (0.0001 = 0.01%)."),
     Setting("replan", "stability", 1.0, "`selector replan`: objective points lost per unit-year a unit moves from its baseline year (0 = re-optimise freely)."),
     Setting("replan", "later_factor", 2.0, "`selector replan`: a year later costs this many times a year earlier (> 0)."),
+    Setting("indicators", "id", "required", "`[[indicators]]`, one table per OPDC scorecard indicator: its id, as the results file of `selector monitor` names it (ASCII)."),
+    Setting("indicators", "name_th, name_en", "", "The indicator's name in Thai and in English."),
+    Setting("indicators", "dimension", "required", "`effectiveness`, `service_quality`, `efficiency` or `organisational_development` (or the Thai name: ประสิทธิผล, คุณภาพการให้บริการ, ประสิทธิภาพของการปฏิบัติราชการ, การพัฒนาองค์กร)."),
+    Setting("indicators", "unit", "", "Unit of measure of the result, e.g. `%` or `minutes`."),
+    Setting("indicators", "weight", "required", "Share of the scorecard in %; the weights of all indicators sum to 100."),
+    Setting("indicators", "levels", "required", "The five results that earn scores 1 to 5, strictly in the indicator's direction, e.g. `[80, 85, 90, 95, 100]`."),
+    Setting("indicators", "direction", "higher", "`higher` (more is better) or `lower` (less is better: the levels fall)."),
+    Setting("monitoring", "pass_score", 3.0, "The overall weighted score (1-5) that meets the standard, or one mark per dimension, e.g. `{effectiveness = 3, service_quality = 3.5}`."),
 )
 
 DEFAULT_PILOT_WEIGHTS = {"infrastructure": 0.25, "staff": 0.15, "leadership": 0.15, "success": 0.25, "risk": 0.20}

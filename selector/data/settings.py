@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from selector.data.csvfiles import read_input_bytes
+from selector.data.indicators import MONITORING_KEYS, Monitoring, parse_indicators
 from selector.data.weights import WeightSpec, direct_spec, parse_weight_set
 from selector.errors import Problem
 from selector.fields import CRITERIA, DEFAULT_PILOT_WEIGHTS, DEFAULT_ROLLOUT_WEIGHTS
@@ -39,6 +40,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "objective": ("pilot_emphasis",),
     "solver": ("name", "time_limit", "gap"),
     "replan": ("stability", "later_factor"),
+    "monitoring": MONITORING_KEYS,  # with [[indicators]]: selector.data.indicators
 }
 _BALANCE_KEYS = ("columns", "tolerance")
 _GROUP_CAPACITY_KEYS = ("max_per_year",)
@@ -108,6 +110,7 @@ class Settings:
     # How each weight set was written (direct, rank, ahp) and resolved; see selector.data.weights.
     weight_specs: Mapping[str, WeightSpec] = field(default_factory=lambda: MappingProxyType({
         "pilot": direct_spec("pilot", DEFAULT_PILOT_WEIGHTS), "rollout": direct_spec("rollout", DEFAULT_ROLLOUT_WEIGHTS)}))
+    monitoring: Monitoring = field(default_factory=Monitoring)  # [[indicators]] and [monitoring]: the OPDC scorecard
 
     def weight_spec(self, kind: str) -> WeightSpec:
         """The spec of a weight set; a direct one when the weights were replaced by hand (``with_settings``)."""
@@ -161,6 +164,7 @@ class Settings:
             "objective": {"pilot_emphasis": self.pilot_emphasis},
             "solver": {"name": self.solver, "time_limit": self.time_limit, "gap": self.gap},
             "replan": {"stability": self.stability, "later_factor": self.later_factor},
+            **(self.monitoring.to_dict() if self.monitoring.indicators else {}),
         }
 
 
@@ -302,11 +306,11 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: L
         problems.append(Problem(name, loc.line_of(section, key), f"[{section}] {key}" if key else f"[{section}]", message, fix))
 
     for section, content in data.items():
-        if section == "funds":
-            continue  # an array of tables, read by _parse_funds
+        if section in ("funds", "indicators"):
+            continue  # arrays of tables, read by _parse_funds and parse_indicators
         if section not in _SECTIONS:
             problems.append(Problem(name, loc.line_of(section), f"[{section}]", _("unknown section [{section}]", section=section),
-                                    suggest(section, _SECTIONS)))
+                                    suggest(section, (*_SECTIONS, "funds", "indicators"))))
             continue
         if not isinstance(content, dict):
             bad(section, None, _("[{section}] must be a table", section=section),
@@ -391,6 +395,7 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: L
     values["max_units_per_year"] = get("capacity", "max_units_per_year", int, lambda v: v >= 1, _("a whole number >= 1"))
     values.update(_parse_rules(data, bad, get, years))
     values["funds"] = _parse_funds(data.get("funds"), years, name, loc, problems)
+    values["monitoring"] = parse_indicators(data.get("indicators"), data.get("monitoring"), name, loc, problems, suggest)
 
     scale = get("criteria", "scale", list,
                 lambda v: len(v) == 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v) and v[0] < v[1],
