@@ -1,0 +1,80 @@
+"""`selector monitor`: score a round's indicator results, report plan achievement, write the progress file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from selector.cli.common import (
+    check_output_path,
+    handle_errors,
+    input_options,
+    load_scenario,
+    output_errors,
+    scenario_inputs,
+)
+from selector.outputs.monitor import monitor_text, write_progress_csv, write_scorecard_csv
+from selector.workflows.monitor import monitor as run_monitor
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
+@click.option("--schedule", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="The approved schedule CSV (as written by `selector solve`).")
+@click.option("--results", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="CSV of unit_id, indicator, result [, round] [, upgraded]: one line per unit and indicator.")
+@click.option("--round", "round_", required=True, type=int, metavar="MONTHS",
+              help="The reporting round: 6, 9 or 12 months into the fiscal year.")
+@click.option("--year", required=True, type=int, metavar="YEAR", help="The fiscal year (B.E.) the results are for.")
+@click.option("--indicators", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="TOML with [[indicators]] and [monitoring] [default: the scenario's settings].")
+@input_options
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Per-unit scorecard CSV [default: <stem>-scorecard-<YEAR>-r<MONTHS>.csv beside the scenario].")
+@click.option("--progress", "progress_out", type=click.Path(dir_okay=False), default=None,
+              help="Progress CSV for `selector replan --from YEAR+1` [default: <stem>-progress-<YEAR+1>.csv].")
+@click.option("--update-scores", is_flag=True,
+              help="Revise each reported unit's success (and risk) from its score in the progress file.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@handle_errors
+def monitor(scenario, schedule, results, round_, year, indicators, settings, encoding, out, progress_out, update_scores,
+            quiet):
+    """Score a round of OPDC indicator results: per unit, per year (plan achievement), per region.
+
+    Each result is scored 1-5 between its indicator's five level targets (linear, clipped;
+    lower-is-better indicators too), weighted (weight 4% x score 5.0000 = 0.2000), summed per
+    dimension and overall, and judged against [monitoring] pass_score. A unit missing a result is
+    "not reported", never zero. Writes the per-unit scorecard and the progress file that
+    `selector replan` reads (done, in_progress, failed, deferred).
+
+    \b
+    Example (FY2555's pilots, then re-plan from FY2556):
+      selector monitor scenarios/dlt-offices.csv --schedule scenarios/dlt-offices-schedule.csv \\
+        --indicators scenarios/dlt-offices-indicators.toml \\
+        --results scenarios/dlt-offices-results-2555.csv --round 12 --year 2555
+      selector replan scenarios/dlt-offices.csv --baseline scenarios/dlt-offices-schedule.csv \\
+        --progress scenarios/dlt-offices-progress-2556.csv --from 2556
+    Exit codes: 0 written, 2 bad input.
+    """
+    csv_path = Path(scenario)
+    out_path = Path(out) if out else csv_path.with_name(f"{csv_path.stem}-scorecard-{year}-r{round_}.csv")
+    progress_path = Path(progress_out) if progress_out else csv_path.with_name(f"{csv_path.stem}-progress-{year + 1}.csv")
+    inputs = [*scenario_inputs(scenario, settings), Path(schedule), Path(results)]
+    inputs += [Path(indicators)] if indicators else []
+    for target in (out_path, progress_path):
+        check_output_path(target, inputs)
+    sc = load_scenario(scenario, settings, encoding)
+    result = run_monitor(sc, schedule, results, round_, year, indicators=indicators, update_scores=update_scores,
+                         encoding=encoding)
+    with output_errors(out_path):
+        write_scorecard_csv(result, out_path)
+    with output_errors(progress_path):
+        write_progress_csv(result, progress_path)
+    if not quiet:
+        click.echo(monitor_text(result))
+        click.echo(f"Scorecard written to {out_path}")
+        click.echo(f"Progress written to {progress_path}")
+
+
+COMMANDS = [monitor]

@@ -1,0 +1,105 @@
+"""`selector monitor` at the command line: solve -> monitor -> replan on the default scenario, and bad inputs."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from selector.cli import main
+
+from ..conftest import ROOT
+
+SCENARIOS = ROOT / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory):
+    """The default scenario solved once, with the committed scorecard and FY2555 results beside it."""
+    folder = tmp_path_factory.mktemp("loop")
+    for name in ("dlt-offices.csv", "dlt-offices.toml", "dlt-offices-indicators.toml", "dlt-offices-results-2555.csv"):
+        shutil.copy(SCENARIOS / name, folder / name)
+    result = CliRunner().invoke(main, ["solve", str(folder / "dlt-offices.csv"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def monitor_args(folder, results="dlt-offices-results-2555.csv", *more):
+    return ["monitor", str(folder / "dlt-offices.csv"), "--schedule", str(folder / "dlt-offices-schedule.csv"),
+            "--indicators", str(folder / "dlt-offices-indicators.toml"), "--results", str(folder / results),
+            "--round", "12", "--year", "2555", *more]
+
+
+def test_solve_then_monitor_then_replan_closes_the_loop(solved):
+    runner = CliRunner()
+    result = runner.invoke(main, monitor_args(solved))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Pilots (12): 8 meet the standard, 3 do not, 1 not reported" in out
+    assert "FY2555       12        11     8       3         1         0    66.67%    74.17%" in out
+    assert "Progress for `selector replan --from 2556`: 8 done, 3 failed, 1 in_progress" in out
+    assert "DLT-70101" in out and result.stderr == ""
+    progress = (solved / "dlt-offices-progress-2556.csv").read_text(encoding="utf-8-sig")
+    assert progress.splitlines()[0] == "unit_id,name,state,success,risk,overall_score,verdict,note"
+    assert (solved / "dlt-offices-scorecard-2555-r12.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+    replan = runner.invoke(main, ["replan", str(solved / "dlt-offices.csv"),
+                                  "--baseline", str(solved / "dlt-offices-schedule.csv"),
+                                  "--progress", str(solved / "dlt-offices-progress-2556.csv"), "--from", "2556",
+                                  "--budget", "2558=166500000", "--quiet"])
+    assert replan.exit_code == 0, replan.output
+    new = (solved / "dlt-offices-replan-2556.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = new[0].split(",")
+    year_of = {line.split(",")[0]: line.split(",")[header.index("fiscal_year")] for line in new[1:]}
+    assert [year_of[u] for u in ("DLT-20500", "DLT-30001", "DLT-30503")] != ["2555"] * 3  # failed pilots re-planned
+    assert all(year_of[u] != "2555" for u in ("DLT-20500", "DLT-30001", "DLT-30503"))
+    assert year_of["DLT-10801"] == year_of["DLT-70101"] == "2555"  # done, and in progress (not reported): frozen
+
+
+def test_the_same_loop_without_money_for_the_failed_pilots_says_so(solved):
+    runner = CliRunner()
+    assert runner.invoke(main, monitor_args(solved, "dlt-offices-results-2555.csv", "--quiet")).exit_code == 0
+    replan = runner.invoke(main, ["replan", str(solved / "dlt-offices.csv"),
+                                  "--baseline", str(solved / "dlt-offices-schedule.csv"),
+                                  "--progress", str(solved / "dlt-offices-progress-2556.csv"), "--from", "2556",
+                                  "--out", str(solved / "none.csv")])
+    assert replan.exit_code == 3 and "short by 4,890,000 baht" in replan.stderr
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("DLT-10801,x,wait_minute,22,12", ["line 74, column 'indicator': 'wait_minute' is not an indicator of the scorecard",
+                                       "Fix: did you mean 'wait_minutes'?"]),
+    ("DLT-99999,x,wait_minutes,22,12", ["line 74, column 'unit_id': unit 'DLT-99999' is not in the scenario",
+                                        "Fix: correct the unit_id (as in the units CSV) or delete the line"]),
+    ("DLT-10801,x,satisfaction,๘๐.๕,12", ["line 74, column 'indicator': unit DLT-10801 already has a result for "
+                                          "'satisfaction' on line 4"]),
+])
+def test_bad_results_exit_2_with_file_line_and_fix_and_write_nothing(solved, line, expected):
+    bad = solved / "bad-results.csv"
+    bad.write_text((solved / "dlt-offices-results-2555.csv").read_text(encoding="utf-8-sig").rstrip("\r\n")
+                   + "\r\n" + line + "\r\n", encoding="utf-8")
+    out = solved / "card.csv"
+    result = CliRunner().invoke(main, monitor_args(solved, "bad-results.csv", "--out", str(out),
+                                                   "--progress", str(solved / "p.csv")))
+    assert result.exit_code == 2, result.output
+    assert "bad-results.csv, " + expected[0] in result.stderr
+    assert all(e in result.stderr for e in expected) and "Traceback" not in result.stderr
+    assert not out.exists() and not (solved / "p.csv").exists()
+
+
+def test_a_round_that_is_not_one_and_a_year_outside_the_horizon(solved):
+    result = CliRunner().invoke(main, monitor_args(solved)[:-4] + ["--round", "7", "--year", "2555"])
+    assert result.exit_code == 2 and "--round: round 7 is not a reporting round. Fix: use 6, 9 or 12" in result.stderr
+    result = CliRunner().invoke(main, monitor_args(solved)[:-4] + ["--round", "12", "--year", "2560"])
+    assert result.exit_code == 2 and "FY2560 is outside the horizon 2555-2558" in result.stderr
+
+
+def test_bad_scorecard_exits_2_with_the_line(solved):
+    toml = (solved / "dlt-offices-indicators.toml").read_text(encoding="utf-8")
+    (solved / "bad.toml").write_text(toml.replace("weight = 30", "weight = 25"), encoding="utf-8")
+    args = monitor_args(solved)
+    args[args.index("--indicators") + 1] = str(solved / "bad.toml")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert "bad.toml, line 14, column '[[indicators]] weight': the indicator weights sum to 95, not 100" in result.stderr
