@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
 
 from selector.atomic import write_text_atomic
+from selector.data.csvfiles import decode_text, read_input_bytes
+from selector.data.scenario import Scenario
+from selector.errors import ScenarioError
 from selector.i18n import _
 from selector.outputs.files import schedule_csv_text
 from selector.outputs.text import text_table
+from selector.workflows.learn import Learning
 from selector.workflows.monitor import DOES_NOT_MEET, MEETS, NOT_REPORTED, MonitorRound
 
 
@@ -71,3 +77,58 @@ def write_progress_csv(m: MonitorRound, target: str | Path) -> None:
     """The progress file ``selector replan --progress`` reads (extra columns are ignored there)."""
     table = m.progress.astype(object).where(m.progress.notna(), "")
     write_text_atomic(target, "\ufeff" + schedule_csv_text(table))
+
+
+def learning_text(learning: Learning) -> str:
+    """What the pilots say about readiness, for the terminal: tiers, then the Firth model with its interval."""
+    tier_words = {"low": _("low"), "medium": _("medium"), "high": _("high")}
+    rows = [[tier_words[t["tier"]], str(t["pilots"]), str(t["reported"]),
+             "" if t["mean_score"] is None or pd.isna(t["mean_score"]) else f"{t['mean_score']:.4f}", str(t["meets"]),
+             "" if t["share"] is None or pd.isna(t["share"]) else
+             f"{t['share']:.0%} ({t['share_low']:.0%}-{t['share_high']:.0%})"] for t in learning.tiers.to_dict(orient="records")]
+    lines = [_("Learning from the pilots: readiness = mean of infrastructure, staff and leadership"),
+             *text_table([_("readiness"), _("pilots"), _("reported"), _("mean score"), _("meet"),
+                          _("share meeting (95% Wilson)")], rows, {1, 2, 3, 4})]
+    if learning.slope is None:
+        lines.append(_("Too few reported pilots, or all at one readiness, to relate meeting the standard to readiness "
+                       "({n} reported).", n=learning.n))
+        return "\n".join(lines)
+    ratio, low, high = learning.odds_ratio
+    lines.append(_("Firth logistic regression over {n} reported pilots ({k} meet): odds of meeting the standard x{ratio:.2f} "
+                   "per readiness point (95% profile interval {low:.2f} to {high:.2f}); P(meets) at readiness 2, 3, 4: "
+                   "{p2:.0%}, {p3:.0%}, {p4:.0%}", n=learning.n, k=learning.meets, ratio=ratio, low=low,
+                   high=high, p2=learning.probability(2), p3=learning.probability(3), p4=learning.probability(4)))
+    if learning.slope_low <= 0 <= learning.slope_high:
+        lines.append(_("The interval includes no effect: the pilots cannot yet tell whether readiness matters. "
+                       "Review the suggested success update before using it."))
+    return "\n".join(lines)
+
+
+def write_learning_csv(learning: Learning, target: str | Path) -> None:
+    """The suggested success of every unit still to be upgraded, with P(meets) and its interval, for review."""
+    table = learning.update.astype(object).where(learning.update.notna(), "")
+    write_text_atomic(target, "\ufeff" + schedule_csv_text(table))
+
+
+def write_updated_units(scenario: Scenario, learning: Learning, target: str | Path) -> int:
+    """A copy of the units CSV with the learned ``success`` of the units still to be upgraded; returns how many.
+
+    Only the ``success`` cells of those units change: every other cell is copied as the planner wrote it.
+    """
+    raw, problems = read_input_bytes(Path(scenario.csv_path), scenario.csv_path)
+    text, more = decode_text(raw, scenario.csv_path) if raw is not None else (None, [])
+    if text is None:
+        raise ScenarioError(problems + more)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    header = [h.strip() for h in rows[0]]
+    uid, col = header.index("unit_id"), header.index("success")
+    learned = dict(zip(learning.update["unit_id"], learning.update["success_learned"]))
+    changed = 0
+    for row in rows[1:]:
+        if len(row) > max(uid, col) and row[uid].strip() in learned:
+            row[col] = f"{learned[row[uid].strip()]:g}"
+            changed += 1
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    write_text_atomic(target, "\ufeff" + buffer.getvalue())
+    return changed

@@ -103,3 +103,27 @@ def test_bad_scorecard_exits_2_with_the_line(solved):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
     assert "bad.toml, line 14, column '[[indicators]] weight': the indicator weights sum to 95, not 100" in result.stderr
+
+
+def test_learning_from_the_pilots_is_shown_and_written_for_review(solved):
+    learned, units = solved / "learned.csv", solved / "units-learned.csv"
+    result = CliRunner().invoke(main, monitor_args(solved, "dlt-offices-results-2555.csv", "--learned", str(learned),
+                                                   "--updated-units", str(units)))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "medium          1         1      2.4380     0  0% (0%-79%)" in out
+    assert "high           11        10      3.5875     8  80% (49%-94%)" in out
+    assert "Firth logistic regression over 11 reported pilots (8 meet)" in out
+    assert "the pilots cannot yet tell whether readiness matters" in out
+    review = learned.read_text(encoding="utf-8-sig").splitlines()
+    assert review[0] == "unit_id,name,readiness,success,p_meets,p_low,p_high,success_learned" and len(review) == 184
+    before = (SCENARIOS / "dlt-offices.csv").read_text(encoding="utf-8-sig").splitlines()
+    after = units.read_text(encoding="utf-8-sig").splitlines()
+    header = before[0].split(",")
+    success = header.index("success")
+    changed = [b.split(",")[0] for b, a in zip(before[1:], after[1:]) if b != a]
+    assert len(changed) == 183 and "DLT-10801" not in changed  # the pilots keep theirs
+    for b, a in zip(before[1:], after[1:]):
+        cells_b, cells_a = b.split(","), a.split(",")
+        assert cells_b[:success] + cells_b[success + 1:] == cells_a[:success] + cells_a[success + 1:]
+    assert "Units CSV with the learned success of 183 unit(s) written to" in out

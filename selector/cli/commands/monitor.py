@@ -14,7 +14,17 @@ from selector.cli.common import (
     output_errors,
     scenario_inputs,
 )
-from selector.outputs.monitor import monitor_text, write_progress_csv, write_scorecard_csv
+from selector.errors import Problem, ScenarioError
+from selector.i18n import _
+from selector.outputs.monitor import (
+    learning_text,
+    monitor_text,
+    write_learning_csv,
+    write_progress_csv,
+    write_scorecard_csv,
+    write_updated_units,
+)
+from selector.workflows.learn import learn_from_pilots
 from selector.workflows.monitor import monitor as run_monitor
 
 
@@ -36,10 +46,14 @@ from selector.workflows.monitor import monitor as run_monitor
               help="Progress CSV for `selector replan --from YEAR+1` [default: <stem>-progress-<YEAR+1>.csv].")
 @click.option("--update-scores", is_flag=True,
               help="Revise each reported unit's success (and risk) from its score in the progress file.")
+@click.option("--learned", "learned_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write, for review, the success the pilots suggest for every unit still to be upgraded.")
+@click.option("--updated-units", "updated_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write a copy of the units CSV with that learned success, to re-plan with.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @handle_errors
 def monitor(scenario, schedule, results, round_, year, indicators, settings, encoding, out, progress_out, update_scores,
-            quiet):
+            learned_path, updated_path, quiet):
     """Score a round of OPDC indicator results: per unit, per year (plan achievement), per region.
 
     Each result is scored 1-5 between its indicator's five level targets (linear, clipped;
@@ -62,19 +76,40 @@ def monitor(scenario, schedule, results, round_, year, indicators, settings, enc
     progress_path = Path(progress_out) if progress_out else csv_path.with_name(f"{csv_path.stem}-progress-{year + 1}.csv")
     inputs = [*scenario_inputs(scenario, settings), Path(schedule), Path(results)]
     inputs += [Path(indicators)] if indicators else []
-    for target in (out_path, progress_path):
+    targets = [out_path, progress_path] + [Path(p) for p in (learned_path, updated_path) if p]
+    for target in targets:
         check_output_path(target, inputs)
     sc = load_scenario(scenario, settings, encoding)
     result = run_monitor(sc, schedule, results, round_, year, indicators=indicators, update_scores=update_scores,
                          encoding=encoding)
+    learning = learn_from_pilots(result) if len(result.pilots) else None
+    if (learned_path or updated_path) and (learning is None or learning.slope is None):
+        raise ScenarioError([Problem("--learned" if learned_path else "--updated-units", None, None,
+                                     _("the round has too few reported pilots to learn from"),
+                                     _("monitor the pilot year's round, or leave out --learned and --updated-units"))])
     with output_errors(out_path):
         write_scorecard_csv(result, out_path)
     with output_errors(progress_path):
         write_progress_csv(result, progress_path)
+    if learned_path:
+        with output_errors(Path(learned_path)):
+            write_learning_csv(learning, learned_path)
+    changed = None
+    if updated_path:
+        with output_errors(Path(updated_path)):
+            changed = write_updated_units(sc, learning, updated_path)
     if not quiet:
         click.echo(monitor_text(result))
-        click.echo(f"Scorecard written to {out_path}")
-        click.echo(f"Progress written to {progress_path}")
+        if learning is not None:
+            click.echo("")
+            click.echo(learning_text(learning))
+        if learned_path:
+            click.echo(_("Suggested success for review written to {path}", path=learned_path))
+        if changed is not None:
+            click.echo(_("Units CSV with the learned success of {n} unit(s) written to {path}", n=changed,
+                         path=updated_path))
+        click.echo(_("Scorecard written to {path}", path=out_path))
+        click.echo(_("Progress written to {path}", path=progress_path))
 
 
 COMMANDS = [monitor]
