@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -107,8 +108,9 @@ def test_bad_scorecard_exits_2_with_the_line(solved):
 
 def test_learning_from_the_pilots_is_shown_and_written_for_review(solved):
     learned, units = solved / "learned.csv", solved / "units-learned.csv"
+    book = solved / "monitor.xlsx"
     result = CliRunner().invoke(main, monitor_args(solved, "dlt-offices-results-2555.csv", "--learned", str(learned),
-                                                   "--updated-units", str(units)))
+                                                   "--updated-units", str(units), "--xlsx", str(book), "--lang", "en"))
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "medium          1         1      2.4380     0  0% (0%-79%)" in out
@@ -127,3 +129,5 @@ def test_learning_from_the_pilots_is_shown_and_written_for_review(solved):
         cells_b, cells_a = b.split(","), a.split(",")
         assert cells_b[:success] + cells_b[success + 1:] == cells_a[:success] + cells_a[success + 1:]
     assert "Units CSV with the learned success of 183 unit(s) written to" in out
+    sheets = openpyxl.load_workbook(book).sheetnames
+    assert sheets == ["Scorecard round 12", "Plan achievement", "Learning from pilots"]

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from selector.cli.common import handle_errors, input_options, load_scenario
+from selector.cli.common import (
+    check_output_path,
+    handle_errors,
+    input_options,
+    lang_option,
+    load_scenario,
+    output_errors,
+    scenario_inputs,
+)
 from selector.data.csvfiles import parse_number
 from selector.outputs.evaluate import evaluation_text
+from selector.outputs.scorecard import write_scorecard_workbook
 from selector.workflows.evaluate import DEFAULT_PERMUTATIONS
 from selector.workflows.evaluate import evaluate as run_evaluate
 
@@ -24,9 +35,13 @@ from selector.workflows.evaluate import evaluate as run_evaluate
 @click.option("--permutations", default=DEFAULT_PERMUTATIONS, show_default=True, type=int,
               help="Random orders (same units per year) to compare with.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the random orders.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the power table and paragraph as an Excel workbook.")
+@lang_option
 @input_options
 @handle_errors
-def evaluate(scenario, schedules, effect, icc, per_unit, alpha, sd, permutations, seed, settings, encoding):
+def evaluate(scenario, schedules, effect, icc, per_unit, alpha, sd, permutations, seed, xlsx_path, lang, settings,
+             encoding):
     """Power of a phased rollout to show the upgrade works, read as a stepped-wedge design.
 
     Uses the schedule itself as the design matrix (units switch to "upgraded" at their fiscal
@@ -39,9 +54,14 @@ def evaluate(scenario, schedules, effect, icc, per_unit, alpha, sd, permutations
         --effect 0.2 --icc 0.05 --per-unit 50
     Exit codes: 0 done, 2 bad input.
     """
+    if xlsx_path:
+        check_output_path(Path(xlsx_path), [*scenario_inputs(scenario, settings), *map(Path, schedules)])
     value, reason = parse_number(per_unit)
     sc = load_scenario(scenario, settings, encoding)
     result = run_evaluate(sc, list(schedules), effect, icc, per_unit if reason else value, alpha, sd, permutations, seed)
+    if xlsx_path:
+        with output_errors(Path(xlsx_path)):
+            write_scorecard_workbook(xlsx_path, lang, evaluation=result)
     click.echo(evaluation_text(result))
 
 

@@ -10,6 +10,7 @@ from selector.cli.common import (
     check_output_path,
     handle_errors,
     input_options,
+    lang_option,
     load_scenario,
     output_errors,
     scenario_inputs,
@@ -24,6 +25,7 @@ from selector.outputs.monitor import (
     write_scorecard_csv,
     write_updated_units,
 )
+from selector.outputs.scorecard import write_scorecard_workbook
 from selector.workflows.learn import learn_from_pilots
 from selector.workflows.monitor import monitor as run_monitor
 
@@ -50,10 +52,13 @@ from selector.workflows.monitor import monitor as run_monitor
               help="Also write, for review, the success the pilots suggest for every unit still to be upgraded.")
 @click.option("--updated-units", "updated_path", type=click.Path(dir_okay=False), default=None,
               help="Also write a copy of the units CSV with that learned success, to re-plan with.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the workbook: the OPDC scorecard of every unit, plan achievement, learning from the pilots.")
+@lang_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @handle_errors
 def monitor(scenario, schedule, results, round_, year, indicators, settings, encoding, out, progress_out, update_scores,
-            learned_path, updated_path, quiet):
+            learned_path, updated_path, xlsx_path, lang, quiet):
     """Score a round of OPDC indicator results: per unit, per year (plan achievement), per region.
 
     Each result is scored 1-5 between its indicator's five level targets (linear, clipped;
@@ -76,7 +81,7 @@ def monitor(scenario, schedule, results, round_, year, indicators, settings, enc
     progress_path = Path(progress_out) if progress_out else csv_path.with_name(f"{csv_path.stem}-progress-{year + 1}.csv")
     inputs = [*scenario_inputs(scenario, settings), Path(schedule), Path(results)]
     inputs += [Path(indicators)] if indicators else []
-    targets = [out_path, progress_path] + [Path(p) for p in (learned_path, updated_path) if p]
+    targets = [out_path, progress_path] + [Path(p) for p in (learned_path, updated_path, xlsx_path) if p]
     for target in targets:
         check_output_path(target, inputs)
     sc = load_scenario(scenario, settings, encoding)
@@ -94,6 +99,9 @@ def monitor(scenario, schedule, results, round_, year, indicators, settings, enc
     if learned_path:
         with output_errors(Path(learned_path)):
             write_learning_csv(learning, learned_path)
+    if xlsx_path:
+        with output_errors(Path(xlsx_path)):
+            write_scorecard_workbook(xlsx_path, lang, result, learning)
     changed = None
     if updated_path:
         with output_errors(Path(updated_path)):
