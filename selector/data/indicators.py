@@ -229,7 +229,7 @@ def parse_indicators(raw: Any, monitoring: Any, name: str, loc: _Locates, proble
         if abs(total - 100) > 1e-6:
             shares = ", ".join(f"{i.id} {i.weight:g}" for i in indicators)
             bad(0, "weight", _("the indicator weights sum to {total:g}, not 100", total=total),
-                _("make the weights (% of the scorecard) sum to 100; now: {shares}", shares=shares))
+                _("make the weights (percentages of the scorecard) sum to 100; now: {shares}", shares=shares))
 
     pass_score, by_dimension = DEFAULT_PASS_SCORE, []
     given = monitoring.get("pass_score") if isinstance(monitoring, dict) else None
