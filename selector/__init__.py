@@ -24,8 +24,11 @@ from selector.solve import solve
 from selector.solvers.options import SolveOptions
 from selector.status import Status
 from selector.workflows.compare import Comparison, compare
+from selector.workflows.evaluate import Evaluation, evaluate
 from selector.workflows.explain import explain_unit
+from selector.workflows.learn import Learning, learn_from_pilots
 from selector.workflows.money import frontier, minimum_budget
+from selector.workflows.monitor import MonitorRound, monitor
 from selector.workflows.replan import Replan, replan
 from selector.workflows.robustness import Robustness, compare_methods, robustness
 from selector.workflows.synth import synth
@@ -36,4 +39,5 @@ __all__ = [
     "robustness", "compare_methods", "Robustness",
     "SelectorError", "ScenarioError", "InfeasibleError", "SolverError", "Problem",
     "Finding", "explain_unit", "frontier", "minimum_budget", "marginal_values",
+    "monitor", "MonitorRound", "learn_from_pilots", "Learning", "evaluate", "Evaluation",
 ]
