@@ -233,3 +233,25 @@ def test_without_a_scorecard_monitoring_says_how_to_add_one(tmp_path, write_scen
     with pytest.raises(ScenarioError, match=r"pass --indicators FILE"):
         monitor(selector.load(csv), tmp_path / "schedule.csv", write_results(tmp_path, "unit_id,indicator,result\n"),
                 12, 2556)
+
+
+def test_a_results_workbook_is_read_like_the_csv_with_rows_as_lines(tiny, tmp_path):
+    import openpyxl
+
+    sc, schedule = tiny
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["unit_id", "indicator", "result"], ["A", "on_time", 100], ["A", "wait", 10.0], ["B", "on_time", 82],
+                ["C", "on_time", "=A1"]):
+        sheet.append(row)
+    book.save(tmp_path / "results.xlsx")
+    with pytest.raises(ScenarioError) as err:
+        monitor(sc, schedule, tmp_path / "results.xlsx", 12, 2557)
+    [problem] = err.value.problems
+    assert (problem.line, problem.column) == (5, "result")  # a formula never computed has no value to read
+    assert problem.message == "'=A1' is a formula whose value the workbook does not hold"
+    sheet["C5"] = 95
+    book.save(tmp_path / "results.xlsx")
+    m = monitor(sc, schedule, tmp_path / "results.xlsx", 12, 2557)
+    cards = m.scorecard.set_index("unit_id")
+    assert cards.loc["A", "overall_score"] == 5.0 and cards.loc["C", "score_on_time"] == 4.0
