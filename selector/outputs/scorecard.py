@@ -1,4 +1,4 @@
-"""The monitoring workbook: the OPDC scorecard of each unit, plan achievement, what the pilots say, power.
+"""The monitoring workbook and report: the OPDC scorecard of each unit, plan achievement, what the pilots say, power.
 
 The scorecard sheet has the OPDC / ก.พ.ร. shape, one block per unit: dimension | indicator | unit of
 measure | weight (%) | the targets of scores 1-5 | result | score | weighted score, then the total
@@ -10,14 +10,17 @@ The same round and date give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
 import pandas as pd
 
 from selector._version import __version__
-from selector.atomic import atomic_path
+from selector.atomic import atomic_path, write_text_atomic
 from selector.data.indicators import DIMENSION_EN, DIMENSION_TH
-from selector.outputs.words import plan_date
+from selector.outputs.html import CSS, table_html
+from selector.outputs.tables import Column, Table
+from selector.outputs.words import date_text, plan_date
 from selector.workflows.evaluate import Evaluation
 from selector.workflows.learn import Learning
 from selector.workflows.monitor import DOES_NOT_MEET, MEETS, NOT_REPORTED, MonitorRound, opdc_rows
@@ -49,6 +52,8 @@ SCORECARD_TEXT: dict[str, dict[str, str]] = {
         "no_effect": "ช่วงความเชื่อมั่นครอบคลุมกรณีไม่มีผล: ข้อมูลหน่วยนำร่องยังบอกไม่ได้ว่าความพร้อมมีผลหรือไม่",
         "schedule": "แผน", "variance": "ความแปรปรวนของผลการยกระดับ", "power": "อำนาจการทดสอบ",
         "random": "อำนาจเฉลี่ยเมื่อสุ่มลำดับ", "random_min": "ต่ำสุด", "random_max": "สูงสุด",
+        "h_units": "ผลการประเมินรายหน่วย", "h_pilots": "แบบประเมินของหน่วยนำร่อง", "h_region": "ผลสำเร็จตามแผนแยกตามภาค",
+        "unit_id": "รหัสหน่วย", "name": "ชื่อหน่วยงาน", "overall": "คะแนนรวม",
         "power_paragraph": "เมื่อมองแผนเป็นการทดลองแบบขั้นบันได (stepped wedge; Hussey & Hughes 2007) แผนนี้มีโอกาส "
                            "{power:.0%} ที่จะแสดงผลของการยกระดับขนาด {effect:g} (ส่วนเบี่ยงเบนมาตรฐาน {sd:g} "
                            "สหสัมพันธ์ภายในหน่วย {icc:g}) ที่ระดับนัยสำคัญ {alpha:g} จาก {units} หน่วย {periods} ช่วงเวลา; "
@@ -80,6 +85,8 @@ SCORECARD_TEXT: dict[str, dict[str, str]] = {
         "no_effect": "The interval includes no effect: the pilots cannot yet tell whether readiness matters",
         "schedule": "Schedule", "variance": "Variance of the effect", "power": "Power",
         "random": "Mean power, random order", "random_min": "Lowest", "random_max": "Highest",
+        "h_units": "Scores by unit", "h_pilots": "Scorecards of the pilots", "h_region": "Plan achievement by region",
+        "unit_id": "Unit", "name": "Name", "overall": "Overall score",
         "power_paragraph": "Read as a stepped-wedge design (Hussey & Hughes 2007), the plan has a {power:.0%} chance "
                            "of showing an effect of {effect:g} (sd {sd:g}, intra-class correlation {icc:g}) at the "
                            "{alpha:g} level over {units} units and {periods} periods; the same number of units per "
@@ -220,3 +227,89 @@ def write_scorecard_workbook(target: str | Path, lang: str = "th", monitor: Moni
         if evaluation is not None:
             _power_sheet(b, evaluation, t)
         b.book.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The report: the same content as a printable, self-contained HTML page (pilots' scorecards in full)
+
+
+def _achievement_table(m: MonitorRound, t: dict[str, str], by: str | None) -> Table:
+    keys = ["planned", "reported", "meets", "does_not_meet", "not_reported", "deferred", "achievement_pct", "weighted_pct"]
+    columns = [Column("fiscal_year", t["year"], "0"), *([Column(by, t[by])] if by else []),
+               *(Column(k, t[k], "0.00" if k.endswith("pct") else "0") for k in keys)]
+    table = m.by_region if by else m.achievement
+    rows = [[int(r["fiscal_year"]), *([str(r[by])] if by else []), *(r[k] for k in keys)]
+            for r in table.to_dict(orient="records")]
+    return Table(t["sheet_achievement"], columns, rows)
+
+
+def _card_table(m: MonitorRound, unit_id: str, t: dict[str, str], lang: str) -> Table:
+    dims = DIMENSION_TH if lang == "th" else DIMENSION_EN
+    card = m.cards[unit_id]
+    columns = [Column("dimension", t["dimension"]), Column("indicator", t["indicator"]), Column("unit", t["unit"]),
+               Column("weight", t["weight"], "0"), *(Column(f"level_{k}", t["level"].format(k=k), "General")
+                                                    for k in range(1, 6)),
+               Column("result", t["result"], "General"), Column("score", t["score"], SCORE_FORMAT),
+               Column("weighted_score", t["weighted"], SCORE_FORMAT)]
+    rows = [[dims[x["dimension"]], x["name"], x["unit"], x["weight"], *(x[f"level_{k}"] for k in range(1, 6)),
+             t["not_reported_cell"] if pd.isna(x["result"]) else x["result"],
+             None if pd.isna(x["score"]) else x["score"], None if pd.isna(x["weighted_score"]) else x["weighted_score"]]
+            for x in opdc_rows(card, m.monitoring, lang).to_dict(orient="records")]
+    total = ["", t["total"], "", sum(i.weight for i in m.monitoring.indicators), *[""] * 7, card.overall]
+    return Table(unit_id, columns, rows, total)
+
+
+def scorecard_report_html(m: MonitorRound, lang: str = "th", learning: Learning | None = None,
+                          evaluation: Evaluation | None = None, day: dt.date | None = None) -> str:
+    """The monitoring report as one HTML page: plan achievement, every unit's verdict, the pilots' scorecards,
+    what the pilots say about readiness and the evaluation-power paragraph (each when given)."""
+    t = SCORECARD_TEXT[lang]
+    esc = html.escape
+    title = t["title"].format(year=m.year, round=m.round)
+    units = Table(t["h_units"], [Column("unit_id", t["unit_id"]), Column("name", t["name"]), Column("region", t["region"]),
+                                 Column("fiscal_year", t["year"], "0"), Column("overall", t["overall"], SCORE_FORMAT),
+                                 Column("verdict", t["verdict"])],
+                  [[r["unit_id"], r["name"], str(r["region"]), None if pd.isna(r["fiscal_year"]) else int(r["fiscal_year"]),
+                    None if pd.isna(r["overall_score"]) else r["overall_score"], t[f"verdict_{r['verdict']}"]]
+                   for r in m.scorecard.to_dict(orient="records")])
+    parts = ["<!DOCTYPE html>", f'<html lang="{lang}">', '<head><meta charset="utf-8">',
+             f"<title>{esc(title)}</title>", f"<style>{CSS}</style></head>", "<body>",
+             f"<header><h1>{esc(title)}</h1>",
+             f'<p class="meta">{esc(date_text(plan_date(day), lang))}</p></header>',
+             f"<section><h2>{esc(t['sheet_achievement'])}</h2>", table_html(_achievement_table(m, t, None)),
+             f'<p class="meta">{esc(t["achievement_note"])}</p></section>',
+             f"<section><h2>{esc(t['h_region'])}</h2>", table_html(_achievement_table(m, t, "region"), css_class="small"),
+             "</section>"]
+    if learning is not None:
+        keys = ["pilots", "reported", "mean_score", "meets", "share", "share_low", "share_high"]
+        tiers = Table(t["sheet_learning"], [Column("tier", t["tier"]), *(Column(k, t[k], SCORE_FORMAT if k.startswith(
+            ("mean", "share")) else "0") for k in keys)],
+            [[t[r["tier"]], *(None if r[k] is None or pd.isna(r[k]) else r[k] for k in keys)]
+             for r in learning.tiers.to_dict(orient="records")])
+        parts += [f"<section><h2>{esc(t['sheet_learning'])}</h2>", table_html(tiers)]
+        if learning.slope is not None:
+            ratio, low, high = learning.odds_ratio
+            parts.append(f"<p>{esc(t['model'].format(ratio=ratio, low=low, high=high, n=learning.n))}</p>")
+            if learning.slope_low <= 0 <= learning.slope_high:
+                parts.append(f"<p>{esc(t['no_effect'])}</p>")
+        parts.append("</section>")
+    if evaluation is not None:
+        parts += [f"<section><h2>{esc(t['sheet_power'])}</h2>", f"<p>{esc(power_paragraph_words(evaluation, t))}</p>",
+                  "</section>"]
+    pilots = m.pilots.sort_values("unit_id")
+    if len(pilots):
+        parts.append(f"<section><h2>{esc(t['h_pilots'])}</h2>")
+        for r in pilots.to_dict(orient="records"):
+            card = m.cards[r["unit_id"]]
+            parts += [f"<h3>{esc(r['unit_id'])} {esc(str(r['name']))}: {esc(t['verdict_' + card.verdict])}</h3>",
+                      table_html(_card_table(m, r["unit_id"], t, lang), css_class="small")]
+        parts.append("</section>")
+    parts += [f'<section class="appendix"><h2>{esc(t["h_units"])}</h2>', table_html(units, css_class="small"),
+              "</section>", "</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+def write_scorecard_report(target: str | Path, m: MonitorRound, lang: str = "th", learning: Learning | None = None,
+                           evaluation: Evaluation | None = None, day: dt.date | None = None) -> None:
+    """Write the monitoring report atomically (UTF-8)."""
+    write_text_atomic(target, scorecard_report_html(m, lang, learning, evaluation, day))

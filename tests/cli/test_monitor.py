@@ -34,13 +34,16 @@ def monitor_args(folder, results="dlt-offices-results-2555.csv", *more):
 
 def test_solve_then_monitor_then_replan_closes_the_loop(solved):
     runner = CliRunner()
-    result = runner.invoke(main, monitor_args(solved))
+    result = runner.invoke(main, monitor_args(solved, "dlt-offices-results-2555.csv", "--report",
+                                              str(solved / "monitor.html"), "--effect", "0.05", "--per-unit", "20"))
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Pilots (12): 8 meet the standard, 3 do not, 1 not reported" in out
     assert "FY2555       12        11     8       3         1         0    66.67%    74.17%" in out
     assert "Progress for `selector replan --from 2556`: 8 done, 3 failed, 1 in_progress" in out
     assert "DLT-70101" in out and result.stderr == ""
+    assert "dlt-offices-schedule.csv  2555:12 2556:64 2557:56 2558:63      0.0258  0.492" in out
+    assert "แผนนี้มีโอกาส 49% ที่จะแสดงผลของการยกระดับขนาด 0.05" in (solved / "monitor.html").read_text(encoding="utf-8")
     progress = (solved / "dlt-offices-progress-2556.csv").read_text(encoding="utf-8-sig")
     assert progress.splitlines()[0] == "unit_id,name,state,success,risk,overall_score,verdict,note"
     assert (solved / "dlt-offices-scorecard-2555-r12.csv").read_bytes().startswith(b"\xef\xbb\xbf")

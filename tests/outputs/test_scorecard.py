@@ -77,3 +77,19 @@ def test_english_with_learning_and_power_and_the_same_bytes_twice(round12, tmp_p
     sheet = rows(book["Evaluation power"])
     assert sheet[1][2] == pytest.approx(power.designs[0].power)
     assert sheet[3][0].startswith("Read as a stepped-wedge design (Hussey & Hughes 2007), the plan has a")
+
+
+def test_the_report_has_achievement_the_pilots_scorecards_and_the_power_paragraph(round12, tmp_path):
+    from selector.outputs.scorecard import scorecard_report_html, write_scorecard_report
+
+    sc, schedule, m = round12
+    power = evaluate(sc, [schedule], effect=0.5, icc=0.1, per_unit=20, permutations=0)
+    page = scorecard_report_html(m, "th", learn_from_pilots(m), power, day=DAY)
+    assert "<title>รายงานผลการประเมินตามคำรับรองการปฏิบัติราชการ ปีงบประมาณ พ.ศ. 2557 รอบ 12 เดือน</title>" in page
+    assert page.count("<h3>") == 2  # the two pilots' scorecards, A and B
+    assert "<h3>B b: ผ่านเกณฑ์มาตรฐาน</h3>" in page and "<td class=\"num\">3.0400</td>" in page
+    assert "เมื่อมองแผนเป็นการทดลองแบบขั้นบันได" in page and "ผลสำเร็จตามแผนแยกตามภาค" in page
+    write_scorecard_report(tmp_path / "r.html", m, "en", day=DAY)
+    english = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<h2>Plan achievement</h2>" in english and "Evaluation power" not in english
+    assert "<td class=\"short\">not reported</td>" in english  # C's verdict in the table of every unit

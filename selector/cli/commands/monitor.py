@@ -15,8 +15,10 @@ from selector.cli.common import (
     output_errors,
     scenario_inputs,
 )
+from selector.data.csvfiles import parse_number
 from selector.errors import Problem, ScenarioError
 from selector.i18n import _
+from selector.outputs.evaluate import evaluation_text
 from selector.outputs.monitor import (
     learning_text,
     monitor_text,
@@ -25,7 +27,8 @@ from selector.outputs.monitor import (
     write_scorecard_csv,
     write_updated_units,
 )
-from selector.outputs.scorecard import write_scorecard_workbook
+from selector.outputs.scorecard import write_scorecard_report, write_scorecard_workbook
+from selector.workflows.evaluate import evaluate
 from selector.workflows.learn import learn_from_pilots
 from selector.workflows.monitor import monitor as run_monitor
 
@@ -54,11 +57,17 @@ from selector.workflows.monitor import monitor as run_monitor
               help="Also write a copy of the units CSV with that learned success, to re-plan with.")
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the workbook: the OPDC scorecard of every unit, plan achievement, learning from the pilots.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write a printable HTML report: plan achievement, the pilots' scorecards, every unit's verdict.")
+@click.option("--effect", type=float, default=None, metavar="D",
+              help="Add the schedule's stepped-wedge power to detect an effect D (see `selector evaluate`).")
+@click.option("--icc", type=float, default=0.05, show_default=True, metavar="R", help="ICC for --effect.")
+@click.option("--per-unit", default="1", show_default=True, metavar="M|COLUMN", help="People per unit and year for --effect.")
 @lang_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @handle_errors
 def monitor(scenario, schedule, results, round_, year, indicators, settings, encoding, out, progress_out, update_scores,
-            learned_path, updated_path, xlsx_path, lang, quiet):
+            learned_path, updated_path, xlsx_path, report_path, effect, icc, per_unit, lang, quiet):
     """Score a round of OPDC indicator results: per unit, per year (plan achievement), per region.
 
     Each result is scored 1-5 between its indicator's five level targets (linear, clipped;
@@ -81,7 +90,7 @@ def monitor(scenario, schedule, results, round_, year, indicators, settings, enc
     progress_path = Path(progress_out) if progress_out else csv_path.with_name(f"{csv_path.stem}-progress-{year + 1}.csv")
     inputs = [*scenario_inputs(scenario, settings), Path(schedule), Path(results)]
     inputs += [Path(indicators)] if indicators else []
-    targets = [out_path, progress_path] + [Path(p) for p in (learned_path, updated_path, xlsx_path) if p]
+    targets = [out_path, progress_path] + [Path(p) for p in (learned_path, updated_path, xlsx_path, report_path) if p]
     for target in targets:
         check_output_path(target, inputs)
     sc = load_scenario(scenario, settings, encoding)
@@ -92,6 +101,10 @@ def monitor(scenario, schedule, results, round_, year, indicators, settings, enc
         raise ScenarioError([Problem("--learned" if learned_path else "--updated-units", None, None,
                                      _("the round has too few reported pilots to learn from"),
                                      _("monitor the pilot year's round, or leave out --learned and --updated-units"))])
+    power = None
+    if effect is not None:
+        size, reason = parse_number(per_unit)
+        power = evaluate(sc, [result.baseline], effect, icc, per_unit if reason else size, names=[Path(schedule).name])
     with output_errors(out_path):
         write_scorecard_csv(result, out_path)
     with output_errors(progress_path):
@@ -101,7 +114,10 @@ def monitor(scenario, schedule, results, round_, year, indicators, settings, enc
             write_learning_csv(learning, learned_path)
     if xlsx_path:
         with output_errors(Path(xlsx_path)):
-            write_scorecard_workbook(xlsx_path, lang, result, learning)
+            write_scorecard_workbook(xlsx_path, lang, result, learning, power)
+    if report_path:
+        with output_errors(Path(report_path)):
+            write_scorecard_report(report_path, result, lang, learning, power)
     changed = None
     if updated_path:
         with output_errors(Path(updated_path)):
@@ -111,6 +127,9 @@ def monitor(scenario, schedule, results, round_, year, indicators, settings, enc
         if learning is not None:
             click.echo("")
             click.echo(learning_text(learning))
+        if power is not None:
+            click.echo("")
+            click.echo(evaluation_text(power))
         if learned_path:
             click.echo(_("Suggested success for review written to {path}", path=learned_path))
         if changed is not None:
