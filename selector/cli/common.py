@@ -21,6 +21,7 @@ from selector.data.csvfiles import parse_number
 from selector.data.scenario import Scenario, default_settings_path, load
 from selector.errors import Problem, ScenarioError, SelectorError
 from selector.i18n import LANGUAGES, _, language
+from selector.outputs.audit import Overrides
 from selector.status import Status
 
 EXIT_OK, EXIT_ERROR, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NOT_PROVEN, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4, 5
@@ -127,6 +128,46 @@ def parse_pilots(text: str) -> dict[str, int]:
                                      _("write e.g. --pilots 8:12"))])
 
 
+def command_overrides(budgets: tuple[str, ...] = (), pilots: str | None = None, *, settings: str | None = None,
+                      encoding: str | None = None, gap: float | None = None, time_limit: float | None = None,
+                      solver: str | None = None) -> Overrides:
+    """The command-line choices that shape a plan, parsed (``--budget``, ``--pilots``...), for its audit trail.
+
+    Raises ``ScenarioError`` for a ``--budget`` or ``--pilots`` that does not parse.
+    """
+    budget = parse_budget(budgets) if budgets else {}
+    limits = parse_pilots(pilots) if pilots else {}
+    return Overrides(budget={y: v for y, v in budget.items() if not isinstance(v, str)},
+                     pilots_min=limits.get("pilots_min"), pilots_max=limits.get("pilots_max"), gap=gap,
+                     time_limit=time_limit, solver=solver.lower() if solver else None, settings=settings,
+                     encoding=encoding)
+
+
+def scenario_overrides(budgets: tuple[str, ...] = (), pilots: str | None = None) -> dict:
+    """``--budget`` and ``--pilots`` as the keyword overrides of ``selector.load``."""
+    overrides: dict = {}
+    if budgets:
+        overrides["budget"] = parse_budget(budgets)
+    if pilots:
+        overrides.update(parse_pilots(pilots))
+    return overrides
+
+
+def echo_written(paths: list[tuple[str, Path | str]]) -> None:
+    """Say where each file went, one line each: ("schedule" | "record" | "workbook" | "report" | "file", path)."""
+    for kind, path in paths:
+        if kind == "schedule":
+            click.echo(_("Schedule written to {path}", path=path))
+        elif kind == "record":
+            click.echo(_("JSON record written to {path}", path=path))
+        elif kind == "workbook":
+            click.echo(_("Workbook written to {path}", path=path))
+        elif kind == "report":
+            click.echo(_("Report written to {path}", path=path))
+        else:
+            click.echo(_("File written to {path}", path=path))
+
+
 def load_scenario(scenario: str, settings: str | None, encoding: str | None = None, **overrides) -> Scenario:
     return load(scenario, settings, encoding=encoding, **{k: v for k, v in overrides.items() if v is not None})
 
@@ -217,6 +258,7 @@ input_options = _apply([settings_option, encoding_option])
 """``--settings`` and ``--encoding``: how every command that reads a scenario finds and decodes its files."""
 budget_option = click.option("--budget", "budgets", multiple=True, metavar="YEAR=BAHT",
                              help="Override one fiscal year's budget, e.g. 2556=120,000,000 (repeatable).")
+pilots_option = click.option("--pilots", metavar="MIN:MAX", default=None, help="Override the number of pilots, e.g. 8:12.")
 solver_options = _apply([
     click.option("--solver", type=click.Choice(["highs", "cbc"], case_sensitive=False), default=None,
                  help="MIP solver [default: the settings' [solver] name, highs if unset]."),

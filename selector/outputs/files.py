@@ -18,6 +18,7 @@ import pandas as pd
 from selector._version import __version__
 from selector.atomic import write_text_atomic
 from selector.data.csvfiles import FORMULA_GUARD
+from selector.outputs.audit import Overrides, reproduce_command
 from selector.plan import Plan
 
 
@@ -72,8 +73,12 @@ def _settings_in_force(plan: Plan) -> dict[str, Any]:
     return settings
 
 
-def plan_record(plan: Plan, elapsed: float | None = None) -> dict[str, Any]:
-    """Everything about a plan as plain data, for ``--json`` and for audit."""
+def plan_record(plan: Plan, elapsed: float | None = None, overrides: Overrides | None = None) -> dict[str, Any]:
+    """Everything about a plan as plain data, for ``--json`` and for audit.
+
+    ``overrides`` are the command-line choices that shaped it: recorded under ``overrides`` and
+    included in ``reproduce``, the shell line that solves the same plan again.
+    """
     sc = plan.scenario
     record: dict[str, Any] = {
         "selector_version": __version__,
@@ -92,6 +97,8 @@ def plan_record(plan: Plan, elapsed: float | None = None) -> dict[str, Any]:
                               "sha256": sc.settings_sha256},
         },
         "settings": _settings_in_force(plan),
+        "overrides": (overrides or Overrides()).as_dict(),
+        "reproduce": reproduce_command(sc, overrides),
         "reasons": list(plan.reasons),
         "diagnosis": [f.to_dict() for f in plan.diagnosis],
     }
@@ -125,8 +132,8 @@ def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
              for k, v in row.items()} for row in table.to_dict(orient="records")]
 
 
-def write_json(plan: Plan, target: str | Path, elapsed: float | None = None) -> None:
-    text = json.dumps(plan_record(plan, elapsed), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+def write_json(plan: Plan, target: str | Path, elapsed: float | None = None, overrides: Overrides | None = None) -> None:
+    text = json.dumps(plan_record(plan, elapsed, overrides), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     write_text_atomic(target, text)
 
 

@@ -21,6 +21,7 @@ from selector.data.scenario import Scenario
 from selector.data.settings import normalised_weights
 from selector.fields import CRITERIA
 from selector.model.scoring import score_units
+from selector.outputs.audit import Overrides, reproduce_command
 from selector.outputs.words import (
     CRITERION_TEXT,
     LANGUAGES,
@@ -90,14 +91,21 @@ class Provenance:
     ``command`` reproduces it; ``rules`` is the scenario whose rules and limits the Assumptions list
     (for a re-plan: the planner's scenario with its new budgets, not the internal one that freezes
     the past years); ``rows`` are (TEXT key, value, number format) facts added to the Assumptions;
-    ``moves`` (columns of ``selector.workflows.replan.MOVE_COLUMNS``) become a sheet of their own.
-    ``selector.outputs.replan.provenance`` makes one for a re-plan.
+    ``moves`` (columns of ``selector.workflows.replan.MOVE_COLUMNS``) become a sheet of their own;
+    ``overrides`` are the command-line choices that shaped the plan, each listed as a row.
+    ``selector.outputs.replan.provenance`` makes one for a re-plan, ``solved`` for a solve.
     """
 
     command: str
     rules: Scenario | None = None
     rows: tuple[tuple[str, Any, str | None], ...] = ()
     moves: pd.DataFrame | None = None
+    overrides: Overrides | None = None
+
+
+def solved(scenario: Scenario, overrides: Overrides | None) -> Provenance:
+    """The provenance of a ``selector solve`` run: its overrides and the command that reproduces it."""
+    return Provenance(reproduce_command(scenario, overrides), overrides=overrides)
 
 
 def display_value(units: pd.DataFrame, column: str, value: str, lang: str) -> str:
@@ -293,12 +301,17 @@ def assumptions_table(plan: Plan, lang: str, day: dt.date, provenance: Provenanc
     add("a_gap", plan.gap if plan.gap is not None else none, PRECISE_PERCENT if plan.gap is not None else None)
     for key, value, number_format in (provenance.rows if provenance is not None else ()):
         add(key, t[value.key] if isinstance(value, Words) else value, number_format)
+    overrides = provenance.overrides if provenance is not None else None
+    given = overrides.options() if overrides is not None else []
+    if overrides is not None and overrides.settings is not None:
+        given.insert(0, ("--settings", overrides.settings))
+    for option, value in given:
+        add("a_override", value, None, option=option)
+    if overrides is not None and not given:
+        add("a_no_override", none)
     add("a_date", date_text(day, lang))
     add("a_version", __version__)
-    command = "selector solve " + (Path(sc.csv_path).name if sc.csv_path else "UNITS.csv")
-    if sc.settings_sha256:
-        command += f" --settings {Path(sc.settings_path).name}"
-    add("a_reproduce", provenance.command if provenance is not None else command)
+    add("a_reproduce", provenance.command if provenance is not None else reproduce_command(sc))
     columns = [Column("item", t["col_item"]), Column("value", t["col_value"])]
     return Table(t["sheet_assumptions"], columns, [r[:2] for r in rows], value_formats=[r[2] for r in rows])
 

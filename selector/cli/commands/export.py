@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from pathlib import Path
 
 import click
 
 from selector.cli.common import (
+    budget_option,
     check_output_path,
+    command_overrides,
     handle_errors,
     input_options,
     lang_option,
     load_scenario,
+    pilots_option,
     scenario_inputs,
+    scenario_overrides,
 )
 from selector.errors import Problem, ScenarioError
 from selector.i18n import _
+from selector.outputs.audit import reproduce_arguments
 from selector.outputs.submission import write_plan_files
+from selector.outputs.tables import Provenance
 from selector.workflows.export import plan_from_schedule
 
 
@@ -36,6 +43,8 @@ def _parse_date(text: str | None) -> dt.date | None:
 @click.option("--scenario", "scenario", required=True, type=click.Path(exists=True, dir_okay=False),
               help="The scenario CSV the schedule was made for.")
 @input_options
+@budget_option
+@pilots_option
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None, help="Excel workbook to write.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Self-contained HTML report to write (prints to A4).")
@@ -43,16 +52,18 @@ def _parse_date(text: str | None) -> dt.date | None:
 @click.option("--date", "date_text", default=None, metavar="YYYY-MM-DD",
               help="Date printed on the plan [default: SOURCE_DATE_EPOCH if set, else today].")
 @handle_errors
-def export(schedule, scenario, settings, encoding, xlsx_path, report_path, lang, date_text):
+def export(schedule, scenario, settings, encoding, budgets, pilots, xlsx_path, report_path, lang, date_text):
     """Write a schedule as a plan submission: an Excel workbook and/or a printable HTML report.
 
-    The schedule is checked against every rule of the scenario first (as `selector check` does);
-    a schedule that breaks a rule is refused.
+    The schedule is checked against every rule of the scenario first (as `selector check` does),
+    with the same --budget and --pilots overrides the plan was solved with; a schedule that breaks
+    a rule is refused.
 
     \b
     Example:
       selector export scenarios/dlt-offices-schedule.csv --scenario scenarios/dlt-offices.csv \\
           --xlsx plan.xlsx --report plan.html
+      selector export cut-schedule.csv --scenario scenarios/dlt-offices.csv --budget 2556=125000000 --xlsx cut.xlsx
     Exit codes: 0 written, 2 bad input, 3 the schedule breaks a rule (each is listed; nothing is written).
     """
 
@@ -62,9 +73,17 @@ def export(schedule, scenario, settings, encoding, xlsx_path, report_path, lang,
     inputs = [Path(schedule), *scenario_inputs(scenario, settings)]
     for target in (Path(p) for p in (xlsx_path, report_path) if p):
         check_output_path(target, inputs)
-    sc = load_scenario(scenario, settings, encoding)
+    audit = command_overrides(budgets, pilots, settings=settings, encoding=encoding)
+    sc = load_scenario(scenario, settings, encoding, **scenario_overrides(budgets, pilots))
     plan = plan_from_schedule(sc, schedule)
-    write_plan_files(plan, xlsx_path, report_path, lang, day)
+    # The export is reproduced by the same export of the same schedule (how the schedule was made, it cannot know).
+    argv = reproduce_arguments(sc, audit)
+    argv[1:3] = ["export", Path(schedule).name, "--scenario", argv[2]]
+    argv += [arg for option, path in (("--xlsx", xlsx_path), ("--report", report_path)) if path
+             for arg in (option, Path(path).name)]
+    if lang != "th":
+        argv += ["--lang", lang]
+    write_plan_files(plan, xlsx_path, report_path, lang, day, Provenance(shlex.join(argv), overrides=audit))
     written = " and ".join(p for p in (xlsx_path, report_path) if p)
     click.echo(_("Plan of {units} units written to {files}", units=len(plan.schedule), files=written))
 

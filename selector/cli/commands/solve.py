@@ -11,6 +11,8 @@ import click
 from selector.cli.common import (
     budget_option,
     check_output_path,
+    command_overrides,
+    echo_written,
     exit_code_for,
     fail,
     handle_errors,
@@ -18,14 +20,15 @@ from selector.cli.common import (
     lang_option,
     load_scenario,
     output_errors,
-    parse_budget,
-    parse_pilots,
+    pilots_option,
     scenario_inputs,
+    scenario_overrides,
     solver_options,
 )
 from selector.i18n import _
 from selector.outputs.files import write_json, write_schedule_csv
 from selector.outputs.submission import write_plan_files
+from selector.outputs.tables import solved
 from selector.outputs.text import summary_text
 from selector.solve import solve as solve_plan
 from selector.status import Status
@@ -39,7 +42,7 @@ from selector.status import Status
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Also write the full record as JSON.")
 @solver_options
 @budget_option
-@click.option("--pilots", metavar="MIN:MAX", default=None, help="Override the number of pilots, e.g. 8:12.")
+@pilots_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @click.option("--verbose", "-v", is_flag=True, help="Show the solver's log on stderr.")
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), default=None,
@@ -60,11 +63,9 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
     """
 
     started = time.perf_counter()
-    overrides = {}
-    if budgets:
-        overrides["budget"] = parse_budget(budgets)
-    if pilots:
-        overrides.update(parse_pilots(pilots))
+    overrides = scenario_overrides(budgets, pilots)
+    audit = command_overrides(budgets, pilots, settings=settings, encoding=encoding, gap=gap, time_limit=time_limit,
+                              solver=solver)
     csv_path = Path(scenario)
     out_path = Path(out) if out else csv_path.with_name(csv_path.stem + "-schedule.csv")
     inputs = scenario_inputs(scenario, settings)
@@ -78,7 +79,7 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
     if plan.status == Status.INFEASIBLE:
         if json_path:  # the diagnosis, for scripts; never a schedule
             with output_errors(Path(json_path)):
-                write_json(plan, json_path, elapsed=elapsed)
+                write_json(plan, json_path, elapsed=elapsed, overrides=audit)
         fail(_("no plan satisfies every rule; what stands in the way and what it would take:") + "\n"
              + "\n".join(f"  - {r}" for r in plan.reasons) + "\n" + _("No schedule was written."),
              exit_code_for(Status.INFEASIBLE))
@@ -90,13 +91,14 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
         write_schedule_csv(plan, out_path)
     if json_path:
         with output_errors(Path(json_path)):
-            write_json(plan, json_path, elapsed=elapsed)
+            write_json(plan, json_path, elapsed=elapsed, overrides=audit)
     if xlsx_path or report_path:
-
         with output_errors(Path(xlsx_path or report_path)):
-            write_plan_files(plan, xlsx_path, report_path, lang)
+            write_plan_files(plan, xlsx_path, report_path, lang, provenance=solved(sc, audit))
     if not quiet:
         click.echo(summary_text(plan, out_path, elapsed))
+        echo_written([(kind, path) for kind, path in (("record", json_path), ("workbook", xlsx_path),
+                                                      ("report", report_path)) if path])
     if exit_code_for(plan.status):  # written, but not proven optimal
         sys.exit(exit_code_for(plan.status))
 
