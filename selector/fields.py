@@ -110,6 +110,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("indicators", "levels", "required", "The five results that earn scores 1 to 5, strictly in the indicator's direction, e.g. `[80, 85, 90, 95, 100]`."),
     Setting("indicators", "direction", "higher", "`higher` (more is better) or `lower` (less is better: the levels fall)."),
     Setting("monitoring", "pass_score", 3.0, "The overall weighted score (1-5) that meets the standard, or one mark per dimension, e.g. `{effectiveness = 3, service_quality = 3.5}`."),
+    Setting("report", "title", None, "Title printed on the workbook, the report and the charts (`--title` overrides it); default: the generic plan title."),
+    Setting("report", "department", None, "Department (or project) named under the title, e.g. `\"กรมการขนส่งทางบก\"`."),
+    Setting("report", "prepared_by", None, "Who prepared the plan, printed on the cover and in the report's header."),
+    Setting("report", "date", None, "Date printed on the plan (`2012-09-30`); `selector export --date` overrides it; default: `SOURCE_DATE_EPOCH`, else today."),
+    Setting("report", "font", "TH Sarabun New", "Workbook font: `TH Sarabun New` (14-16 pt, Thai official documents; the office suite falls back as usual) or another, e.g. `Tahoma` (10 pt)."),
 )
 
 DEFAULT_PILOT_WEIGHTS = {"infrastructure": 0.25, "staff": 0.15, "leadership": 0.15, "success": 0.25, "risk": 0.20}

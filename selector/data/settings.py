@@ -6,6 +6,7 @@ nearest valid key; a wrong type names the line of the TOML file where the key st
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 import re
@@ -41,6 +42,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "solver": ("name", "time_limit", "gap"),
     "replan": ("stability", "later_factor"),
     "monitoring": MONITORING_KEYS,  # with [[indicators]]: selector.data.indicators
+    "report": ("title", "department", "prepared_by", "date", "font"),
 }
 _BALANCE_KEYS = ("columns", "tolerance")
 _GROUP_CAPACITY_KEYS = ("max_per_year",)
@@ -68,6 +70,53 @@ class Fund:
 
 def _fund_from_plain(name: str, amounts: dict, eligible: dict) -> "Fund":
     return Fund(name, MappingProxyType(amounts), MappingProxyType(eligible))
+
+
+DEFAULT_FONT = "TH Sarabun New"  # the font of Thai official documents; the office suite falls back as usual
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """``[report]``: what the workbook, the report and the charts print on the plan (all optional)."""
+
+    title: str | None = None
+    department: str | None = None
+    prepared_by: str | None = None
+    date: dt.date | None = None
+    font: str = DEFAULT_FONT
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "department": self.department, "prepared_by": self.prepared_by,
+                "date": self.date.isoformat() if self.date else None, "font": self.font}
+
+
+def _parse_report(data: Mapping[str, Any], bad) -> ReportInfo:
+    """``[report]`` title, department, prepared_by (text), date (a TOML date or "YYYY-MM-DD") and font."""
+    content = data.get("report")
+    if not isinstance(content, dict):
+        return ReportInfo()
+    values: dict[str, Any] = {}
+    for key in ("title", "department", "prepared_by", "font"):
+        if key in content:
+            value = content[key]
+            if not isinstance(value, str) or not value.strip():
+                bad("report", key, _("{key} = {value} is not a text", key=key, value=repr(value)),
+                    _('write it in quotes, e.g. {key} = "..."', key=key))
+            else:
+                values[key] = value.strip()
+    if "date" in content:
+        value = content["date"]
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            values["date"] = value
+        else:
+            bad("report", "date", _("date = {value} is not a date", value=repr(content["date"])),
+                _("write e.g. date = 2012-09-30"))
+    return ReportInfo(**values)
 
 
 @dataclass(frozen=True)
@@ -107,6 +156,7 @@ class Settings:
     gap: float = 1e-4
     stability: float = 1.0  # [replan] objective points lost per unit-year moved from the baseline
     later_factor: float = 2.0  # [replan] a year later costs later_factor x a year earlier
+    report: ReportInfo = field(default_factory=ReportInfo)  # [report]: title, department... of the submission
     # How each weight set was written (direct, rank, ahp) and resolved; see selector.data.weights.
     weight_specs: Mapping[str, WeightSpec] = field(default_factory=lambda: MappingProxyType({
         "pilot": direct_spec("pilot", DEFAULT_PILOT_WEIGHTS), "rollout": direct_spec("rollout", DEFAULT_ROLLOUT_WEIGHTS)}))
@@ -165,6 +215,7 @@ class Settings:
             "solver": {"name": self.solver, "time_limit": self.time_limit, "gap": self.gap},
             "replan": {"stability": self.stability, "later_factor": self.later_factor},
             **(self.monitoring.to_dict() if self.monitoring.indicators else {}),
+            **({"report": self.report.to_dict()} if self.report != ReportInfo() else {}),
         }
 
 
@@ -437,6 +488,7 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: L
     later = get("replan", "later_factor", (int, float), lambda v: math.isfinite(v) and v > 0,
                 _("a number > 0 (2 = a year later costs twice a year earlier)"))
     values["later_factor"] = float(later) if later is not None else Settings.later_factor
+    values["report"] = _parse_report(data, bad)
 
     return freeze(Settings(**values)), problems
 

@@ -146,6 +146,20 @@ def thai_font() -> tuple[str, str] | None:
     return None
 
 
+# The report's charts name these first: fonts a browser is likely to have, so the SVG's text looks alike.
+CHART_THAI_FONTS = ("Loma", "Noto Sans Thai", "Garuda", "Sarabun", "TH Sarabun New", "Waree")
+
+
+def chart_rc() -> dict:
+    """matplotlib settings for the report's charts: SVG text kept as text, fixed ids, the Thai fonts found first."""
+    from matplotlib import font_manager
+
+    discover()  # registers fontconfig's Thai fonts with matplotlib, even those its font cache predates
+    available = {f.name for f in font_manager.fontManager.ttflist}
+    fonts = [f for f in CHART_THAI_FONTS if f in available] + ["DejaVu Sans"]
+    return {"svg.fonttype": "none", "svg.hashsalt": "selector", "font.family": fonts, "font.size": 9}
+
+
 _warned = False
 
 

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import io
 import warnings
 from pathlib import Path
 
 from selector.atomic import write_text_atomic
-from selector.outputs.fonts import discover
+from selector.outputs.fonts import chart_rc
+from selector.outputs.maps import figure_svg, has_provinces, province_map, province_small_multiples
 from selector.outputs.tables import Column, PlanTables, Provenance, Table, display_value, format_value, plan_tables
-from selector.outputs.words import TEXT, date_text, fiscal_period, plan_date
+from selector.outputs.words import TEXT, date_text, fiscal_period
 from selector.plan import Plan
 
 THAI_FONT_STACK = '"Sarabun", "TH Sarabun New", "Loma", "Noto Sans Thai", "Garuda", "Tahoma", sans-serif'
-_MATPLOTLIB_THAI_FONTS = ("Loma", "Noto Sans Thai", "Garuda", "Sarabun", "TH Sarabun New", "Waree")
 
 CSS = """
 :root { --ink: #1a1a1a; --rule: #b8c4d0; --head: #dde8f3; }
@@ -39,6 +38,7 @@ table.small { font-size: 8.5pt; }
 td.wrap { word-break: break-all; }
 td.short { white-space: nowrap; }
 .chart svg { width: 100%%; height: auto; }
+.map svg { width: auto; max-width: 100%%; max-height: 230mm; display: block; margin: 0 auto; }
 .chart svg text { font-family: %(fonts)s !important; }
 thead { display: table-header-group; }
 tr, .chart { break-inside: avoid; page-break-inside: avoid; }
@@ -87,26 +87,6 @@ def table_html(table: Table, keys: list[str] | None = None, css_class: str = "",
 # Charts (small helpers; matplotlib's object API only, so no global pyplot state is touched)
 
 
-def _svg(figure) -> str:
-    """The figure as an inline <svg> element, with no date and fixed ids (deterministic)."""
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
-
-    FigureCanvasSVG(figure)
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
-    text = buffer.getvalue()
-    return text[text.index("<svg"):].strip()
-
-
-def _chart_rc() -> dict:
-    from matplotlib import font_manager
-
-    discover()  # registers fontconfig's Thai fonts with matplotlib, even those its font cache predates
-    available = {f.name for f in font_manager.fontManager.ttflist}
-    fonts = [f for f in _MATPLOTLIB_THAI_FONTS if f in available] + ["DejaVu Sans"]
-    return {"svg.fonttype": "none", "svg.hashsalt": "selector", "font.family": fonts, "font.size": 9}
-
-
 def phase_chart_svg(plan: Plan, lang: str) -> str:
     """The phase map: units upgraded per region (rows) and fiscal year (columns), pilots marked."""
     import matplotlib
@@ -119,7 +99,7 @@ def phase_chart_svg(plan: Plan, lang: str) -> str:
     regions = sorted(sched["region"].astype(str).unique())
     counts = [[int(((sched["region"] == r) & (sched["fiscal_year"] == y)).sum()) for y in years] for r in regions]
     labels = [display_value(plan.scenario.units, "region", r, lang) for r in regions]
-    with matplotlib.rc_context(_chart_rc()), warnings.catch_warnings():
+    with matplotlib.rc_context(chart_rc()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fig = Figure(figsize=(7.2, 0.45 * len(regions) + 1.3))
         ax = fig.add_subplot()
@@ -134,7 +114,7 @@ def phase_chart_svg(plan: Plan, lang: str) -> str:
         ax.set_title(t["chart_units"], fontsize=9, loc="left")
         ax.tick_params(length=0)
         fig.tight_layout()
-        return _svg(fig)
+        return figure_svg(fig)
 
 
 def _phase_short(year: int, first: int, lang: str) -> str:
@@ -151,7 +131,7 @@ def budget_chart_svg(plan: Plan, lang: str) -> str:
     by_year = plan.by_year
     years = [str(y) for y in by_year["fiscal_year"]]
     x = range(len(years))
-    with matplotlib.rc_context(_chart_rc()), warnings.catch_warnings():
+    with matplotlib.rc_context(chart_rc()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fig = Figure(figsize=(7.2, 3.2))
         ax = fig.add_subplot()
@@ -165,7 +145,19 @@ def budget_chart_svg(plan: Plan, lang: str) -> str:
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(frameon=False, loc="upper left")
         fig.tight_layout()
-        return _svg(fig)
+        return figure_svg(fig)
+
+
+def map_sections(plan: Plan, lang: str) -> list[str]:
+    """The province map and one small map per fiscal year as inline SVG; a note instead without a province column."""
+    t = TEXT[lang]
+    esc = html.escape
+    if not has_provinces(plan.scenario):
+        return [f'<p class="meta">{esc(t["no_map_note"])}</p>']
+    return [f'<section class="chart map"><h2>{esc(t["h_map"])}</h2>'
+            f'{figure_svg(province_map(plan, lang=lang, title=""))}</section>',
+            f'<section class="chart"><h2>{esc(t["h_map_years"])}</h2>'
+            f'{figure_svg(province_small_multiples(plan, lang=lang))}</section>']
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,15 +175,18 @@ def report_html(plan: Plan, lang: str = "th", day: dt.date | None = None, tables
     status = t.get(f"status_{plan.status}", plan.status)
     source = Path(sc.csv_path).name if sc.csv_path else ""
     first = sc.settings.first_year
+    head = tables.heading
+    byline = " · ".join(esc(x) for x in (head.department, head.prepared_by) if x)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}">',
         '<head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(t['title'])}</title>",
+        f"<title>{esc(head.title)}</title>",
         f"<style>{CSS}</style></head>",
         "<body>",
-        f"<header><h1>{esc(t['title'])}</h1>",
+        f"<header><h1>{esc(head.title)}</h1>",
+        *([f'<p class="meta byline">{byline}</p>'] if byline else []),
         f'<p class="meta">{esc(source)} · {esc(date_text(tables.date, lang))}</p>',
         f'<p class="meta">{esc(t["a_status"])}: {esc(status)}</p></header>',
         f"<section><h2>{esc(t['h_summary'])}</h2>",
@@ -201,6 +196,7 @@ def report_html(plan: Plan, lang: str = "th", day: dt.date | None = None, tables
         f'<p class="meta">{esc(t["fy_note"].format(year=first, period=fiscal_period(first, lang)))}</p>',
         "</section>",
         f'<section class="chart"><h2>{esc(t["h_phase_chart"])}</h2>{phase_chart_svg(plan, lang)}</section>',
+        *map_sections(plan, lang),
         f'<section class="chart"><h2>{esc(t["h_budget_chart"])}</h2>{budget_chart_svg(plan, lang)}</section>',
         f"<section><h2>{esc(t['h_pilots'])}</h2>",
         table_html(tables.pilots, ["unit_id", "name", "region", "pilot_score", "rank", "reason"], "small",
@@ -224,4 +220,4 @@ def report_html(plan: Plan, lang: str = "th", day: dt.date | None = None, tables
 def write_report(plan: Plan, target: str | Path, lang: str = "th", day: dt.date | None = None,
                  provenance: Provenance | None = None) -> None:
     """Write the HTML report atomically (UTF-8)."""
-    write_text_atomic(target, report_html(plan, lang, day or plan_date(), provenance=provenance))
+    write_text_atomic(target, report_html(plan, lang, day, provenance=provenance))

@@ -31,14 +31,13 @@ from selector.outputs import fonts
 
 # THAI_FONTS, THAI_SAMPLE, covers, thai_font and NoThaiFontWarning are part of this module's interface too
 from selector.outputs.fonts import THAI_FONTS, THAI_SAMPLE, NoThaiFontWarning, covers, has_thai, thai_font  # noqa: F401
+from selector.outputs.maps import PILOT_COLOUR, phase_colours, province_map, province_small_multiples  # noqa: F401  (part of this module's interface)
 from selector.plan import Plan
 from selector.workflows.compare import Comparison, compare
 from selector.workflows.robustness.stats import BORDERLINE, CORE, CORE_SHARE, EXTERIOR, EXTERIOR_SHARE, Robustness
 
 LATIN_FALLBACK = "DejaVu Sans"
 
-PILOT_COLOUR = "#d95f02"
-WAVE_COLOURMAP = "Blues"
 BUDGET_COLOUR = "#c6dbef"
 COST_COLOUR = "#2171b5"
 
@@ -152,7 +151,7 @@ def phase_map(plan: Plan, *, ax=None, label: str = "name", region: str = "region
         sched = sched[sched[region].isin(regions)]
     sched = sched.sort_values([region, "fiscal_year", "unit_id"], kind="mergesort").reset_index(drop=True)
     n = len(sched)
-    colours = _phase_colours(len(years))
+    colours = phase_colours(len(years))
     shown = sched[label]
     if thai_font() is None and any(has_thai(v) for v in shown):
         shown = sched["unit_id"]  # no Thai font: the ids, which every unit has
@@ -184,11 +183,6 @@ def phase_map(plan: Plan, *, ax=None, label: str = "name", region: str = "region
 
 def _phase(year: int, first: int) -> str:
     return "pilot" if year == first else f"wave {year - first}"
-
-
-def _phase_colours(count: int) -> list:
-    waves = mpl.colormaps[WAVE_COLOURMAP](np.linspace(0.4, 0.9, max(count - 1, 1)))
-    return [PILOT_COLOUR] + [tuple(c) for c in waves[: count - 1]]
 
 
 def budget_chart(plan: Plan, *, ax=None) -> Figure:

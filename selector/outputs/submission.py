@@ -16,11 +16,11 @@ from selector.plan import Plan
 
 def write_plan_files(plan: Plan, xlsx: str | Path | None = None, report: str | Path | None = None,
                      lang: str = "th", day: dt.date | None = None, provenance: Provenance | None = None) -> None:
-    """Write the workbook and/or the HTML report of a plan (each atomically); ``provenance`` for a
-    plan that ``selector solve`` did not make (``selector.outputs.replan.provenance``)."""
-    day = day or plan_date()
+    """Write the workbook and/or the HTML report of a plan (each atomically); ``provenance`` says how it was
+    made (``selector.outputs.tables.solved``, ``selector.outputs.replan.provenance``). The date is ``day``,
+    else ``[report] date``, else ``plan_date()`` (see ``selector.outputs.tables.plan_tables``)."""
+    day = day or plan.scenario.settings.report.date or plan_date()  # one date for both files
     if xlsx:
         write_workbook(plan, xlsx, lang, day, provenance)
     if report:
-
         write_report(plan, report, lang, day, provenance)

@@ -75,6 +75,8 @@ class PlanTables:
     lang: str
     date: dt.date
     moves: Table | None = None  # a re-plan's moves (see Provenance)
+    cover: Table | None = None  # what a committee reads first (the workbook's first sheet)
+    heading: Heading | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,21 @@ class Provenance:
 def solved(scenario: Scenario, overrides: Overrides | None) -> Provenance:
     """The provenance of a ``selector solve`` run: its overrides and the command that reproduces it."""
     return Provenance(reproduce_command(scenario, overrides), overrides=overrides)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """What the plan is called and by whom: ``[report]`` title, department and prepared_by (or the generic title)."""
+
+    title: str
+    department: str | None = None
+    prepared_by: str | None = None
+
+
+def heading(plan: Plan, lang: str) -> Heading:
+    """The plan's title (``[report] title`` or ``--title``, else the generic one in ``lang``), department and preparer."""
+    info = plan.scenario.settings.report
+    return Heading(info.title or TEXT[lang]["title"], info.department, info.prepared_by)
 
 
 def display_value(units: pd.DataFrame, column: str, value: str, lang: str) -> str:
@@ -248,6 +265,37 @@ def pilots_table(plan: Plan, lang: str) -> Table:
     return Table(t["sheet_pilots"], columns, rows)
 
 
+def cover_table(plan: Plan, lang: str, day: dt.date) -> Table:
+    """The cover: department, preparer, date, fiscal years, total budget and cost, units and pilots per
+    year, the status and the proven gap, as (item, value) rows."""
+    t = TEXT[lang]
+    s = plan.scenario.settings
+    head = heading(plan, lang)
+    by_year = plan.by_year
+    rows: list[list[Any]] = []
+    formats: list[str | None] = []
+
+    def add(label: str, value: Any, fmt: str | None = None) -> None:
+        rows.append([label, value])
+        formats.append(fmt)
+
+    if head.department:
+        add(t["c_department"], head.department)
+    if head.prepared_by:
+        add(t["c_prepared_by"], head.prepared_by)
+    add(t["c_date"], date_text(day, lang))
+    add(t["c_years"], t["c_years_value"].format(first=s.first_year, last=s.last_year, n=len(s.years)))
+    add(t["c_total_budget"], float(by_year["budget"].sum()), BAHT)
+    add(t["c_total_cost"], float(by_year["cost"].sum()), BAHT)
+    for r in by_year.itertuples():
+        add(f"{t['c_units']}, {t['year_label'].format(year=r.fiscal_year)}", int(r.units), COUNT)
+    add(t["c_pilots"], f"{len(plan.pilots)}: {', '.join(plan.pilots['unit_id'])}")
+    add(t["c_status"], t.get(f"status_{plan.status}", plan.status))
+    add(t["c_gap"], plan.gap if plan.gap is not None else t["none"], PRECISE_PERCENT if plan.gap is not None else None)
+    return Table(t["sheet_cover"], [Column("item", t["col_item"]), Column("value", t["col_value"])], rows,
+                 value_formats=formats)
+
+
 def _ids(units: list[str]) -> str:
     return ", ".join(units)
 
@@ -378,11 +426,12 @@ def plan_tables(plan: Plan, lang: str = "th", day: dt.date | None = None,
         raise ValueError(f"lang must be one of {LANGUAGES}")
     if plan.schedule is None:
         raise ValueError("the plan has no schedule to export")
-    day = day or plan_date()
+    day = day or plan.scenario.settings.report.date or plan_date()
     moves = (moves_table(provenance.moves, lang)
              if provenance is not None and provenance.moves is not None else None)
     return PlanTables(summary_table(plan, lang), year_tables(plan, lang), pilots_table(plan, lang),
-                      assumptions_table(plan, lang, day, provenance), lang, day, moves)
+                      assumptions_table(plan, lang, day, provenance), lang, day, moves, cover_table(plan, lang, day),
+                      heading(plan, lang))
 
 
 _FORMATTERS = {

@@ -5,7 +5,7 @@
     >>> plan = selector.solve(selector.load(csv_path))
 
 Units are spread over Thailand's 77 provinces in proportion to their population (DOPA, 2014; see
-``scenarios/sources/thai_provinces.csv``), each province with one ``hub`` unit (the provincial
+``selector/data/geo/thai_provinces.csv``), each province with one ``hub`` unit (the provincial
 office) and ``branch`` units. The rule, per unit (rng = numpy's default_rng(seed)):
 
 - population_served = province population / units in the province x lognormal(0, 0.4), rounded;
@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 
 from selector.atomic import write_text_atomic
+from selector.data.provinces import province_table
 
-PROVINCES_CSV = Path(__file__).resolve().parents[2] / "scenarios" / "sources" / "thai_provinces.csv"
 FIRST_YEAR, LAST_YEAR = 2569, 2572  # fiscal years B.E. (FY2569 = 1 Oct 2025 - 30 Sep 2026)
 KIND_BASE_INFRA = {"hub": 3.5, "branch": 2.5}
 KIND_BASE_COST = {"hub": 3.0e6, "branch": 1.8e6}
@@ -50,11 +50,6 @@ LAST_YEAR_HEADROOM = 0.02  # the last year's budget exceeds what is left by 2%, 
 REGION_TH = {"North": "ภาคเหนือ", "Northeast": "ภาคตะวันออกเฉียงเหนือ", "Central": "ภาคกลาง",
              "East": "ภาคตะวันออก", "West": "ภาคตะวันตก", "South": "ภาคใต้"}
 MAX_UNITS = 1_000_000
-
-
-def _provinces() -> pd.DataFrame:
-    table = pd.read_csv(PROVINCES_CSV, dtype={"iso_code": str, "name_th": str, "name_en": str, "region6": str})
-    return table.sort_values("iso_code", kind="mergesort").reset_index(drop=True)
 
 
 def allocate(weights: np.ndarray, total: int) -> np.ndarray:
@@ -76,7 +71,7 @@ def synth_units(units: int, seed: int = 0) -> pd.DataFrame:
     """The units table of a synthetic scenario (see the module docstring for the rule)."""
     if not 1 <= units <= MAX_UNITS:
         raise ValueError(f"units must be between 1 and {MAX_UNITS:,}, got {units}")
-    provinces = _provinces()
+    provinces = province_table()  # package data, so an installed selector has it too
     rng = np.random.default_rng(seed)
     counts = allocate(provinces["population"].to_numpy(dtype=float), units)
     province = np.repeat(np.arange(len(provinces)), counts)

@@ -65,9 +65,9 @@ def test_sheet_names_in_thai_and_english(plan, tmp_path):
     write_workbook(plan, tmp_path / "th.xlsx", "th", DAY)
     write_workbook(plan, tmp_path / "en.xlsx", "en", DAY)
     assert openpyxl.load_workbook(tmp_path / "th.xlsx").sheetnames == [
-        "สรุป", "ปีงบประมาณ 2555", "ปีงบประมาณ 2556", "หน่วยนำร่อง", "สมมติฐาน"]
+        "ปก", "สรุป", "ปีงบประมาณ 2555", "ปีงบประมาณ 2556", "หน่วยนำร่อง", "สมมติฐาน"]
     assert openpyxl.load_workbook(tmp_path / "en.xlsx").sheetnames == [
-        "Summary", "FY2555", "FY2556", "Pilots", "Assumptions"]
+        "Cover", "Summary", "FY2555", "FY2556", "Pilots", "Assumptions"]
 
 
 def test_summary_matches_the_hand_worked_plan(plan, tmp_path):
@@ -102,7 +102,7 @@ def test_per_year_sheets_total_the_schedule(plan, tmp_path):
 def test_number_formats_and_frozen_header(plan, tmp_path):
     write_workbook(plan, tmp_path / "p.xlsx", "en", DAY)
     book = openpyxl.load_workbook(tmp_path / "p.xlsx")
-    for ws in book.worksheets:
+    for ws in book.worksheets[1:]:  # every table; the cover is no table
         assert ws.freeze_panes == "A2", ws.title
     summary = book["Summary"]
     assert [c.number_format for c in summary[2]] == [
@@ -187,7 +187,7 @@ def run(*args, env=None):
 def test_solve_writes_workbook_and_report(tiny, tmp_path):
     result = run("solve", tiny, "--xlsx", tmp_path / "p.xlsx", "--report", tmp_path / "p.html", "--lang", "en", "-q")
     assert result.exit_code == 0, result.output
-    assert openpyxl.load_workbook(tmp_path / "p.xlsx").sheetnames[0] == "Summary"
+    assert openpyxl.load_workbook(tmp_path / "p.xlsx").sheetnames[:2] == ["Cover", "Summary"]
     assert (tmp_path / "p.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
@@ -199,8 +199,11 @@ def test_export_from_a_schedule_file(plan, tiny, tmp_path):
     book = openpyxl.load_workbook(tmp_path / "e.xlsx")
     write_workbook(plan, tmp_path / "s.xlsx", "th", DAY)
     solved = openpyxl.load_workbook(tmp_path / "s.xlsx")
-    for name in book.sheetnames[:-1]:  # same tables; only the assumptions' status differs
+    for name in book.sheetnames[1:-1]:  # same tables; only the cover's and the assumptions' status differ
         assert _rows(book[name]) == _rows(solved[name])
+    proven = ("สถานะของแผน", "ช่องว่างที่พิสูจน์ได้")  # a checked schedule proves no gap
+    assert [r for r in _rows(book["ปก"]) if r[0] not in proven] == [r for r in _rows(solved["ปก"])
+                                                                    if r[0] not in proven]
     status = dict(_rows(book["สมมติฐาน"]))["สถานะของแผน"]
     assert status.startswith("อ่านจากไฟล์ตารางดำเนินการ")
 
