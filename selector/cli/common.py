@@ -8,6 +8,7 @@ Commands take their options from the groups here (``input_options``, ``solver_op
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
 import signal
@@ -22,6 +23,7 @@ from selector.data.scenario import Scenario, default_settings_path, load
 from selector.errors import Problem, ScenarioError, SelectorError
 from selector.i18n import LANGUAGES, _, language
 from selector.outputs.audit import Overrides
+from selector.outputs.maps import province_problems
 from selector.status import Status
 
 EXIT_OK, EXIT_ERROR, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NOT_PROVEN, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4, 5
@@ -130,7 +132,7 @@ def parse_pilots(text: str) -> dict[str, int]:
 
 def command_overrides(budgets: tuple[str, ...] = (), pilots: str | None = None, *, settings: str | None = None,
                       encoding: str | None = None, gap: float | None = None, time_limit: float | None = None,
-                      solver: str | None = None) -> Overrides:
+                      solver: str | None = None, title: str | None = None) -> Overrides:
     """The command-line choices that shape a plan, parsed (``--budget``, ``--pilots``...), for its audit trail.
 
     Raises ``ScenarioError`` for a ``--budget`` or ``--pilots`` that does not parse.
@@ -140,7 +142,7 @@ def command_overrides(budgets: tuple[str, ...] = (), pilots: str | None = None, 
     return Overrides(budget={y: v for y, v in budget.items() if not isinstance(v, str)},
                      pilots_min=limits.get("pilots_min"), pilots_max=limits.get("pilots_max"), gap=gap,
                      time_limit=time_limit, solver=solver.lower() if solver else None, settings=settings,
-                     encoding=encoding)
+                     encoding=encoding, title=title.strip() if title else None)
 
 
 def scenario_overrides(budgets: tuple[str, ...] = (), pilots: str | None = None) -> dict:
@@ -151,6 +153,23 @@ def scenario_overrides(budgets: tuple[str, ...] = (), pilots: str | None = None)
     if pilots:
         overrides.update(parse_pilots(pilots))
     return overrides
+
+
+def with_title(scenario: Scenario, title: str | None) -> Scenario:
+    """The scenario with ``--title`` as its ``[report] title`` (unchanged without one)."""
+    if not title:
+        return scenario
+    settings = scenario.settings
+    return dataclasses.replace(scenario, settings=dataclasses.replace(
+        settings, report=dataclasses.replace(settings.report, title=title.strip())))
+
+
+def check_provinces(scenario: Scenario) -> None:
+    """Before anything is written: every ``province`` is a province of Thailand (the map needs it), or exit 2
+    naming the nearest."""
+    problems = province_problems(scenario)
+    if problems:
+        raise ScenarioError(problems)
 
 
 def echo_written(paths: list[tuple[str, Path | str]]) -> None:
@@ -258,6 +277,8 @@ input_options = _apply([settings_option, encoding_option])
 """``--settings`` and ``--encoding``: how every command that reads a scenario finds and decodes its files."""
 budget_option = click.option("--budget", "budgets", multiple=True, metavar="YEAR=BAHT",
                              help="Override one fiscal year's budget, e.g. 2556=120,000,000 (repeatable).")
+title_option = click.option("--title", default=None, metavar="TEXT",
+                             help="Title of the workbook, the report and the map [default: the settings' [report] title].")
 pilots_option = click.option("--pilots", metavar="MIN:MAX", default=None, help="Override the number of pilots, e.g. 8:12.")
 solver_options = _apply([
     click.option("--solver", type=click.Choice(["highs", "cbc"], case_sensitive=False), default=None,

@@ -1,7 +1,8 @@
 """The audit trail of a plan: the command-line choices that shaped it and the command that reproduces it.
 
 A plan is made from its input files *and* the options it was run with (``--budget``, ``--pilots``,
-``--gap``, ``--time-limit``, ``--solver``, ``--settings``, ``--encoding``). ``Overrides`` holds
+``--gap``, ``--time-limit``, ``--solver``, ``--settings``, ``--encoding``; ``--title`` for the
+submission). ``Overrides`` holds
 those choices as given; the JSON record, the workbook's Assumptions and the report list them, and
 ``reproduce_command`` writes the one shell line (quoted with ``shlex.join``) that gives the same
 schedule again, run from the folder that holds the inputs.
@@ -39,6 +40,7 @@ class Overrides:
     solver: str | None = None
     settings: str | None = None
     encoding: str | None = None
+    title: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "budget", MappingProxyType({int(y): float(v) for y, v in sorted(self.budget.items())}))
@@ -57,6 +59,8 @@ class Overrides:
             out.append(("--solver", self.solver))
         if self.encoding is not None:
             out.append(("--encoding", self.encoding))
+        if self.title is not None:
+            out.append(("--title", self.title))
         return out
 
     def as_dict(self) -> dict[str, Any]:
@@ -64,7 +68,7 @@ class Overrides:
         out: dict[str, Any] = {}
         if self.budget:
             out["budget"] = {str(y): v for y, v in self.budget.items()}
-        for key in ("pilots_min", "pilots_max", "gap", "time_limit", "solver", "settings", "encoding"):
+        for key in ("pilots_min", "pilots_max", "gap", "time_limit", "solver", "settings", "encoding", "title"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         return out

@@ -11,6 +11,7 @@ import click
 from selector.cli.common import (
     budget_option,
     check_output_path,
+    check_provinces,
     command_overrides,
     handle_errors,
     input_options,
@@ -19,6 +20,8 @@ from selector.cli.common import (
     pilots_option,
     scenario_inputs,
     scenario_overrides,
+    title_option,
+    with_title,
 )
 from selector.errors import Problem, ScenarioError
 from selector.i18n import _
@@ -49,10 +52,11 @@ def _parse_date(text: str | None) -> dt.date | None:
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Self-contained HTML report to write (prints to A4).")
 @lang_option
+@title_option
 @click.option("--date", "date_text", default=None, metavar="YYYY-MM-DD",
               help="Date printed on the plan [default: SOURCE_DATE_EPOCH if set, else today].")
 @handle_errors
-def export(schedule, scenario, settings, encoding, budgets, pilots, xlsx_path, report_path, lang, date_text):
+def export(schedule, scenario, settings, encoding, budgets, pilots, xlsx_path, report_path, lang, title, date_text):
     """Write a schedule as a plan submission: an Excel workbook and/or a printable HTML report.
 
     The schedule is checked against every rule of the scenario first (as `selector check` does),
@@ -73,8 +77,9 @@ def export(schedule, scenario, settings, encoding, budgets, pilots, xlsx_path, r
     inputs = [Path(schedule), *scenario_inputs(scenario, settings)]
     for target in (Path(p) for p in (xlsx_path, report_path) if p):
         check_output_path(target, inputs)
-    audit = command_overrides(budgets, pilots, settings=settings, encoding=encoding)
-    sc = load_scenario(scenario, settings, encoding, **scenario_overrides(budgets, pilots))
+    audit = command_overrides(budgets, pilots, settings=settings, encoding=encoding, title=title)
+    sc = with_title(load_scenario(scenario, settings, encoding, **scenario_overrides(budgets, pilots)), title)
+    check_provinces(sc)
     plan = plan_from_schedule(sc, schedule)
     # The export is reproduced by the same export of the same schedule (how the schedule was made, it cannot know).
     argv = reproduce_arguments(sc, audit)

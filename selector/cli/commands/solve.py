@@ -11,6 +11,7 @@ import click
 from selector.cli.common import (
     budget_option,
     check_output_path,
+    check_provinces,
     command_overrides,
     echo_written,
     exit_code_for,
@@ -24,6 +25,8 @@ from selector.cli.common import (
     scenario_inputs,
     scenario_overrides,
     solver_options,
+    title_option,
+    with_title,
 )
 from selector.i18n import _
 from selector.outputs.files import write_json, write_schedule_csv
@@ -50,9 +53,10 @@ from selector.status import Status
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Also write a printable, self-contained HTML report.")
 @lang_option
+@title_option
 @handle_errors
 def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, pilots, quiet, verbose, encoding,
-          xlsx_path, report_path, lang):
+          xlsx_path, report_path, lang, title):
     """Score the units, solve the phase schedule and write it.
 
     \b
@@ -65,14 +69,16 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
     started = time.perf_counter()
     overrides = scenario_overrides(budgets, pilots)
     audit = command_overrides(budgets, pilots, settings=settings, encoding=encoding, gap=gap, time_limit=time_limit,
-                              solver=solver)
+                              solver=solver, title=title)
     csv_path = Path(scenario)
     out_path = Path(out) if out else csv_path.with_name(csv_path.stem + "-schedule.csv")
     inputs = scenario_inputs(scenario, settings)
     extra_outputs = [Path(p) for p in (json_path, xlsx_path, report_path) if p]
     for target in [out_path] + extra_outputs:
         check_output_path(target, inputs)
-    sc = load_scenario(scenario, settings, encoding, **overrides)
+    sc = with_title(load_scenario(scenario, settings, encoding, **overrides), title)
+    if xlsx_path or report_path:
+        check_provinces(sc)  # the map needs every province known: say so before anything is solved or written
     plan = solve_plan(sc, solver=solver, time_limit=time_limit, gap=gap, verbose=verbose)
     elapsed = time.perf_counter() - started
 
