@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "selector"
 # Lowest first. A module may import from its own layer and the layers below it.
 LAYERS = (
     ("selector._version", "selector.errors", "selector.status", "selector.fields", "selector.atomic",
-     "selector.i18n"),
+     "selector.i18n", "selector.events"),
     ("selector.data",),
     ("selector.model",),
     ("selector.solvers",),

@@ -163,7 +163,7 @@ def _draw(ax, phases: pd.DataFrame, colours: dict[str, str], marker_size: float,
         patch.set_gid(code)
         ax.add_patch(patch)
     for code in sorted(pilots):
-        _, lon, lat = shapes[code]
+        lon, lat = shapes[code][1:]
         (star,) = ax.plot([lon], [lat], marker="*", markersize=marker_size, color=PILOT_MARKER,
                           markeredgecolor="black", markeredgewidth=0.5, linestyle="none")
         star.set_gid(f"pilot-{code}")

@@ -19,6 +19,8 @@ import pulp
 from selector.analysis.duals import MILLION, budget_row
 from selector.data.scenario import Scenario
 from selector.errors import InfeasibleError
+from selector.events import OnProgress, tell
+from selector.i18n import _
 from selector.model.build import Model, build_model
 from selector.plan import schedule_from_values
 from selector.solvers.backends import SOLVERS
@@ -93,7 +95,7 @@ def minimum_budget(scenario: Scenario, *, solver: str | None = None, time_limit:
 
 
 def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, time_limit: float | None = None,
-             gap: float | None = None) -> tuple[pd.DataFrame, MinimumBudget]:
+             gap: float | None = None, on_progress: OnProgress = None) -> tuple[pd.DataFrame, MinimumBudget]:
     """The best objective and the units upgraded by each year, over ``steps`` total budgets.
 
     From T_min (``minimum_budget``) to T_sat, evenly spaced, each year getting its share of the
@@ -101,12 +103,16 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
     by year, the best plan without any budget rule. The model is built once; each step changes only
     the right-hand sides of the budget rows. A plan found at a smaller budget is still feasible at a
     larger one, so a step keeps it if the solver's plan is worse: the objective never decreases.
+    ``on_progress`` is told each phase (``minimum``, ``saturation``) and each budget step done
+    (``frontier``, with ``done`` of ``total``).
     """
 
     s = scenario.settings
     solver, time_limit, gap = SolveOptions.resolve(s, solver=solver, time_limit=time_limit, gap=gap).as_tuple()
     shares = _shares(scenario)
+    tell(on_progress, "minimum", _("Finding the least total budget that upgrades every unit"))
     least = minimum_budget(scenario, solver=solver, time_limit=time_limit)
+    tell(on_progress, "saturation", _("Finding the budget beyond which more money changes nothing"))
     model = build_model(_full_coverage(scenario))
     rows = {y: budget_row(model, y) for y in model.years}
 
@@ -128,6 +134,7 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
         least.total + (saturated - least.total) * i / (steps - 1) for i in range(steps)]
     records = []
     best: tuple[float, pd.DataFrame] | None = None
+    tell(on_progress, "frontier", _("Budget steps"), 0, len(totals))
     for step, total in enumerate(totals):
         budget = ({y: float(v) for y, v in least.budget.items()} if step == 0
                   else {y: float(max(math.floor(shares[y] * total + 1e-6), least.budget[y])) for y in model.years})
@@ -154,6 +161,7 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
         for y in model.years:
             record[f"units_by_{y}"] = int(((years <= y) & years.notna()).sum())
         records.append(record)
+        tell(on_progress, "frontier", _("Budget steps"), step + 1, len(totals))
     return pd.DataFrame(records), least
 
 

@@ -42,6 +42,8 @@ from selector.data.progress import (
 from selector.data.scenario import Scenario
 from selector.data.settings import MAX_BAHT, amount_problem, baht
 from selector.errors import Problem, ScenarioError
+from selector.events import OnProgress, tell
+from selector.i18n import _
 from selector.model.build import Model, affine, build_model
 from selector.plan import Plan, schedule_from_values
 from selector.solvers.backends import SOLVERS
@@ -220,8 +222,9 @@ def apply_budget(scenario: Scenario, budget: Mapping[int, float] | None, from_ye
 def replan(scenario: Scenario, baseline, progress, from_year: int, stability: float | None = None,
            later_factor: float | None = None, budget: Mapping[int, float] | None = None, *,
            solver: str | None = None, time_limit: float | None = None, gap: float | None = None,
-           verbose: bool = False) -> Replan:
-    """Re-plan ``scenario`` from the start of fiscal year ``from_year``; never prints.
+           verbose: bool = False, on_progress: OnProgress = None) -> Replan:
+    """Re-plan ``scenario`` from the start of fiscal year ``from_year``; never prints (``on_progress`` is
+    told each phase: ``history``, ``build``, ``solve``).
 
     ``baseline``: the approved schedule (a path, or a DataFrame as ``selector solve`` writes it).
     ``progress``: unit_id + state (done, in_progress, failed, deferred) and optional revised
@@ -241,6 +244,7 @@ def replan(scenario: Scenario, baseline, progress, from_year: int, stability: fl
         problems.append(Problem("later_factor", None, None, f"{later_factor!r} is not > 0", "pass a number > 0"))
     if problems:
         raise ScenarioError(problems)
+    tell(on_progress, "history", _("Reading the baseline and what happened"))
     base = baseline if isinstance(baseline, Baseline) else read_baseline(baseline, s.first_year, s.last_year)
     if progress is None:
         rows, progress_name = {}, "<progress>"
@@ -253,6 +257,7 @@ def replan(scenario: Scenario, baseline, progress, from_year: int, stability: fl
     solver, time_limit, gap = options.solver, options.time_limit, options.gap
 
     start = time.perf_counter()
+    tell(on_progress, "build", _("Building the model of {n} units", n=len(derived.to_schedule)))
     model = build_model(derived, extra=lambda m: add_stability_penalty(m, base.year, stability, later_factor))
     build_seconds = time.perf_counter() - start
     reasons = _money_reasons(derived, hist) + basic_reasons(derived)
@@ -260,6 +265,7 @@ def replan(scenario: Scenario, baseline, progress, from_year: int, stability: fl
         plan = Plan(derived, Status.INFEASIBLE, None, None, None, None, solver, "", 0.0, build_seconds, reasons,
                     options=options)
         return Replan(plan, hist, stability, later_factor)
+    tell(on_progress, "solve", _("Solving with {solver} (time limit {seconds:g} s)", solver=solver, seconds=time_limit))
     run = SOLVERS[solver](model.prob, time_limit, gap, verbose)
     if run.status in (Status.INFEASIBLE, Status.NO_SOLUTION):
         reasons = [] if run.status == Status.NO_SOLUTION else (basic_reasons(derived, deep=True) or [

@@ -16,6 +16,7 @@ from selector.cli.common import (
     scenario_inputs,
     solver_options,
 )
+from selector.cli.progress import terminal_progress
 from selector.outputs.files import frontier_csv_text
 from selector.workflows.money import frontier as sweep
 
@@ -47,7 +48,8 @@ def frontier(scenario, settings, steps, out, solver, time_limit, gap, quiet, enc
     out_path = Path(out) if out else csv_path.with_name(csv_path.stem + "-frontier.csv")
     check_output_path(out_path, scenario_inputs(scenario, settings))
     sc = load_scenario(scenario, settings, encoding)
-    table, least = sweep(sc, steps, solver=solver, time_limit=time_limit, gap=gap)
+    with terminal_progress(quiet) as on_progress:
+        table, least = sweep(sc, steps, solver=solver, time_limit=time_limit, gap=gap, on_progress=on_progress)
     text = frontier_csv_text(table)
     write_text_atomic(out_path, "\ufeff" + text)
     if quiet:

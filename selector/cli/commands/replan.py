@@ -21,6 +21,7 @@ from selector.cli.common import (
     scenario_inputs,
     solver_options,
 )
+from selector.cli.progress import terminal_progress
 from selector.i18n import _
 from selector.outputs.files import write_schedule_csv
 from selector.outputs.replan import moves_text, provenance, write_moves_csv
@@ -82,8 +83,9 @@ def replan(scenario, baseline, progress, from_year, settings, budgets, stability
         check_output_path(target, inputs)
     sc = load_scenario(scenario, settings, encoding)
     new_budgets = parse_budget(budgets) if budgets else None
-    result = run_replan(sc, baseline, progress, from_year, stability, later_factor, new_budgets,
-                        solver=solver, time_limit=time_limit, gap=gap)
+    with terminal_progress(quiet) as on_progress:
+        result = run_replan(sc, baseline, progress, from_year, stability, later_factor, new_budgets,
+                            solver=solver, time_limit=time_limit, gap=gap, on_progress=on_progress)
     elapsed = time.perf_counter() - started
     if result.status == Status.INFEASIBLE:
         fail(_("no re-plan satisfies every rule:") + "\n" + "\n".join(f"  - {r}" for r in result.reasons)

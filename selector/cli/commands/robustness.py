@@ -19,6 +19,9 @@ from selector.cli.common import (
     scenario_inputs,
     solver_options,
 )
+from selector.cli.progress import terminal_progress
+from selector.events import Step
+from selector.i18n import _
 from selector.outputs.robustness import summary_text, table_csv_text, units_csv_text
 from selector.status import Status
 from selector.workflows.robustness.run import compare_methods as compare
@@ -89,20 +92,12 @@ def robustness_command(scenario, settings, samples, seed, spread, ranks_only, wo
             sys.exit(EXIT_NOT_PROVEN)
         return
 
-    if quiet:
+    with terminal_progress(quiet) as on_progress:  # a bar with an ETA on a terminal; nothing when piped
+        label = _("Solving weight samples")
+        progress = None if on_progress is None else (lambda done, total: on_progress(Step("samples", label, done, total)))
         result = robustness(sc, samples=samples, seed=seed, spread=spread, ranks_only=ranks_only,
-                            workers=workers, scheduler=scheduler, gap=gap, time_limit=time_limit, solver=solver)
-    else:
-        with click.progressbar(length=samples, label="Solving weight samples", file=sys.stderr) as bar:
-            state = {"done": 0}
-
-            def progress(done, total):
-                bar.update(done - state["done"])
-                state["done"] = done
-
-            result = robustness(sc, samples=samples, seed=seed, spread=spread, ranks_only=ranks_only,
-                                workers=workers, scheduler=scheduler, gap=gap, time_limit=time_limit, solver=solver,
-                                progress=progress)
+                            workers=workers, scheduler=scheduler, gap=gap, time_limit=time_limit, solver=solver,
+                            progress=progress)
     with output_errors(out_path):
         write_text_atomic(out_path, "\ufeff" + units_csv_text(result))
     if not quiet:

@@ -28,6 +28,7 @@ from selector.cli.common import (
     title_option,
     with_title,
 )
+from selector.cli.progress import LARGE_SOLVE, terminal_progress
 from selector.i18n import _
 from selector.outputs.files import write_json, write_schedule_csv
 from selector.outputs.submission import write_plan_files
@@ -79,7 +80,8 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
     sc = with_title(load_scenario(scenario, settings, encoding, **overrides), title)
     if xlsx_path or report_path:
         check_provinces(sc)  # the map needs every province known: say so before anything is solved or written
-    plan = solve_plan(sc, solver=solver, time_limit=time_limit, gap=gap, verbose=verbose)
+    with terminal_progress(quiet or len(sc.units) <= LARGE_SOLVE) as on_progress:
+        plan = solve_plan(sc, solver=solver, time_limit=time_limit, gap=gap, verbose=verbose, on_progress=on_progress)
     elapsed = time.perf_counter() - started
 
     if plan.status == Status.INFEASIBLE:
