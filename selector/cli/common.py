@@ -173,7 +173,7 @@ def check_provinces(scenario: Scenario) -> None:
 
 
 def echo_written(paths: list[tuple[str, Path | str]]) -> None:
-    """Say where each file went, one line each: ("schedule" | "record" | "workbook" | "report" | "file", path)."""
+    """Say where each file went, one line each: ("schedule" | "record" | "workbook" | "report" | "moves" | "file", path)."""
     for kind, path in paths:
         if kind == "schedule":
             click.echo(_("Schedule written to {path}", path=path))
@@ -183,6 +183,8 @@ def echo_written(paths: list[tuple[str, Path | str]]) -> None:
             click.echo(_("Workbook written to {path}", path=path))
         elif kind == "report":
             click.echo(_("Report written to {path}", path=path))
+        elif kind == "moves":
+            click.echo(_("Moves written to {path}", path=path))
         else:
             click.echo(_("File written to {path}", path=path))
 

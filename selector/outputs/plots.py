@@ -8,7 +8,7 @@ matplotlib >= 3.11 shapes Thai correctly (tone marks and vowels placed on their 
 Without a Thai font the charts are drawn in Latin letters instead of showing boxes: unit ids for
 unit names, the Latin form of a Thai value where the scenario has one (``region`` for
 ``region_th``), else ``region 2``, ``plan 3``...; one ``NoThaiFontWarning`` per process says what to
-install. Needs the ``plots`` extra: ``pip install 'selector[plots]'``.
+install. Needs matplotlib >= 3.11, which ``pip install selector`` installs.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ try:
     import matplotlib as mpl
     from matplotlib.figure import Figure
 except ImportError as exc:  # the plots are an extra: say how to get them
-    raise ImportError("selector.plots needs matplotlib >= 3.11: pip install 'selector[plots]'") from exc
+    raise ImportError("selector.outputs.plots needs matplotlib >= 3.11: pip install 'matplotlib>=3.11'") from exc
 
 from selector.fields import CRITERIA
 from selector.outputs import fonts
@@ -230,7 +230,8 @@ def pilots_chart(plans: Plans, *, ax=None) -> Figure:
         ax.set_xticks(x, labels=_latin(table.index, "region", units, "region"))
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.set_ylabel("pilots")
-        _finish(ax, families, "Pilots per region")
+        # beside the axes, not over the bars (the best spot inside is often on a bar)
+        _finish(ax, families, "Pilots per region", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
 
 

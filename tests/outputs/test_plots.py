@@ -165,6 +165,22 @@ def test_coverage_and_pilots_charts_draw_every_plan(plan, write_scenario):
     assert [b.get_height() for b in pilots_ax.patches] == [1, 1, 1, 0]  # base: one per region; variant: A only
 
 
+def test_the_pilots_legend_covers_no_bar(plan):
+    """In the overview (the notebook's chart) the legend of the pilots chart stands beside its bars."""
+    other = selector.solve(plan.scenario.with_(pilots=(1, 1), cover=(), budget={2555: 10, 2556: 30}))
+    fig = plots.overview({"base": plan, "variant": other, "third": plan})
+    renderer = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else None
+    if renderer is None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw_without_rendering()
+    ax = fig.axes[1]
+    legend = ax.get_legend().get_window_extent(renderer)
+    bars = [bar.get_window_extent(renderer) for bar in ax.patches if bar.get_height() > 0]
+    assert bars and not any(legend.overlaps(bar) for bar in bars)
+
+
 def test_criteria_profile_compares_pilot_means_with_all_units(plan):
     ax = plots.criteria_profile(plan).axes[0]
     bars = ax.patches

@@ -10,6 +10,7 @@ import click
 
 from selector.cli.common import (
     check_output_path,
+    echo_written,
     exit_code_for,
     fail,
     handle_errors,
@@ -97,7 +98,6 @@ def replan(scenario, baseline, progress, from_year, settings, budgets, stability
     if moves_path:
         write_moves_csv(result, moves_path)
     if xlsx_path or report_path:
-
         with output_errors(Path(xlsx_path or report_path)):
             write_plan_files(result.plan, xlsx_path, report_path, lang,
                              provenance=provenance(result, sc, baseline, progress, new_budgets))
@@ -105,6 +105,8 @@ def replan(scenario, baseline, progress, from_year, settings, budgets, stability
         click.echo(summary_text(result.plan, out_path, elapsed))
         click.echo("")
         click.echo(moves_text(result))
+        echo_written([(kind, path) for kind, path in (("moves", moves_path), ("workbook", xlsx_path),
+                                                      ("report", report_path)) if path])
     if exit_code_for(result.status):  # written, but not proven optimal
         sys.exit(exit_code_for(result.status))
 
