@@ -157,7 +157,7 @@ def map_sections(plan: Plan, lang: str) -> list[str]:
     return [f'<section class="chart map"><h2>{esc(t["h_map"])}</h2>'
             f'{figure_svg(province_map(plan, lang=lang, title=""))}</section>',
             f'<section class="chart"><h2>{esc(t["h_map_years"])}</h2>'
-            f'{figure_svg(province_small_multiples(plan, lang=lang))}</section>']
+            f'{figure_svg(province_small_multiples(plan, lang=lang, title=""))}</section>']
 
 
 # ---------------------------------------------------------------------------------------------

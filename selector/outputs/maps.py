@@ -203,22 +203,23 @@ def province_map(plan: Plan, *, ax=None, lang: str = "en", title: str | None = N
     if (phases["units"] == 0).any():
         entries.append((t["map_none"], NO_UNIT_COLOUR))
     with _map_style():
-        fig = ax.figure if ax is not None else Figure(figsize=(6.2, 7.4))
-        ax = ax if ax is not None else fig.add_axes((0.0, 0.04, 1.0, 0.86))
+        title = f"{heading(plan, lang).title}\n{t['h_map']}" if title is None else title
+        fig = ax.figure if ax is not None else Figure(figsize=(6.2, 7.4 if title else 6.8))
+        ax = ax if ax is not None else fig.add_axes((0.0, 0.04, 1.0, 0.86 if title else 0.95))
         # room in the east (the Gulf of Thailand, the sea east of the peninsula) for the legend
         _draw(ax, phases, colours, marker_size=9, east=107.5)
         ax.legend(handles=_handles(entries, t["map_pilot"]), frameon=False, fontsize=8, loc="lower right",
                   title=t["map_phase"].replace(" ", "\n", 1) if lang == "en" else t["map_phase"], title_fontsize=8)
-        title = f"{heading(plan, lang).title}\n{t['h_map']}" if title is None else title
         if title:
             fig.suptitle(title, fontsize=10, x=0.02, ha="left")
         fig.text(0.02, 0.01, credit(), fontsize=6, color="#333333", ha="left", va="bottom")
     return fig
 
 
-def province_small_multiples(plan: Plan, *, lang: str = "en"):
+def province_small_multiples(plan: Plan, *, lang: str = "en", title: str | None = None):
     """One map per fiscal year: provinces complete by the end of that year (in its colour), partly
-    upgraded (light orange) or not started (white); pilots starred. Returns the ``Figure``."""
+    upgraded (light orange) or not started (white); pilots starred. ``title`` defaults to
+    "Provinces complete by the end of each fiscal year" ("" for none). Returns the ``Figure``."""
     from matplotlib.figure import Figure
 
     t = TEXT[lang]
@@ -227,7 +228,7 @@ def province_small_multiples(plan: Plan, *, lang: str = "en"):
     with _map_style():
         fig = Figure(figsize=(1.9 * len(years) + 0.4, 4.4))
         axes = fig.subplots(1, len(years), squeeze=False)[0]
-        fig.subplots_adjust(left=0.01, right=0.99, top=0.8, bottom=0.2, wspace=0.02)
+        fig.subplots_adjust(left=0.01, right=0.99, top=0.8 if title != "" else 0.88, bottom=0.2, wspace=0.02)
         for ax, year in zip(axes, years):
             _draw(ax, phases, province_colours(phases, years, year), marker_size=4)
             done = int((phases[f"by_{year}"] >= 1 - 1e-12).sum())
@@ -238,7 +239,9 @@ def province_small_multiples(plan: Plan, *, lang: str = "en"):
         entries += [(t["map_partly"], PARTLY_COLOUR), (t["map_not_yet"], "#ffffff")]
         fig.legend(handles=_handles(entries, t["map_pilot"]), frameon=False, fontsize=7, loc="lower center",
                    bbox_to_anchor=(0.5, 0.04), ncol=min(len(entries) + 1, 4))
-        fig.suptitle(t["h_map_years"], fontsize=10, x=0.01, ha="left")
+        title = t["h_map_years"] if title is None else title
+        if title:
+            fig.suptitle(title, fontsize=10, x=0.01, ha="left")
         fig.text(0.01, 0.005, credit(), fontsize=6, color="#333333", ha="left", va="bottom")
     return fig
 

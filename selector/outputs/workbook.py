@@ -15,6 +15,7 @@ from pathlib import Path
 
 from selector._version import __version__
 from selector.atomic import atomic_path
+from selector.outputs.fonts import has_thai
 from selector.outputs.maps import has_provinces, province_map_png
 from selector.outputs.tables import (
     BAHT,
@@ -46,12 +47,17 @@ def display_width(text: str) -> int:
 def _write_table(sheet, table: Table, formats: dict, first_row: int = 0) -> int:
     """Header in ``first_row`` (frozen), typed cells, totals in bold, columns sized to their content.
 
-    Returns the last row written (notes included), for the print area.
+    A header longer than its column's content wraps onto a second line rather than widen the
+    column (so the sheet prints larger at one page wide). Returns the last row written (notes
+    included), for the print area.
     """
     header_fmt = formats["header"]
     sheet.set_default_row(formats["row_height"])
-    sheet.set_row(first_row, formats["row_height"] * 1.25)
-    widths = [display_width(c.header) for c in table.columns]
+    header_widths = [display_width(c.header) for c in table.columns]
+    # half a header that can wrap (words, or Thai, which office suites break between words); a name such as
+    # population_served would break mid-word, so it keeps its width
+    widths = [-(-w // 2) + 1 if " " in c.header or has_thai(c.header) else w
+              for w, c in zip(header_widths, table.columns)]
     for j, col in enumerate(table.columns):
         sheet.write_string(first_row, j, col.header, header_fmt)
     body = list(table.rows) + ([table.total] if table.total is not None else [])
@@ -70,6 +76,8 @@ def _write_table(sheet, table: Table, formats: dict, first_row: int = 0) -> int:
             widths[j] = max(widths[j], display_width(format_value(value, fmt_name)))
     for j, width in enumerate(widths):
         sheet.set_column(j, j, min(max(width * formats["width_factor"] + 2, 6), 70))
+    lines = max((2 if w > widths[j] else 1 for j, w in enumerate(header_widths)), default=1)
+    sheet.set_row(first_row, formats["row_height"] * (lines + 0.25))
     sheet.freeze_panes(first_row + 1, 0)
     last_row = len(table.rows)
     if last_row:
