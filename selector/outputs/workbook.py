@@ -132,7 +132,7 @@ def _write_cover(sheet, tables, formats: dict, map_png: bytes | None, no_map: st
         sheet.write_string(row, 0, label, formats["label"])
         if isinstance(value, str):
             sheet.write_string(row, 1, value, formats["text_wrap"])
-            lines = -(-display_width(value) // int(0.7 * COVER_VALUE_WIDTH))  # 0.7: letters wider than a digit
+            lines = -(-display_width(value) // int(0.75 * COVER_VALUE_WIDTH))  # 0.75: letters wider than a digit
             if lines > 1:
                 sheet.set_row(row, height * lines)
         else:
