@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from selector.data.scenario import Scenario
+from selector.i18n import _, current_language, ngettext
+from selector.outputs.words import phase_text
 from selector.plan import Plan
 from selector.status import Status
 
@@ -38,6 +40,11 @@ def _value(x: float | None) -> str:
     return "" if x is None or x != x else f"{x:.4f}"
 
 
+def _fy(year: int) -> str:
+    """A fiscal year in a table: FY2556 (ปีงบประมาณ 2556 in Thai)."""
+    return _("FY{year}", year=year)
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
@@ -46,48 +53,55 @@ def summary_text(plan: Plan, out_path: str | Path | None = None, elapsed: float 
     """The solve summary: per fiscal year the units, cost, budget and share used; pilots by region; the facts."""
     lines = []
     by_year = plan.by_year
-    rows = [[f"FY{r.fiscal_year}", r.phase, str(r.units), str(r.pilots), f"{r.cost:,.0f}", f"{r.budget:,.0f}",
-             _pct(r.budget_used), _pct(r.coverage), _value(r.value_per_million)] for r in by_year.itertuples()]
-    rows.append(["total", "", str(int(by_year["units"].sum())), str(int(by_year["pilots"].sum())),
+    lang = current_language()
+    rows = [[_fy(r.fiscal_year), phase_text(r.phase, lang), str(r.units), str(r.pilots), f"{r.cost:,.0f}",
+             f"{r.budget:,.0f}", _pct(r.budget_used), _pct(r.coverage), _value(r.value_per_million)]
+            for r in by_year.itertuples()]
+    rows.append([_("total"), "", str(int(by_year["units"].sum())), str(int(by_year["pilots"].sum())),
                  f"{by_year['cost'].sum():,.0f}", f"{by_year['budget'].sum():,.0f}",
                  _pct(by_year["cost"].sum() / by_year["budget"].sum()) if by_year["budget"].sum() else "", "", ""])
-    lines += text_table(["year", "phase", "units", "pilots", "cost (baht)", "budget (baht)", "used", "coverage",
-                     "+1M baht"], rows, {2, 3, 4, 5, 6, 7, 8})
+    lines += text_table([_("year"), _("phase"), _("units"), _("pilots"), _("cost (baht)"), _("budget (baht)"), _("used"),
+                         _("coverage"), _("+1M baht")], rows, {2, 3, 4, 5, 6, 7, 8})
     if plan.marginal is not None:
-        lines.append("(+1M baht: objective gained per extra million baht that year, from the LP relaxation)")
+        lines.append(_("(+1M baht: objective gained per extra million baht that year, from the LP relaxation)"))
     done = int(plan.scenario.units["done"].sum())
     if done:
-        lines.append(f"({done} unit(s) already done are not scheduled)")
+        lines.append(_("({count} unit(s) already done are not scheduled)", count=done))
     lines.append("")
     unscheduled = plan.unscheduled
     if unscheduled:
-        lines.append(f"{len(unscheduled)} unit(s) unscheduled (best-effort): " + ", ".join(unscheduled))
+        lines.append(_("{count} unit(s) unscheduled (best-effort): {units}", count=len(unscheduled),
+                       units=", ".join(unscheduled)))
         if plan.extra_budget:
-            lines.append("Extra budget that would schedule them: "
-                         + "; ".join(f"FY{y} +{v:,.0f} baht" for y, v in sorted(plan.extra_budget.items())))
+            lines.append(_("Extra budget that would schedule them: {amounts}", amounts="; ".join(
+                _("FY{year} +{amount} baht", year=y, amount=f"{v:,.0f}") for y, v in sorted(plan.extra_budget.items()))))
         else:
-            lines += [f"To schedule them: {r}" for r in plan.reasons]
+            lines += [_("To schedule them: {reason}", reason=r) for r in plan.reasons]
     pilots = plan.pilots
     counts = pilots.groupby("region").size().sort_index()
-    lines.append(f"Pilots ({len(pilots)}) by region: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    lines.append(_("Pilots ({count}) by region: {regions}", count=len(pilots),
+                   regions=", ".join(f"{k} {v}" for k, v in counts.items())))
     lines += fund_lines(plan)
     lines += balance_lines(plan)
     if plan.status == Status.OPTIMAL:
         accepted = plan.options.gap if plan.options is not None else plan.scenario.settings.gap
-        verdict = f"optimal (proven; gap {100 * plan.gap:.4f}% <= {100 * accepted:.4f}%)"
+        verdict = _("optimal (proven; gap {gap}% <= {accepted}%)", gap=f"{100 * plan.gap:.4f}",
+                    accepted=f"{100 * accepted:.4f}")
     elif plan.status == Status.FEASIBLE:
-        verdict = f"feasible, not proven optimal, gap {100 * plan.gap:.4f}%"
+        verdict = _("feasible, not proven optimal, gap {gap}%", gap=f"{100 * plan.gap:.4f}")
     else:
         verdict = plan.status
-    lines.append(f"Status: {verdict}")
+    lines.append(_("Status: {verdict}", verdict=verdict))
     used = plan.options
-    run_with = (f" (time limit {used.time_limit:g} s, {used.threads} thread{'s' if used.threads != 1 else ''}, "
-                f"seed {used.seed})" if used is not None else "")
-    lines.append(f"Objective {plan.objective:.6f}, bound {plan.bound:.6f}; solver {plan.solver} {plan.solver_version}"
-                 f"{run_with}, build {plan.build_seconds:.2f} s, solve {plan.solve_seconds:.2f} s"
-                 + (f", total {elapsed:.2f} s" if elapsed is not None else ""))
+    run_with = (ngettext(" (time limit {seconds} s, {n} thread, seed {seed})", " (time limit {seconds} s, {n} threads, seed {seed})",
+                         used.threads, seconds=f"{used.time_limit:g}", seed=used.seed) if used is not None else "")
+    lines.append(_("Objective {objective}, bound {bound}; solver {solver} {version}{run_with}, build {build} s, "
+                   "solve {solve} s", objective=f"{plan.objective:.6f}", bound=f"{plan.bound:.6f}", solver=plan.solver,
+                   version=plan.solver_version, run_with=run_with, build=f"{plan.build_seconds:.2f}",
+                   solve=f"{plan.solve_seconds:.2f}")
+                 + (_(", total {seconds} s", seconds=f"{elapsed:.2f}") if elapsed is not None else ""))
     if out_path is not None:
-        lines.append(f"Schedule written to {out_path}")
+        lines.append(_("Schedule written to {path}", path=out_path))
     return "\n".join(lines)
 
 
@@ -96,9 +110,10 @@ def fund_lines(plan: Plan) -> list[str]:
     table = plan.by_fund
     if table.empty:
         return []
-    rows = [[r.fund, f"FY{r.fiscal_year}", str(r.units), f"{r.cost:,.0f}", f"{r.amount:,.0f}",
+    rows = [[r.fund, _fy(r.fiscal_year), str(r.units), f"{r.cost:,.0f}", f"{r.amount:,.0f}",
              _pct(r.used) if r.amount > 0 else "-"] for r in table.itertuples() if r.amount > 0 or r.units > 0]
-    return ["", "Funds:"] + text_table(["fund", "year", "units", "cost (baht)", "amount (baht)", "used"], rows, {2, 3, 4, 5})
+    return ["", _("Funds:")] + text_table([_("fund"), _("year"), _("units"), _("cost (baht)"), _("amount (baht)"), _("used")],
+                                          rows, {2, 3, 4, 5})
 
 
 def balance_lines(plan: Plan) -> list[str]:
@@ -107,12 +122,14 @@ def balance_lines(plan: Plan) -> list[str]:
     if table.empty or table["pilot_mean"].isna().all():
         return []
     ruled = plan.scenario.settings.balance_columns
-    head = "Balance of the pilots (std. diff = (pilot mean - network mean) / network sd)"
+    head = _("Balance of the pilots (std. diff = (pilot mean - network mean) / network sd)")
     if ruled:
-        head += f"; rule: |std. diff| <= {plan.scenario.settings.balance_tolerance:g} for " + ", ".join(ruled)
+        head += _("; rule: |std. diff| <= {tolerance} for {columns}", tolerance=f"{plan.scenario.settings.balance_tolerance:g}",
+                  columns=", ".join(ruled))
     rows = [[r.column, f"{r.pilot_mean:.3f}", f"{r.network_mean:.3f}", f"{r.std_difference:+.3f}",
-             "" if r.within is None else ("ok" if r.within else "BROKEN")] for r in table.itertuples()]
-    return ["", head + ":"] + text_table(["criterion", "pilots", "network", "std. diff", "rule"], rows, {1, 2, 3}) + [""]
+             "" if r.within is None else (_("ok") if r.within else _("BROKEN"))] for r in table.itertuples()]
+    return ["", head + ":"] + text_table([_("criterion"), _("pilots"), _("network"), _("std. diff"), _("rule")], rows,
+                                         {1, 2, 3}) + [""]
 
 
 def rules_lines(scenario: Scenario) -> list[str]:
@@ -120,23 +137,30 @@ def rules_lines(scenario: Scenario) -> list[str]:
     s = scenario.settings
     lines = []
     if s.balance_columns:
-        lines.append(f"Balance: pilot means within {s.balance_tolerance:g} sd of the network for " + ", ".join(s.balance_columns))
+        lines.append(_("Balance: pilot means within {tolerance} sd of the network for {columns}",
+                       tolerance=f"{s.balance_tolerance:g}", columns=", ".join(s.balance_columns)))
     if s.max_share:
-        lines.append("Share caps: " + ", ".join(f"{c} <= {v:g} of the pilots" for c, v in s.max_share.items()))
+        lines.append(_("Share caps: {caps}", caps=", ".join(_("{column} <= {share} of the pilots", column=c, share=f"{v:g}")
+                                                           for c, v in s.max_share.items())))
     if s.max_units:
-        lines.append("Capacity: " + ", ".join(f"FY{y} <= {c} units" for y, c in sorted(s.max_units.items())))
+        lines.append(_("Capacity: {caps}", caps=", ".join(_("FY{year} <= {count} units", year=y, count=c)
+                                                        for y, c in sorted(s.max_units.items()))))
     if s.capacity_by:
-        lines.append("Team capacity: " + ", ".join(f"{c} <= {v} a year each" for c, v in s.capacity_by.items()))
+        lines.append(_("Team capacity: {caps}", caps=", ".join(_("{column} <= {count} a year each", column=c, count=v)
+                                                             for c, v in s.capacity_by.items())))
     if s.fairness_column is not None:
-        parts = ([f"at least {s.fairness_min_per_year} a wave"] if s.fairness_min_per_year is not None else []) + (
-            [f"completion within {s.fairness_max_completion_gap} year(s)"] if s.fairness_max_completion_gap is not None else [])
-        lines.append(f"Fairness by {s.fairness_column}: " + ", ".join(parts))
+        parts = ([_("at least {count} a wave", count=s.fairness_min_per_year)] if s.fairness_min_per_year is not None else []) + (
+            [_("completion within {years} year(s)", years=s.fairness_max_completion_gap)]
+            if s.fairness_max_completion_gap is not None else [])
+        lines.append(_("Fairness by {column}: {rules}", column=s.fairness_column, rules=", ".join(parts)))
     if s.mentors_column is not None or s.mentor_column is not None:
-        lines.append(f"Mentors: lag {s.mentors_lag}" + (f", by {s.mentors_column} (at most {s.mentors_max_mentors} "
-                                                         "mentor(s) each)" if s.mentors_column else "")
-                     + (f", named in column {s.mentor_column}" if s.mentor_column else ""))
+        lines.append(_("Mentors: lag {lag}", lag=s.mentors_lag)
+                     + (_(", by {column} (at most {count} mentor(s) each)", column=s.mentors_column,
+                          count=s.mentors_max_mentors) if s.mentors_column else "")
+                     + (_(", named in column {column}", column=s.mentor_column) if s.mentor_column else ""))
     if s.funds:
-        lines.append("Funds: " + ", ".join(f"{f.name} {sum(f.amounts.values()):,.0f} baht" for f in s.funds))
+        lines.append(_("Funds: {funds}", funds=", ".join(_("{fund} {amount} baht", fund=f.name,
+                                                           amount=f"{sum(f.amounts.values()):,.0f}") for f in s.funds)))
     return lines
 
 
@@ -145,17 +169,21 @@ def scenario_text(scenario: Scenario) -> str:
     s = scenario.settings
     units = scenario.units
     todo = scenario.to_schedule
-    lines = [f"Valid scenario: {len(units)} units ({len(todo)} to schedule, {len(units) - len(todo)} done), "
-             f"fiscal years {s.first_year}-{s.last_year} (pilot year {s.first_year})"]
-    lines.append(f"Total cost {todo['cost'].sum():,.0f} baht; total budget {sum(s.budget.values()):,.0f} baht")
-    rows = [[f"FY{y}", f"{s.budget[y]:,.0f}"] for y in s.years]
-    lines += text_table(["year", "budget (baht)"], rows, {1})
-    lines.append(f"Pilots: {s.pilots_min} to {scenario.pilots_max}; cover: {', '.join(s.cover) or 'none'}"
-                 + (f"; mean risk <= {s.max_mean_risk:g}" if s.max_mean_risk is not None else ""))
+    lines = [_("Valid scenario: {units} units ({todo} to schedule, {done} done), fiscal years {first}-{last} "
+               "(pilot year {first})", units=len(units), todo=len(todo), done=len(units) - len(todo), first=s.first_year,
+               last=s.last_year)]
+    lines.append(_("Total cost {cost} baht; total budget {budget} baht", cost=f"{todo['cost'].sum():,.0f}",
+                   budget=f"{sum(s.budget.values()):,.0f}"))
+    rows = [[_fy(y), f"{s.budget[y]:,.0f}"] for y in s.years]
+    lines += text_table([_("year"), _("budget (baht)")], rows, {1})
+    lines.append(_("Pilots: {min} to {max}; cover: {cover}", min=s.pilots_min, max=scenario.pilots_max,
+                   cover=", ".join(s.cover) or _("none"))
+                 + (_("; mean risk <= {risk}", risk=f"{s.max_mean_risk:g}") if s.max_mean_risk is not None else ""))
     lines += rules_lines(scenario)
-    lines.append("Units by region: " + ", ".join(f"{k} {v}" for k, v in todo.groupby("region").size().sort_index().items()))
+    lines.append(_("Units by region: {regions}", regions=", ".join(
+        f"{k} {v}" for k, v in todo.groupby("region").size().sort_index().items())))
     if scenario.extra_columns:
-        lines.append("Passed-through columns: " + ", ".join(scenario.extra_columns))
+        lines.append(_("Passed-through columns: {columns}", columns=", ".join(scenario.extra_columns)))
     return "\n".join(lines)
 
 
