@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from selector.data.scenario import Scenario
+from selector.i18n import _, current_language
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Binding:
 def _rank(scores: pd.Series) -> dict[str, int]:
     """1 = best; ties broken by unit_id so the ranks are deterministic."""
     order = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-    return {uid: i for i, (uid, _) in enumerate(order, start=1)}
+    return {uid: i for i, (uid, _score) in enumerate(order, start=1)}
 
 
 class PlanFacts:
@@ -72,16 +73,16 @@ class PlanFacts:
     def pilot_reasons(self, uid: str) -> tuple[list[str], list[Binding]]:
         """Why a pilot is one: its rank, a must mark, being the only pilot of a cover value."""
         row = self.rows[uid]
-        reasons = [f"pilot-suitability rank {self.pilot_rank[uid]} of {len(self.todo)}"]
+        reasons = [_("pilot-suitability rank {rank} of {count}", rank=self.pilot_rank[uid], count=len(self.todo))]
         binding = []
         if row["pilot"] == "must":
-            reasons.append("marked pilot = must")
-            binding.append(Binding("pilot_must", uid, "the unit is marked pilot = must"))
+            reasons.append(_("marked pilot = must"))
+            binding.append(Binding("pilot_must", uid, _("the unit is marked pilot = must")))
         for column in self.settings.cover:
             value = row[column]
             others = [u for u in self.pilots_by[column].get(value, []) if u != uid]
             if not others:
-                detail = f"the only pilot of {column} '{value}' (every {column} needs one)"
+                detail = _("the only pilot of {column} '{value}' (every {column} needs one)", column=column, value=value)
                 reasons.append(detail)
                 binding.append(Binding("cover", f"{column}={value}", detail))
         return reasons, binding
@@ -90,31 +91,31 @@ class PlanFacts:
         """Why a unit is not a pilot: marks, window, rank, cover already met, the limit, the risk cap, money."""
         s = self.settings
         row = self.rows[uid]
-        reasons = [f"pilot-suitability rank {self.pilot_rank[uid]} of {len(self.todo)}"]
+        reasons = [_("pilot-suitability rank {rank} of {count}", rank=self.pilot_rank[uid], count=len(self.todo))]
         binding = []
         if row["pilot"] == "never":
-            binding.append(Binding("pilot_never", uid, "the unit is marked pilot = never"))
-        lo, _ = self.window(uid)
+            binding.append(Binding("pilot_never", uid, _("the unit is marked pilot = never")))
+        lo, _hi = self.window(uid)
         if lo > self.first:
-            binding.append(Binding("window", uid, f"its earliest_year {lo} is after the pilot year FY{self.first}"))
+            binding.append(Binding("window", uid, _("its earliest_year {lo} is after the pilot year FY{first}", lo=lo, first=self.first)))
         for column in s.cover:
             value = row[column]
             covering = self.pilots_by[column].get(value, [])
             if covering:
-                reasons.append(f"{column} '{value}' already has {len(covering)} pilot(s): {', '.join(covering)}")
+                reasons.append(_("{column} '{value}' already has {count} pilot(s): {pilots}", column=column, value=value,
+                                 count=len(covering), pilots=", ".join(covering)))
         pmax = self.scenario.pilots_max
         if len(self.pilots) >= pmax:
-            binding.append(Binding("pilots_max", None, f"pilot limit {pmax} reached"))
+            binding.append(Binding("pilots_max", None, _("pilot limit {limit} reached", limit=pmax)))
         if s.max_mean_risk is not None and self.pilots:
             total = self.pilot_risk + float(row["risk"])
             mean = total / (len(self.pilots) + 1)
             if mean > s.max_mean_risk + 1e-9:
-                binding.append(Binding("pilot_risk", None, f"as one more pilot it would raise the pilots' mean risk "
-                                                           f"to {mean:.3g}, above max_mean_risk = {s.max_mean_risk:g}"))
+                binding.append(Binding("pilot_risk", None, _("as one more pilot it would raise the pilots' mean risk to {mean}, above max_mean_risk = {max_mean_risk}", mean=f"{mean:.3g}", max_mean_risk=f"{s.max_mean_risk:g}")))
         cost = float(row["cost"])
         if cost > self.left(self.first) + 1e-6:
-            binding.append(Binding("budget", self.first, f"FY{self.first} has {self.left(self.first):,.0f} baht left "
-                                                         f"and the unit costs {cost:,.0f}"))
+            binding.append(Binding("budget", self.first, _("FY{year} has {left} baht left and the unit costs {cost}", year=self.first,
+                                                           left=f"{self.left(self.first):,.0f}", cost=f"{cost:,.0f}")))
         return reasons + [b.detail for b in binding], binding
 
     def earlier_reasons(self, uid: str) -> tuple[list[str], list[Binding]]:
@@ -123,23 +124,23 @@ class PlanFacts:
         target = y - 1
         row = self.rows[uid]
         binding = []
-        lo, _ = self.window(uid)
+        lo, _hi = self.window(uid)
         if lo > target:
-            binding.append(Binding("window", uid, f"its earliest_year is {lo}"))
+            binding.append(Binding("window", uid, _("its earliest_year is {lo}", lo=lo)))
         cost = float(row["cost"])
         if cost > self.left(target) + 1e-6:
-            binding.append(Binding("budget", target, f"FY{target} has {self.left(target):,.0f} baht left "
-                                                     f"and the unit costs {cost:,.0f}"))
+            binding.append(Binding("budget", target, _("FY{year} has {left} baht left and the unit costs {cost}", year=target,
+                                                       left=f"{self.left(target):,.0f}", cost=f"{cost:,.0f}")))
         cap = self.settings.max_units_per_year
         if cap is not None and self.count[target] >= cap:
-            binding.append(Binding("capacity", target, f"FY{target} already upgrades {cap} units, the capacity"))
+            binding.append(Binding("capacity", target, _("FY{year} already upgrades {cap} units, the capacity", year=target, cap=cap)))
         after = row["after"]
         if after and after in self.year_of and self.year_of[after] is not None and self.year_of[after] >= target:
-            binding.append(Binding("after", after, f"it must come after unit {after}, upgraded in FY{self.year_of[after]}"))
-        reasons = [f"rollout-priority rank {self.rollout_rank[uid]} of {len(self.todo)}"]
+            binding.append(Binding("after", after, _("it must come after unit {after}, upgraded in FY{year}", after=after, year=self.year_of[after])))
+        reasons = [_("rollout-priority rank {rank} of {count}", rank=self.rollout_rank[uid], count=len(self.todo))]
         if not binding:
-            reasons.append(f"no rule alone stops it in FY{target}: units ranked higher for the objective take the room")
-        return reasons + [f"in FY{target}: {b.detail}" for b in binding], binding
+            reasons.append(_("no rule alone stops it in FY{year}: units ranked higher for the objective take the room", year=target))
+        return reasons + [_("in FY{year}: {detail}", year=target, detail=b.detail) for b in binding], binding
 
     def reasons(self, uid: str) -> tuple[list[str], list[Binding]]:
         """The reasons and binding rules for one unit to schedule, on this plan."""
@@ -149,13 +150,21 @@ class PlanFacts:
         if y is None:
             cost = float(self.rows[uid]["cost"])
             most = max(self.left(year) for year in self.settings.years)
-            reasons = [f"rollout-priority rank {self.rollout_rank[uid]} of {len(self.todo)}"]
-            binding = [Binding("budget", None, f"no year has budget left for its {cost:,.0f} baht "
-                                               f"(most left {most:,.0f})")] if cost > most + 1e-6 else []
+            reasons = [_("rollout-priority rank {rank} of {count}", rank=self.rollout_rank[uid], count=len(self.todo))]
+            binding = [Binding("budget", None, _("no year has budget left for its {cost} baht (most left {most})", cost=f"{cost:,.0f}", most=f"{most:,.0f}"))] if cost > most + 1e-6 else []
             return reasons + [b.detail for b in binding], binding
         if y == self.first + 1:
             return self.not_pilot_reasons(uid)
         return self.earlier_reasons(uid)
+
+
+def phase_words(phase: str) -> str:
+    """A schedule's phase (``pilot``, ``wave 2``, ``done``) in the current language; English is the phase itself."""
+    if current_language() == "en":
+        return phase
+    if phase.startswith("wave "):
+        return _("wave {n}", n=phase.split()[1])
+    return {"pilot": _("pilot"), "done": _("done"), "unscheduled": _("unscheduled")}.get(phase, phase)
 
 
 def schedule_maps(schedule: pd.DataFrame) -> tuple[dict[str, int | None], dict[str, bool]]:
@@ -171,8 +180,8 @@ def explanation_column(scenario: Scenario, scores: pd.DataFrame, schedule: pd.Da
     out = []
     for uid, phase in zip(schedule["unit_id"], schedule["phase"]):
         if uid not in facts.todo.index:
-            out.append("already done")
+            out.append(_("already done"))
             continue
-        reasons, _ = facts.reasons(uid)
-        out.append(f"{phase}: " + "; ".join(reasons))
+        reasons, _binding = facts.reasons(uid)
+        out.append(_("{phase}: {reasons}", phase=phase_words(phase), reasons="; ".join(reasons)))
     return out

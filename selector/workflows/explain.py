@@ -8,16 +8,18 @@ names a rule is a *binding* record (rule, key, detail) found on the plan itself:
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from selector.analysis.reasons import Binding, PlanFacts, schedule_maps
+from selector.analysis.reasons import Binding, PlanFacts, phase_words, schedule_maps
 from selector.check import check_schedule, read_schedule
 from selector.data.scenario import Scenario
 from selector.data.settings import normalised_weights
 from selector.errors import InfeasibleError, Problem, ScenarioError
+from selector.i18n import _
 from selector.model.build import build_model
 from selector.model.scoring import normalised_matrix
 from selector.plan import schedule_from_values
@@ -60,29 +62,36 @@ class Explanation:
 
     def text(self) -> str:
         """The explanation as the terminal shows it."""
-        where = self.phase if self.fiscal_year is None else f"FY{self.fiscal_year} ({self.phase})"
-        lines = [f"{self.unit_id} {self.name}: {where}" + (", pilot" if self.pilot else "")]
-        lines.append(f"Pilot suitability {self.pilot_score:.4f} (rank {self.pilot_rank} of {self.units}); "
-                     f"rollout priority {self.rollout_score:.4f} (rank {self.rollout_rank} of {self.units})")
+        phase = phase_words(self.phase)
+        where = phase if self.fiscal_year is None else _("FY{year} ({phase})", year=self.fiscal_year, phase=phase)
+        lines = [f"{self.unit_id} {self.name}: {where}" + (_(", pilot") if self.pilot else "")]
+        lines.append(_("Pilot suitability {pilot_score} (rank {pilot_rank} of {units}); "
+                       "rollout priority {rollout_score} (rank {rollout_rank} of {units})",
+                       pilot_score=f"{self.pilot_score:.4f}", pilot_rank=self.pilot_rank, units=self.units,
+                       rollout_score=f"{self.rollout_score:.4f}", rollout_rank=self.rollout_rank))
         lines.append("")
-        head = f"{'criterion':<15}{'value':>7}{'normalised':>12}{'w pilot':>9}{'pilot part':>12}{'w rollout':>11}{'rollout part':>14}"
-        lines += [head, "-" * len(head)]
+        widths = (15, 7, 12, 9, 12, 11, 14)
+        head = _row([_("criterion"), _("value"), _("normalised"), _("w pilot"), _("pilot part"), _("w rollout"),
+                     _("rollout part")], widths)
+        lines += [head, "-" * _width(head)]
         for r in self.breakdown.itertuples(index=False):
             lines.append(f"{r.criterion:<15}{r.value:>7g}{r.normalised:>12.4f}{r.pilot_weight:>9.3f}{r.pilot_part:>12.4f}"
                          f"{r.rollout_weight:>11.3f}{r.rollout_part:>14.4f}")
-        lines.append(f"{'total':<15}{'':>7}{'':>12}{'':>9}{self.pilot_score:>12.4f}{'':>11}{self.rollout_score:>14.4f}")
+        lines.append(_row([_("total"), "", "", "", f"{self.pilot_score:.4f}", "", f"{self.rollout_score:.4f}"], widths))
         lines.append("")
-        lines.append("Why here:")
+        lines.append(_("Why here:"))
         lines += [f"  - {r}" for r in self.reasons]
         if self.earlier is not None:
             e = self.earlier
             if e.loss is None:
-                lines.append(f"Forced into FY{e.year}: {e.status}: no plan has it there under the rules.")
+                lines.append(_("Forced into FY{year}: {status}: no plan has it there under the rules.", year=e.year,
+                               status=e.status))
             else:
-                lines.append(f"Forced into FY{e.year}: the objective falls from {self.base_objective:.6f} to "
-                             f"{e.objective:.6f} (best found; bound {e.bound:.6f}): a loss of "
-                             + (f"{e.loss:.6f}" if abs(e.loss - e.loss_at_least) < 1e-9
-                                else f"{e.loss_at_least:.6f} to {e.loss:.6f}") + ".")
+                loss = (f"{e.loss:.6f}" if abs(e.loss - e.loss_at_least) < 1e-9
+                        else _("{low} to {high}", low=f"{e.loss_at_least:.6f}", high=f"{e.loss:.6f}"))
+                lines.append(_("Forced into FY{year}: the objective falls from {base} to {objective} (best found; "
+                               "bound {bound}): a loss of {loss}.", year=e.year, base=f"{self.base_objective:.6f}",
+                               objective=f"{e.objective:.6f}", bound=f"{e.bound:.6f}", loss=loss))
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
@@ -101,12 +110,26 @@ class Explanation:
 # One unit, with a re-solve
 
 
+def _width(text: str) -> int:
+    """Terminal columns of ``text``: Thai vowel and tone marks above or below a consonant take none."""
+    return sum(1 for ch in text if unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
+
+
+def _row(cells: list[str], widths: tuple[int, ...]) -> str:
+    """A row of the breakdown: the first cell left-aligned, the others right-aligned, each in its width."""
+    out = []
+    for i, (cell, width) in enumerate(zip(cells, widths)):
+        space = " " * max(width - _width(cell), 1 if i else 0)
+        out.append(cell + space if i == 0 else space + cell)
+    return "".join(out)
+
+
 def _read_plan(scenario: Scenario, path: str | Path) -> tuple[dict[str, int | None], dict[str, bool]]:
 
     report = check_schedule(scenario, path)
     if report.violations:
-        raise ScenarioError([Problem(str(path), None, None, f"the schedule breaks a rule: {v}",
-                                     "pass a schedule that `selector check` accepts") for v in report.violations])
+        raise ScenarioError([Problem(str(path), None, None, _("the schedule breaks a rule: {violation}", violation=v),
+                                     _("pass a schedule that `selector check` accepts")) for v in report.violations])
     rows = read_schedule(path)
     year_of = {r["unit_id"]: (int(r["fiscal_year"]) if r["fiscal_year"] else None) for r in rows}
     pilot_of = {r["unit_id"]: r["pilot"].lower() == "true" for r in rows}
@@ -142,8 +165,8 @@ def explain_unit(scenario: Scenario, unit_id: str, schedule: str | Path | None =
     s = scenario.settings
     ids = set(scenario.units["unit_id"])
     if unit_id not in ids:
-        raise ScenarioError([Problem("UNIT_ID", None, None, f"unit '{unit_id}' is not in the scenario",
-                                     "give a unit_id from the scenario's CSV")])
+        raise ScenarioError([Problem("UNIT_ID", None, None, _("unit '{unit}' is not in the scenario", unit=unit_id),
+                                     _("give a unit_id from the scenario's CSV"))])
     solver, time_limit, gap = SolveOptions.resolve(s, solver=solver, time_limit=time_limit, gap=gap).as_tuple()
     model = build_model(scenario)
     if schedule is not None:
@@ -151,7 +174,7 @@ def explain_unit(scenario: Scenario, unit_id: str, schedule: str | Path | None =
     else:
         run = solve_model(model, solver, time_limit, gap)
         if run.status not in (Status.OPTIMAL, Status.FEASIBLE):
-            raise InfeasibleError([f"the scenario has no plan ({run.status}); run `selector solve` to see why"])
+            raise InfeasibleError([_("the scenario has no plan ({status}); run `selector solve` to see why", status=run.status)])
         year_of, pilot_of = schedule_maps(schedule_from_values(model, run.values))
     base = model.objective_value({u: year_of.get(u) for u in model.units.index},
                                  {u for u in model.units.index if pilot_of.get(u)})
