@@ -8,11 +8,13 @@ matplotlib >= 3.11 shapes Thai correctly (tone marks and vowels placed on their 
 Without a Thai font the charts are drawn in Latin letters instead of showing boxes: unit ids for
 unit names, the Latin form of a Thai value where the scenario has one (``region`` for
 ``region_th``), else ``region 2``, ``plan 3``...; one ``NoThaiFontWarning`` per process says what to
-install. Needs matplotlib >= 3.11, which ``pip install selector`` installs.
+install. Every chart takes ``lang="th"`` or ``lang="en"`` for its title, axes and legend (default:
+the current language of ``selector.i18n``). Needs matplotlib >= 3.11, which ``pip install selector`` installs.
 """
 
 from __future__ import annotations
 
+import functools
 import warnings
 from contextlib import contextmanager
 from typing import Iterable, Iterator, Mapping, Union
@@ -27,6 +29,7 @@ except ImportError as exc:  # the plots are an extra: say how to get them
     raise ImportError("selector.outputs.plots needs matplotlib >= 3.11: pip install 'matplotlib>=3.11'") from exc
 
 from selector.fields import CRITERIA
+from selector.i18n import _, language
 from selector.outputs import fonts
 
 # THAI_FONTS, THAI_SAMPLE, covers, thai_font and NoThaiFontWarning are part of this module's interface too
@@ -99,6 +102,19 @@ def _thai_text() -> Iterator[list[str]]:
         yield families
 
 
+def in_language(chart):
+    """Give a chart ``lang=`` ("th" or "en"): its title, axes and legend in that language (default: the current one)."""
+
+    @functools.wraps(chart)
+    def drawn(*args, lang: str | None = None, **kwargs):
+        if lang is None:
+            return chart(*args, **kwargs)
+        with language(lang):
+            return chart(*args, **kwargs)
+
+    return drawn
+
+
 def _axes(ax, figsize: tuple[float, float]):
     """The given axes and its figure, or a new figure of ``figsize`` inches with one axes."""
     if ax is not None:
@@ -129,9 +145,10 @@ def _comparison(plans: Plans) -> Comparison:
 
 
 def _year_labels(years) -> list[str]:
-    return [f"FY{y}" for y in years]
+    return [_("FY{year}", year=y) for y in years]
 
 
+@in_language
 def phase_map(plan: Plan, *, ax=None, label: str = "name", region: str = "region",
               regions: list[str] | None = None) -> Figure:
     """Units (rows, grouped by region) x fiscal years (columns): each unit's year, pilots starred.
@@ -161,7 +178,7 @@ def phase_map(plan: Plan, *, ax=None, label: str = "name", region: str = "region
         ax.barh(np.arange(n), 0.9, left=np.array(columns) - 0.45, height=0.8, color=[colours[c] for c in columns])
         pilots = sched.index[sched["pilot"]]
         ax.scatter([years.index(int(y)) for y in sched.loc[pilots, "fiscal_year"]], pilots, marker="*", s=60,
-                   color="black", zorder=3, label="pilot")
+                   color="black", zorder=3, label=_("pilot"))
         groups = sched.groupby(region, sort=False).indices
         names = _latin(groups, "region", plan.scenario.units, region)
         for name, rows in zip(names, groups.values()):
@@ -171,35 +188,37 @@ def phase_map(plan: Plan, *, ax=None, label: str = "name", region: str = "region
             ax.text(len(years) - 0.4, (top + bottom) / 2, f"{name} ({len(rows)})", va="center", ha="left", fontsize=9)
         size = 8 if n <= 40 else 6 if n <= 120 else 5
         ax.set_yticks(range(n), labels=_latin(shown, "unit"), fontsize=size)
-        ax.set_xticks(range(len(years)), labels=[f"FY{y}\n{_phase(y, years[0])}" for y in years])
+        ax.set_xticks(range(len(years)), labels=[_("FY{year}", year=y) + "\n" + _phase(y, years[0]) for y in years])
         ax.set_xlim(-0.5, len(years) - 0.5)
         ax.set_ylim(n - 0.5, -0.5)
         ax.xaxis.tick_top()
-        ax.set_title(f"Phase map: {n} units, {len(pilots)} pilots (★)", fontsize=11)
+        ax.set_title(_("Phase map: {units} units, {pilots} pilots (★)", units=n, pilots=len(pilots)), fontsize=11)
         ax.spines[["right", "bottom"]].set_visible(False)
         _thai_ticks(ax, families)
     return fig
 
 
 def _phase(year: int, first: int) -> str:
-    return "pilot" if year == first else f"wave {year - first}"
+    return _("pilot") if year == first else _("wave {n}", n=year - first)
 
 
+@in_language
 def budget_chart(plan: Plan, *, ax=None) -> Figure:
     """Per fiscal year: the budget and the cost of the units upgraded (million baht), with the share used."""
     by_year = plan.by_year
     x = np.arange(len(by_year))
     with _thai_text() as families:
         fig, ax = _axes(ax, (6.5, 3.8))
-        ax.bar(x - 0.2, by_year["budget"] / 1e6, width=0.4, color=BUDGET_COLOUR, label="budget")
-        bars = ax.bar(x + 0.2, by_year["cost"] / 1e6, width=0.4, color=COST_COLOUR, label="used")
+        ax.bar(x - 0.2, by_year["budget"] / 1e6, width=0.4, color=BUDGET_COLOUR, label=_("budget"))
+        bars = ax.bar(x + 0.2, by_year["cost"] / 1e6, width=0.4, color=COST_COLOUR, label=_("used"))
         ax.bar_label(bars, labels=[f"{u:.0%}" for u in by_year["budget_used"]], fontsize=8, padding=2)
         ax.set_xticks(x, labels=_year_labels(by_year["fiscal_year"]))
-        ax.set_ylabel("million baht")
-        _finish(ax, families, "Budget used per fiscal year")
+        ax.set_ylabel(_("million baht"))
+        _finish(ax, families, _("Budget used per fiscal year"))
     return fig
 
 
+@in_language
 def coverage_chart(plans: Plans, *, ax=None) -> Figure:
     """Cumulative coverage (% of units upgraded by the end of each fiscal year), one line per plan."""
     coverage = _comparison(plans).coverage
@@ -210,12 +229,13 @@ def coverage_chart(plans: Plans, *, ax=None) -> Figure:
             ax.plot(x, 100 * coverage[column], marker=marker, label=name)
         ax.set_xticks(x, labels=_year_labels(coverage.index))
         ax.set_ylim(0, 105)
-        ax.set_ylabel("% of units upgraded")
+        ax.set_ylabel(_("{percent} of units upgraded", percent="%"))
         ax.grid(axis="y", alpha=0.3)
-        _finish(ax, families, "Cumulative coverage")
+        _finish(ax, families, _("Cumulative coverage"))
     return fig
 
 
+@in_language
 def pilots_chart(plans: Plans, *, ax=None) -> Figure:
     """Pilots per region, one bar per plan in each region."""
     comparison = _comparison(plans)
@@ -229,12 +249,13 @@ def pilots_chart(plans: Plans, *, ax=None) -> Figure:
             ax.bar(x - 0.4 + width * (i + 0.5), table[column], width=width, label=name)
         ax.set_xticks(x, labels=_latin(table.index, "region", units, "region"))
         ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.set_ylabel("pilots")
+        ax.set_ylabel(_("pilots"))
         # beside the axes, not over the bars (the best spot inside is often on a bar)
-        _finish(ax, families, "Pilots per region", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        _finish(ax, families, _("Pilots per region"), loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
 
 
+@in_language
 def criteria_profile(plan: Plan, *, ax=None) -> Figure:
     """Mean raw value of each criterion: the pilots against all units to schedule, on the scenario's scale."""
     units = plan.scenario.to_schedule
@@ -244,16 +265,17 @@ def criteria_profile(plan: Plan, *, ax=None) -> Figure:
     y = np.arange(len(CRITERIA))
     with _thai_text() as families:
         fig, ax = _axes(ax, (6.5, 3.8))
-        ax.barh(y - 0.2, units[list(CRITERIA)].mean(), height=0.4, color=BUDGET_COLOUR, label=f"all units ({len(units)})")
-        ax.barh(y + 0.2, pilots[list(CRITERIA)].mean(), height=0.4, color=PILOT_COLOUR, label=f"pilots ({len(pilots)})")
-        ax.set_yticks(y, labels=[c + (" (lower is better)" if c in cost_type else "") for c in CRITERIA])
+        ax.barh(y - 0.2, units[list(CRITERIA)].mean(), height=0.4, color=BUDGET_COLOUR, label=_("all units ({count})", count=len(units)))
+        ax.barh(y + 0.2, pilots[list(CRITERIA)].mean(), height=0.4, color=PILOT_COLOUR, label=_("pilots ({count})", count=len(pilots)))
+        ax.set_yticks(y, labels=[c + (_(" (lower is better)") if c in cost_type else "") for c in CRITERIA])
         ax.set_ylim(len(CRITERIA) - 0.5, -0.5)
         ax.set_xlim(lo, hi)
-        ax.set_xlabel(f"mean score ({lo:g} to {hi:g})")
-        _finish(ax, families, "Criteria profile: pilots against all units", loc="upper left", bbox_to_anchor=(1, 1))
+        ax.set_xlabel(_("mean score ({lo} to {hi})", lo=f"{lo:g}", hi=f"{hi:g}"))
+        _finish(ax, families, _("Criteria profile: pilots against all units"), loc="upper left", bbox_to_anchor=(1, 1))
     return fig
 
 
+@in_language
 def overview(plans: Mapping[str, Plan]) -> Figure:
     """Coverage curves and pilots per region of several plans, and the first plan's budget use, side by side."""
     first = next(iter(plans.values()))
@@ -272,6 +294,7 @@ def overview(plans: Mapping[str, Plan]) -> Figure:
 CLASS_COLOURS = {CORE: "#1b7837", BORDERLINE: "#f1a340", EXTERIOR: "#bababa"}
 
 
+@in_language
 def plot_acceptability(result: Robustness, top: int | None = None):
     """A matplotlib Figure: pilot acceptability per unit, highest first, coloured by class.
 
@@ -289,7 +312,7 @@ def plot_acceptability(result: Robustness, top: int | None = None):
     ax.axhline(100 * CORE_SHARE, color="black", linewidth=0.6, linestyle="--")
     ax.axhline(100 * EXTERIOR_SHARE, color="black", linewidth=0.6, linestyle=":")
     ax.set_ylim(0, 100)
-    ax.set_ylabel("pilot in % of samples")
-    ax.set_title(f"Pilot acceptability ({result.options.get('samples')} weight samples)")
+    ax.set_ylabel(_("pilot in {percent} of samples", percent="%"))
+    ax.set_title(_("Pilot acceptability ({samples} weight samples)", samples=result.options.get("samples")))
     ax.legend(handles=[Patch(color=CLASS_COLOURS[c], label=c) for c in (CORE, BORDERLINE, EXTERIOR)], loc="upper right")
     return fig

@@ -188,3 +188,14 @@ def test_criteria_profile_compares_pilot_means_with_all_units(plan):
     assert all_units[0].get_width() == pytest.approx((5 + 2 + 4 + 1) / 4)  # infrastructure, all four units
     assert pilots[0].get_width() == pytest.approx((5 + 4) / 2)  # the pilots A and C
     assert pilots[6].get_width() == pytest.approx((1 + 2) / 2)  # risk
+
+
+def test_lang_chooses_the_language_of_titles_axes_and_legends(plan):
+    """`lang="th"` draws the Thai of the catalogue; without it the chart is in the current language (English here)."""
+    thai = plots.budget_chart(plan, lang="th").axes[0]
+    english = plots.budget_chart(plan).axes[0]
+    assert thai.get_title() == "งบประมาณที่ใช้ในแต่ละปีงบประมาณ" and thai.get_ylabel() == "ล้านบาท"
+    assert [t.get_text() for t in thai.get_legend().get_texts()] == ["วงเงินงบประมาณ", "ใช้ไป"]
+    assert [t.get_text() for t in thai.get_xticklabels()][0] == "ปีงบประมาณ 2555"
+    assert english.get_title() == "Budget used per fiscal year" and english.get_ylabel() == "million baht"
+    assert plots.phase_map(plan, lang="th").axes[0].get_title().startswith("แผนภาพระยะการดำเนินงาน: 4 หน่วยงาน")
