@@ -8,6 +8,7 @@ the folder: an old schedule put where the new one would be written keeps its byt
 from __future__ import annotations
 
 import csv
+import re
 import io
 import shutil
 import tomllib
@@ -87,3 +88,30 @@ def test_the_catalogue_covers_enough_and_every_file_is_used():
     used = {c.get(k) for c in cases for k in ("csv", "settings")}
     files = {str(p.relative_to(CATALOGUE)) for p in CATALOGUE.glob("*/*")}
     assert files - used == set()
+
+
+THAI = re.compile(r"[\u0e00-\u0e7f]")
+
+
+@pytest.mark.parametrize("case", CASES["case"], ids=[c["name"] for c in CASES["case"]])
+def test_every_bad_input_message_and_fix_is_in_thai_with_lang_th(case, tmp_path):
+    """The same catalogue with `--lang th`: the same problems, each message and each fix in Thai."""
+    english_dir, thai_dir = tmp_path / "en", tmp_path / "th"
+    english_dir.mkdir()
+    thai_dir.mkdir()
+    runner = CliRunner()
+    english = runner.invoke(main, _prepare(case, english_dir)[0] + ["--lang", "en"])
+    thai = runner.invoke(main, _prepare(case, thai_dir)[0] + ["--lang", "th"])
+    assert thai.exit_code == english.exit_code == 2, thai.output
+    assert thai.stderr.startswith("ข้อผิดพลาด: ")
+    problems = [line for line in thai.stderr.splitlines() if line.startswith("  - ")]
+    if not problems:  # one problem: "ข้อผิดพลาด: พบปัญหา... 1 รายการ:" then the problem, or a sentence alone
+        problems = [thai.stderr.splitlines()[0]]
+    assert len(problems) == max(1, sum(line.startswith("  - ") for line in english.stderr.splitlines()))
+    for line in problems:
+        message, sep, fix = line.partition(" วิธีแก้: ")
+        where, _colon, message = message.partition(": ")
+        assert THAI.search(message), f"message not in Thai: {line}"
+        if sep:
+            assert THAI.search(fix), f"fix not in Thai: {line}"
+        assert "Fix:" not in line and ", line " not in where and ", column " not in where, line
