@@ -24,6 +24,8 @@ import sys
 import warnings
 from typing import Iterable
 
+from selector.i18n import _
+
 # Thai-capable fonts in order of preference: Debian/Ubuntu's fonts-thai-tlwg (Loma, Laksaman, Garuda...),
 # Sarabun and Noto, then the fonts a planner's Windows (Leelawadee UI, Tahoma...) or macOS (Thonburi...)
 # machine has, then the rest of fonts-thai-tlwg. Any other font whose file covers Thai comes after these.
@@ -172,8 +174,8 @@ def warn_no_thai_font() -> None:
     if _warned:
         return
     _warned = True
-    warnings.warn(f"no Thai-capable font found: charts show unit ids and Latin names instead of Thai text. "
-                  f"Install one: {INSTALL_HINT}", NoThaiFontWarning, stacklevel=_outside_selector())
+    warnings.warn(_("no Thai-capable font found: charts show unit ids and Latin names instead of Thai text. "
+                    "Install one: {hint}", hint=INSTALL_HINT), NoThaiFontWarning, stacklevel=_outside_selector())
 
 
 def _outside_selector() -> int:

@@ -47,8 +47,8 @@ COST_COLOUR = "#2171b5"
 Plans = Union[Plan, Mapping[str, Plan], Comparison]
 
 if tuple(int(part) for part in mpl.__version__.split(".")[:2] if part.isdigit()) < (3, 11):
-    warnings.warn(f"matplotlib {mpl.__version__} may misplace Thai vowels and tone marks; "
-                  "selector.plots wants matplotlib >= 3.11", stacklevel=2)
+    warnings.warn(_("matplotlib {version} may misplace Thai vowels and tone marks; selector.plots wants matplotlib >= 3.11",
+                    version=mpl.__version__), stacklevel=2)
 
 
 def font_families() -> list[str]:

@@ -74,7 +74,7 @@ def robustness_command(scenario, settings, samples, seed, spread, ranks_only, wo
     for kind in ("pilot", "rollout"):
         warning = sc.settings.weight_spec(kind).warning()
         if warning:
-            click.echo(f"Warning: {warning}", err=True)
+            click.echo(_("Warning: {warning}", warning=warning), err=True)
 
     if compare_methods:
         table, methods = compare(sc, solver=solver, gap=gap, time_limit=time_limit)

@@ -10,6 +10,7 @@ from selector.cli.common import (
     load_scenario,
 )
 from selector.data.weights import weights_text
+from selector.i18n import _
 
 
 @click.command("weights")
@@ -33,7 +34,7 @@ def weights_command(scenario, settings, encoding):
     for spec in specs:
         warning = spec.warning()
         if warning:
-            click.echo(f"Warning: {warning}", err=True)
+            click.echo(_("Warning: {warning}", warning=warning), err=True)
 
 
 COMMANDS = [weights_command]
