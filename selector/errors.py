@@ -18,7 +18,8 @@ class Problem:
     """One thing wrong with the input, located as precisely as the input allows.
 
     ``line`` is the 1-based line in the file (the CSV header is line 1, so the first unit is on
-    line 2); it is ``None`` when the problem concerns the file as a whole.
+    line 2); it is ``None`` when the problem concerns the file as a whole. In a workbook, ``line``
+    is the row of the sheet and ``cell`` names the sheet and the cell as Excel does (``units!D7``).
     """
 
     file: str
@@ -26,10 +27,13 @@ class Problem:
     column: str | None
     message: str
     fix: str
+    cell: str | None = None
 
     def __str__(self) -> str:
         where = self.file
-        if self.line is not None:
+        if self.cell:
+            where = f"{where}, {self.cell}"
+        elif self.line is not None:
             where = _("{where}, line {line}", where=where, line=self.line)
         if self.column:
             where = _("{where}, column '{column}'", where=where, column=self.column)
@@ -42,6 +46,7 @@ class Problem:
             "column": self.column,
             "message": self.message,
             "fix": self.fix,
+            **({"cell": self.cell} if self.cell else {}),
         }
 
 

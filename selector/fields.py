@@ -29,28 +29,64 @@ class Field:
     default: str
     unit: str
     description: str
+    th: str = ""  # the Thai label: the workbook's column header, accepted as a header of the input
+    th_aliases: tuple[str, ...] = ()  # other Thai headers planners write for the column
+
+
+CRITERION_TH = {
+    "infrastructure": "ความพร้อมด้านโครงสร้างพื้นฐาน", "staff": "ความพร้อมของบุคลากร",
+    "leadership": "ความพร้อมของผู้บริหาร", "importance": "ความสำคัญของงาน", "workload": "ปริมาณงาน",
+    "success": "โอกาสความสำเร็จ", "risk": "ความเสี่ยง",
+}
+"""The Thai name of each criterion: the workbook prints it, and a units table may use it as a header."""
 
 
 UNIT_FIELDS: tuple[Field, ...] = (
-    Field("unit_id", "text", True, "", "", "Unique id of the unit (ASCII letters, digits, - _ . recommended)."),
-    Field("name", "text", True, "", "", "Name of the unit, Thai or English."),
-    Field("region", "text", True, "", "", "Region of the unit; by default every region needs a pilot."),
-    Field("cost", "number", True, "", "baht", "Cost of upgrading the unit, spent in the fiscal year it is upgraded; >= 0."),
+    Field("unit_id", "text", True, "", "", "Unique id of the unit (ASCII letters, digits, - _ . recommended).",
+          "รหัสหน่วย", ("รหัสหน่วยงาน",)),
+    Field("name", "text", True, "", "", "Name of the unit, Thai or English.", "ชื่อหน่วยงาน", ("ชื่อหน่วย",)),
+    Field("region", "text", True, "", "", "Region of the unit; by default every region needs a pilot.", "ภาค", ("ภูมิภาค",)),
+    Field("cost", "number", True, "", "baht", "Cost of upgrading the unit, spent in the fiscal year it is upgraded; >= 0.",
+          "ค่าใช้จ่าย (บาท)", ("ค่าใช้จ่าย",)),
     *(
         Field(c, "number", True, "", "score", f"Criterion '{c}' on the declared scale (default 1 to 5)"
-              + ("; lower is better." if c == "risk" else "; higher is better."))
+              + ("; lower is better." if c == "risk" else "; higher is better."), CRITERION_TH[c])
         for c in CRITERIA
     ),
-    Field("pilot", "choice", False, "", "", "`must` (the unit is a pilot), `never` (it cannot be one) or empty."),
-    Field("earliest_year", "year", False, "", "B.E. fiscal year", "The unit cannot be upgraded before this fiscal year."),
-    Field("latest_year", "year", False, "", "B.E. fiscal year", "The unit must be upgraded by this fiscal year."),
-    Field("after", "text", False, "", "", "A unit_id that must be upgraded in an earlier fiscal year than this unit."),
-    Field("done", "boolean", False, "false", "", "true: the unit already meets the standard; kept in the output, never scheduled, costs nothing."),
+    Field("pilot", "choice", False, "", "", "`must` (the unit is a pilot), `never` (it cannot be one) or empty.",
+          "หน่วยนำร่อง"),
+    Field("earliest_year", "year", False, "", "B.E. fiscal year", "The unit cannot be upgraded before this fiscal year.",
+          "ปีงบประมาณที่เริ่มได้", ("ปีที่เริ่มได้",)),
+    Field("latest_year", "year", False, "", "B.E. fiscal year", "The unit must be upgraded by this fiscal year.",
+          "ปีงบประมาณที่ต้องแล้วเสร็จ", ("ปีที่ต้องแล้วเสร็จ",)),
+    Field("after", "text", False, "", "", "A unit_id that must be upgraded in an earlier fiscal year than this unit.",
+          "ดำเนินการหลังหน่วย", ("หลังหน่วย",)),
+    Field("done", "boolean", False, "false", "", "true: the unit already meets the standard; kept in the output, never scheduled, costs nothing.",
+          "ดำเนินการแล้ว"),
 )
 """Every column selector reads. Any other column is kept and passed through to the schedule."""
 
 REQUIRED_COLUMNS = tuple(f.name for f in UNIT_FIELDS if f.required)
 KNOWN_COLUMNS = tuple(f.name for f in UNIT_FIELDS)
+THAI_LABELS = {f.name: f.th for f in UNIT_FIELDS}
+"""The Thai header of every column (the workbook and the template print these)."""
+
+
+def _header_key(text: str) -> str:
+    return " ".join(text.split())
+
+
+_THAI_HEADERS = {_header_key(h): f.name for f in UNIT_FIELDS for h in (f.th, *f.th_aliases)}
+_THAI_HEADERS.update({_header_key(h.split(" (")[0]): f.name for f in UNIT_FIELDS for h in (f.th, *f.th_aliases)})
+
+
+def column_of_header(header: str) -> str | None:
+    """The data dictionary's column named by a header cell: its own name, or its Thai label or alias
+    (``ความเสี่ยง`` is ``risk``, ``ค่าใช้จ่าย (บาท)`` and ``ค่าใช้จ่าย`` are ``cost``); None for any other header."""
+    text = header.strip()
+    if text in KNOWN_COLUMNS:
+        return text
+    return _THAI_HEADERS.get(_header_key(text))
 
 TRUE_WORDS = ("true", "yes", "1", "y", "ใช่")
 FALSE_WORDS = ("false", "no", "0", "n", "", "ไม่ใช่")

@@ -190,7 +190,13 @@ def echo_written(paths: list[tuple[str, Path | str]]) -> None:
 
 
 def load_scenario(scenario: str, settings: str | None, encoding: str | None = None, **overrides) -> Scenario:
-    return load(scenario, settings, encoding=encoding, **{k: v for k, v in overrides.items() if v is not None})
+    """Load the scenario with the command's ``--sheet`` (for a workbook); what reading it noted goes to stderr."""
+    context = click.get_current_context(silent=True)
+    sheet = context.meta.get(SHEET_KEY) if context is not None else None
+    sc = load(scenario, settings, encoding=encoding, sheet=sheet, **{k: v for k, v in overrides.items() if v is not None})
+    for note in sc.notes:
+        click.echo(_("Note: {note}", note=note), err=True)
+    return sc
 
 
 def scenario_inputs(scenario: str, settings: str | None) -> list[Path]:
@@ -275,8 +281,18 @@ def message_language_param() -> click.Option:
 encoding_option = click.option("--encoding", default=None, metavar="CODEC",
                                help="Text encoding of the units CSV, e.g. cp874 (Thai Windows) or utf-8 "
                                     "[default: UTF-8, or cp874 detected].")
-input_options = _apply([settings_option, encoding_option])
-"""``--settings`` and ``--encoding``: how every command that reads a scenario finds and decodes its files."""
+SHEET_KEY = "selector.sheet"
+
+
+def _remember_sheet(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    ctx.meta[SHEET_KEY] = value
+
+
+sheet_option = click.option("--sheet", default=None, metavar="NAME", expose_value=False, callback=_remember_sheet,
+                            help="The units sheet of an .xlsx scenario [default: 'units' or 'หน่วยงาน', else the first sheet].")
+input_options = _apply([settings_option, encoding_option, sheet_option])
+"""``--settings``, ``--encoding`` and ``--sheet``: how every command that reads a scenario finds and decodes its files
+(a CSV, or an Excel workbook whose units sheet ``--sheet`` names)."""
 budget_option = click.option("--budget", "budgets", multiple=True, metavar="YEAR=BAHT",
                              help="Override one fiscal year's budget, e.g. 2556=120,000,000 (repeatable).")
 title_option = click.option("--title", default=None, metavar="TEXT",

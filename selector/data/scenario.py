@@ -30,8 +30,9 @@ from selector.data.validate import (
     check_units,
     numeric_column,
 )
+from selector.data.workbook import UnitsSheet, Workbook, is_workbook, open_workbook, read_rules_sheet, read_units_sheet
 from selector.errors import Problem, ScenarioError
-from selector.fields import CRITERIA, FALSE_WORDS, KNOWN_COLUMNS, REQUIRED_COLUMNS, TRUE_WORDS
+from selector.fields import CRITERIA, FALSE_WORDS, KNOWN_COLUMNS, REQUIRED_COLUMNS, TRUE_WORDS, column_of_header
 from selector.i18n import _
 
 
@@ -50,6 +51,7 @@ class Scenario:
     settings_path: str | None = None
     csv_sha256: str | None = None
     settings_sha256: str | None = None
+    notes: tuple[str, ...] = ()  # what reading the files remarked (a title row skipped...), for the planner
 
     @property
     def extra_columns(self) -> tuple[str, ...]:
@@ -178,26 +180,48 @@ def default_settings_path(csv_path: Path) -> Path:
 
 
 def load(csv_path: str | Path, settings_path: str | Path | None = None, *, encoding: str | None = None,
-         **overrides: Any) -> Scenario:
+         sheet: str | None = None, **overrides: Any) -> Scenario:
     """Read, validate and freeze a scenario.
 
-    ``settings_path`` defaults to the TOML beside the CSV with the same stem. ``overrides`` replace
-    resolved settings (``budget``, ``pilots_min``, ``pilots_max``, ``solver``, ``time_limit``,
-    ``gap``...), as the CLI flags do. ``encoding`` names the CSV's text encoding (default: UTF-8,
-    or Thai Windows cp874 detected). Raises ``ScenarioError`` listing every problem.
+    ``csv_path`` is the units CSV, or an Excel workbook (``.xlsx``, see ``selector.data.workbook``:
+    the units sheet is ``sheet``, else ``units``/``หน่วยงาน``, else the first; its rules sheet holds
+    the settings when no TOML is beside it). ``settings_path`` defaults to the TOML beside the file
+    with the same stem. ``overrides`` replace resolved settings (``budget``, ``pilots_min``,
+    ``pilots_max``, ``solver``, ``time_limit``, ``gap``...), as the CLI flags do. ``encoding``
+    names the CSV's text encoding (default: UTF-8, or Thai Windows cp874 detected). Raises
+    ``ScenarioError`` listing every problem. What was read with a remark (a title row skipped,
+    empty columns ignored, a TOML preferred to the rules sheet) is in ``Scenario.notes``.
     """
     csv_path = Path(csv_path)
     toml_path = Path(settings_path) if settings_path is not None else default_settings_path(csv_path)
     csv_name = str(csv_path)
     toml_name = str(toml_path)
     problems: list[Problem] = []
+    notes: list[str] = []
 
+    book, rules = None, None
+    if is_workbook(csv_path):
+        book, book_problems = open_workbook(csv_path, csv_name)
+        problems += book_problems
+        if book is not None:
+            rules, rules_problems = read_rules_sheet(book)
+            problems += rules_problems
+    settings_missing = False
     if not toml_path.exists():
         if settings_path is not None:
             problems.append(Problem(toml_name, None, None, _("settings file not found"), _("check the --settings path")))
-        settings, settings_problems = load_settings(None)
+        if rules is not None:
+            settings, settings_problems = parse_settings(rules.data, csv_name)
+            settings_problems = [rules.locate(p) for p in settings_problems]
+            toml_name = csv_name
+        else:
+            settings, settings_problems = load_settings(None)
+            settings_missing = settings_path is None
         toml_sha = None
     else:
+        if rules is not None:
+            notes.append(_("{toml} beside the workbook is used; the sheet '{sheet}' of {file} is not read",
+                           toml=toml_name, sheet=rules.sheet, file=csv_name))
         settings, settings_problems = load_settings(toml_path, toml_name)
         toml_sha = None if settings_problems else sha256_of(toml_path)  # never read a file refused as too big
     problems += settings_problems
@@ -206,7 +230,14 @@ def load(csv_path: str | Path, settings_path: str | Path | None = None, *, encod
         problems += check_budget_overrides(overrides.get("budget", {}), settings)
         settings = _apply_overrides(settings, overrides)
 
-    table, csv_problems = read_units(csv_path, csv_name, encoding)
+    if book is not None:
+        table, csv_problems, units_sheet = _read_units_sheet(book, sheet)
+        notes += book.notes + (units_sheet.notes if units_sheet else [])
+    elif is_workbook(csv_path):
+        table, csv_problems, units_sheet = None, [], None
+    else:
+        table, csv_problems = read_units(csv_path, csv_name, encoding, notes=notes)
+        units_sheet = None
     problems += csv_problems
     if table is not None:
         if any(p.file == toml_name and p.column is None for p in settings_problems):
@@ -217,8 +248,15 @@ def load(csv_path: str | Path, settings_path: str | Path | None = None, *, encod
             if any((p.column or "").startswith("[horizon]") for p in settings_problems):
                 # The horizon is reported wrong: years judged against it would only repeat that.
                 found = [p for p in found if p.column not in ("earliest_year", "latest_year", "[budget]")]
+            if settings_missing and any(p.column == "[budget]" for p in found):
+                # No settings at all: say what is missing once, not every rule it would have set.
+                found = [p for p in found if p.column != "[budget]"] + [missing_settings_problem(toml_name, settings)]
             problems += found
     if problems:
+        if rules is not None and toml_name == csv_name:
+            problems = [rules.locate(p) for p in problems]
+        if units_sheet is not None:
+            problems = [units_sheet.locate(p) for p in problems]
         raise ScenarioError(_locate_in_toml(problems, toml_path, toml_name))
     return Scenario(
         units=table,
@@ -227,7 +265,32 @@ def load(csv_path: str | Path, settings_path: str | Path | None = None, *, encod
         settings_path=toml_name,
         csv_sha256=sha256_of(csv_path),
         settings_sha256=toml_sha,
+        notes=tuple(notes),
     )
+
+
+def missing_settings_problem(toml_name: str, settings: Settings) -> Problem:
+    """No settings file beside the units and none given: say that it is missing and what to write in it.
+
+    It stands for the "no budget for fiscal year ..." it would cause (column ``[budget]``, what is missing).
+    """
+    first, last = settings.first_year, settings.last_year
+    return Problem(toml_name, None, "[budget]",
+                   _("the settings file does not exist, so no fiscal year has a budget"),
+                   _("create {file} beside the units with the horizon and one budget line per fiscal year, e.g. "
+                     "[horizon] first_year = {first} and last_year = {last}, then [budget] with {first} = 100_000_000 "
+                     "(one line per year); or pass --settings FILE, or --budget {first}=BAHT for every year",
+                     file=Path(toml_name).name, first=first, last=last))
+
+
+def _read_units_sheet(book: Workbook, sheet: str | None) -> tuple[pd.DataFrame | None, list[Problem], UnitsSheet | None]:
+    """The units of a workbook's sheet, typed as a CSV's would be; problems located at their cells."""
+    units, problems = read_units_sheet(book, sheet)
+    if units is None:
+        return None, problems, None
+    header_problems = _header_problems(units.header, units.file, units.header_line)
+    table, more = (None, []) if header_problems else _units_table(units.header, units.body, units.file)
+    return table, problems + [units.locate(p) for p in header_problems + more], units
 
 
 def _locate_in_toml(problems: list[Problem], toml_path: Path, toml_name: str) -> list[Problem]:
@@ -256,13 +319,15 @@ def _apply_overrides(settings: Settings, overrides: Mapping[str, Any]) -> Settin
     return freeze(replace(settings, **changes))
 
 
-def read_units(path: Path, name: str | None = None,
-               encoding: str | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
+def read_units(path: Path, name: str | None = None, encoding: str | None = None, *,
+               notes: list[str] | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read the units CSV into a typed DataFrame sorted by unit_id; collect every problem.
 
     ``encoding`` None detects UTF-8 or Thai Windows cp874 (see ``decode_text``). The table is None when
     the file could not be split into rows and columns; when only some cells are unreadable it is
-    returned with those cells empty, beside their problems.
+    returned with those cells empty, beside their problems. Headers may be the columns' Thai labels
+    (``selector.fields.column_of_header``). Empty columns without a header at the end of the lines
+    (as Excel exports formatted cells) are ignored and said in ``notes``, when a list is given.
     """
     name = name or str(path)
     raw, problems = read_input_bytes(path, name)
@@ -284,17 +349,9 @@ def read_units(path: Path, name: str | None = None,
                    else _("the columns are separated by tabs, not commas"))
         return None, [Problem(name, 1, None, message,
                               _("save as 'CSV UTF-8 (Comma delimited)' or replace the separators with commas"))]
-    problems = []
-    seen = set()
-    for col in header:
-        if col == "":
-            problems.append(Problem(name, 1, None, _("a column has no name"), _("give every column a header or delete it")))
-        elif col in seen:
-            problems.append(Problem(name, 1, col, _("the column appears twice"), _("delete or rename one of them")))
-        seen.add(col)
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    for col in missing:
-        problems.append(Problem(name, 1, col, _("required column is missing"), _missing_column_fix(col, header)))
+    header, rows = _drop_empty_trailing_columns(header, rows, name, notes)
+    header = [column_of_header(h) or h for h in header]
+    problems = _header_problems(header, name, 1)
     body = []
     for number, end, row in zip(starts[1:], starts[2:] + [None], rows[1:]):
         if not any(cell.strip() for cell in row):
@@ -309,11 +366,46 @@ def read_units(path: Path, name: str | None = None,
             problems.append(Problem(name, number, None, message, fix))
             continue
         body.append((number, row))
-    if not body and not problems:
-        problems.append(Problem(name, None, None, _("has a header but no units"), _("add one line per unit")))
     if problems:
         return None, problems
+    return _units_table(header, body, name)
 
+
+def _drop_empty_trailing_columns(header: list[str], rows: list[list[str]], name: str,
+                                 notes: list[str] | None) -> tuple[list[str], list[list[str]]]:
+    """Without the columns at the end that have neither a header nor a value (Excel's formatted empty cells)."""
+    width = len(header)
+    keep = width
+    while keep > 0 and header[keep - 1] == "" and all(len(r) < keep or not r[keep - 1].strip() for r in rows[1:]):
+        keep -= 1
+    if keep == width or keep == 0:
+        return header, rows
+    if notes is not None:
+        notes.append(_("{file}: {count} empty column(s) without a header at the end of each line were ignored",
+                       file=name, count=width - keep))
+    return header[:keep], [r[:keep] if len(r) == width else r for r in rows]
+
+
+def _header_problems(header: list[str], name: str, line: int) -> list[Problem]:
+    """A column without a name, a column twice, a required column missing (with the header cell it looks like)."""
+    problems = []
+    seen = set()
+    for col in header:
+        if col == "":
+            problems.append(Problem(name, line, None, _("a column has no name"), _("give every column a header or delete it")))
+        elif col in seen:
+            problems.append(Problem(name, line, col, _("the column appears twice"), _("delete or rename one of them")))
+        seen.add(col)
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    for col in missing:
+        problems.append(Problem(name, line, col, _("required column is missing"), _missing_column_fix(col, header)))
+    return problems
+
+
+def _units_table(header: list[str], body: list[tuple[int, list[str]]], name: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The rows of text (with their line numbers) as the typed table, sorted by unit_id."""
+    if not body:
+        return None, [Problem(name, None, None, _("has a header but no units"), _("add one line per unit"))]
     frame = pd.DataFrame([r for _n, r in body], columns=header, dtype=object)
     frame.index = pd.Index([n for n, _r in body], name="line")
     frame = frame.map(lambda v: v.strip() if isinstance(v, str) else v)

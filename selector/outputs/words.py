@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from selector.fields import CRITERIA
+from selector.fields import CRITERIA, CRITERION_TH
 
 LANGUAGES = ("th", "en")
 
@@ -200,9 +200,7 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 CRITERION_TEXT = {
-    "th": {"infrastructure": "ความพร้อมด้านโครงสร้างพื้นฐาน", "staff": "ความพร้อมของบุคลากร",
-           "leadership": "ความพร้อมของผู้บริหาร", "importance": "ความสำคัญของงาน", "workload": "ปริมาณงาน",
-           "success": "โอกาสความสำเร็จ", "risk": "ความเสี่ยง"},
+    "th": dict(CRITERION_TH),  # one place: the data dictionary, which also reads them as headers of the input
     "en": {c: c for c in CRITERIA},
 }
 
