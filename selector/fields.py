@@ -159,10 +159,11 @@ DEFAULT_ROLLOUT_WEIGHTS = {"importance": 0.35, "workload": 0.35, "infrastructure
 
 def columns_table_markdown() -> str:
     """The table of CSV columns in docs/scenario-format.md."""
-    rows = ["| column | required | type | unit | default | meaning |", "|---|---|---|---|---|---|"]
+    rows = ["| column | Thai header | required | type | unit | default | meaning |", "|---|---|---|---|---|---|---|"]
     for f in UNIT_FIELDS:
+        thai = ", ".join(f"`{h}`" for h in (f.th, *f.th_aliases))
         rows.append(
-            f"| `{f.name}` | {'yes' if f.required else 'no'} | {f.kind} | {f.unit} | {f.default} | {f.description} |"
+            f"| `{f.name}` | {thai} | {'yes' if f.required else 'no'} | {f.kind} | {f.unit} | {f.default} | {f.description} |"
         )
     return "\n".join(rows)
 
