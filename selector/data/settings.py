@@ -339,12 +339,37 @@ def load_settings(path: Path | None, display: str | None = None) -> tuple[Settin
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        grouped = comma_number_problems(text, name)
+        if grouped:
+            return freeze(Settings()), grouped
         m = re.search(r"line (\d+)", str(exc))
         return freeze(Settings()), [
             Problem(name, int(m.group(1)) if m else None, None, _("is not valid TOML ({reason})", reason=exc),
                     _("correct the TOML syntax (key = value, [section], text in quotes)"))
         ]
     return parse_settings(data, name, Locator(text))
+
+
+_COMMA_NUMBER = re.compile(r'^\s*("?[\w.\-]+"?)\s*=\s*([+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?)\s*(#.*)?$')
+
+
+def comma_number_problems(text: str, name: str) -> list[Problem]:
+    """Every ``2567 = 5,000,000`` of a TOML text: TOML refuses comma thousands (the CSV and --budget accept them)."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = _COMMA_NUMBER.match(line)
+        if m:
+            key, amount = m.group(1), m.group(2)
+            problems.append(Problem(name, number, None,
+                                    _("'{text}': a TOML number cannot have commas", text=f"{key} = {amount}"),
+                                    _("write {key} = {fixed} (TOML groups digits with _)", key=key,
+                                      fixed=amount.replace(",", "_"))))
+    return problems
+
+
+def christian_era(value: Any) -> bool:
+    """True when ``value`` is a whole number that reads as a Christian-Era year (1900-2200), not a B.E. one."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2200
 
 
 def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: Locator | None = None) -> tuple[Settings, list[Problem]]:
@@ -395,6 +420,15 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: L
             return _("a Buddhist-Era fiscal year such as {example} (B.E. = C.E. + 543)", example=example)
         return _("a Buddhist-Era fiscal year such as {example}", example=example)
 
+    horizon = data.get("horizon") if isinstance(data.get("horizon"), dict) else {}
+    for key in ("first_year", "last_year"):
+        if christian_era(horizon.get(key)):
+            # Reported once with its fix, then read as the B.E. year the planner meant: nothing else follows from it.
+            year = horizon[key]
+            bad("horizon", key, _("{key} = {year} is a Christian-Era year", key=key, year=year),
+                _("write the Buddhist-Era year: {key} = {be} (B.E. = C.E. + 543)", key=key, be=year + 543))
+            horizon = {**horizon, key: year + 543}
+            data = {**data, "horizon": horizon}
     first = get("horizon", "first_year", int, lambda v: 2400 <= v <= 2700, be_year(2555))
     last = get("horizon", "last_year", int, lambda v: 2400 <= v <= 2700, be_year(2558))
     values["first_year"] = first if first is not None else Settings.first_year
@@ -415,6 +449,12 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: L
                     _("write one line per year, e.g. 2556 = 120_000_000"))
                 continue
             year = int(key)
+            if christian_era(year):
+                shown = f"{amount:_}" if isinstance(amount, int) and not isinstance(amount, bool) else repr(amount)
+                bad("budget", key, _("budget year {year} is a Christian-Era year", year=year),
+                    _("write the Buddhist-Era year: {be} = {amount} (B.E. = C.E. + 543)", be=year + 543, amount=shown))
+                budget[year + 543] = 0.0  # stands in for the year meant: it is not "missing" as well
+                continue
             if year not in years and years:  # (an empty horizon is reported once, above)
                 bad("budget", key, _("budget year {year} is outside the horizon {first}-{last}", year=year,
                                      first=values["first_year"], last=values["last_year"]),

@@ -23,7 +23,11 @@ def check_budget_overrides(budget: Mapping[Any, Any], settings: Settings) -> lis
     for year, amount in budget.items():
         shown = f"{amount:.0f}" if isinstance(amount, (int, float)) and math.isfinite(amount) and abs(amount) < 1e15 else amount
         text = f"{year}={shown:g}" if isinstance(shown, float) else f"{year}={shown}"
-        if not isinstance(year, int) or year not in settings.years:
+        if isinstance(year, int) and 1900 <= year <= 2200:
+            problems.append(Problem("--budget", None, None, _("'{text}': {year} is a Christian-Era year", text=text, year=year),
+                                    _("write the Buddhist-Era year: --budget {be}={amount} (B.E. = C.E. + 543)",
+                                      be=year + 543, amount=text.partition("=")[2])))
+        elif not isinstance(year, int) or year not in settings.years:
             problems.append(Problem("--budget", None, None, _("'{text}': year {year} is outside the horizon {first}-{last}",
                                                               text=text, year=year, first=settings.first_year,
                                                               last=settings.last_year),
