@@ -20,6 +20,7 @@ import pandas as pd
 import pulp
 
 from selector.data.scenario import Scenario
+from selector.i18n import _
 from selector.model.balance import network_stats
 from selector.model.build import ascii_name, build_model
 from selector.solvers.backends import SOLVERS
@@ -53,7 +54,7 @@ class Finding:
 
 def _baht(amount: float) -> str:
     amount = float(amount)
-    return f"{amount:,.0f} baht" if amount.is_integer() else f"{amount:,.2f} baht"
+    return _("{amount} baht", amount=f"{amount:,.0f}" if amount.is_integer() else f"{amount:,.2f}")
 
 
 def _window(row, first: int, last: int) -> tuple[int, int]:
@@ -83,8 +84,7 @@ def basic_findings(scenario: Scenario, deep: bool = False) -> list[Finding]:
     total_budget = float(sum(s.budget[y] for y in s.years))
     if total_cost > total_budget and s.coverage == "all":
         found.append(Finding("total_budget", None, total_budget, total_cost, total_cost - total_budget,
-                             f"the units cost {_baht(total_cost)} in all but the budgets of FY{first}-{last} add up to "
-                             f"{_baht(total_budget)}: short by {_baht(total_cost - total_budget)}"))
+                             _("the units cost {total_cost} in all but the budgets of FY{first}-{last} add up to {total_budget}: short by {value}", total_cost=_baht(total_cost), first=first, last=last, total_budget=_baht(total_budget), value=_baht(total_cost - total_budget))))
 
     windows = {uid: _window({"earliest_year": lo, "latest_year": hi}, first, last)
                for uid, lo, hi in zip(units["unit_id"], units["earliest_year"], units["latest_year"])}
@@ -94,52 +94,47 @@ def basic_findings(scenario: Scenario, deep: bool = False) -> list[Finding]:
     pmax = scenario.pilots_max
     if len(must) > pmax:
         found.append(Finding("pilots_max", None, pmax, len(must), len(must) - pmax,
-                             f"{len(must)} units are marked pilot = must but at most {pmax} pilots are allowed"))
+                             _("{must} units are marked pilot = must but at most {pmax} pilots are allowed", must=len(must), pmax=pmax)))
     if len(eligible) < s.pilots_min:
         found.append(Finding("pilots_min", None, s.pilots_min, len(eligible), s.pilots_min - len(eligible),
-                             f"at least {s.pilots_min} pilots are required but only {len(eligible)} units can be pilots"))
+                             _("at least {pilots_min} pilots are required but only {eligible} units can be pilots", pilots_min=s.pilots_min, eligible=len(eligible))))
     for column in s.cover:
         for value in sorted(units[column].unique()):
             if not (eligible[column] == value).any():
                 found.append(Finding("cover", f"{column}={value}", None, None, None,
-                                     f"no unit of {column} '{value}' can be a pilot: all are marked never or cannot "
-                                     f"start in FY{first}"))
+                                     _("no unit of {column} '{value}' can be a pilot: all are marked never or cannot start in FY{first}", column=column, value=value, first=first)))
     cover_needed = sum(units[c].nunique() for c in s.cover) if s.cover else 0
     if s.cover and len(s.cover) == 1 and cover_needed > pmax:
         found.append(Finding("pilots_max", None, pmax, cover_needed, cover_needed - pmax,
-                             f"the cover rule needs a pilot in each of {cover_needed} values of "
-                             f"{s.cover[0]} but at most {pmax} pilots are allowed"))
+                             _("the cover rule needs a pilot in each of {cover_needed} values of {value} but at most {pmax} pilots are allowed", cover_needed=cover_needed, value=s.cover[0], pmax=pmax)))
 
     cheapest = sorted(eligible["cost"])[: max(s.pilots_min, len(must))]
     budget_first = float(s.budget[first])
     if must["cost"].sum() > budget_first:
         need = float(must["cost"].sum())
         found.append(Finding("budget", first, budget_first, need, need - budget_first,
-                             f"the must-pilots cost {_baht(need)} but the FY{first} budget is {_baht(budget_first)}"))
+                             _("the must-pilots cost {need} but the FY{first} budget is {budget_first}", need=_baht(need), first=first, budget_first=_baht(budget_first))))
     elif sum(cheapest[: s.pilots_min]) > budget_first:
         need = float(sum(cheapest[: s.pilots_min]))
         found.append(Finding("budget", first, budget_first, need, need - budget_first,
-                             f"the {s.pilots_min} cheapest possible pilots cost {_baht(need)} "
-                             f"but the FY{first} budget is {_baht(budget_first)}"))
+                             _("the {pilots_min} cheapest possible pilots cost {need} but the FY{first} budget is {budget_first}", pilots_min=s.pilots_min, need=_baht(need), first=first, budget_first=_baht(budget_first))))
 
     if s.max_mean_risk is not None and not eligible.empty:
         least = float(eligible["risk"].min())
         if least > s.max_mean_risk:
             found.append(Finding("pilot_risk", None, s.max_mean_risk, least, least - s.max_mean_risk,
-                                 f"every unit that can be a pilot has risk above the cap max_mean_risk = "
-                                 f"{s.max_mean_risk:g} (lowest is {least:g})"))
+                                 _("every unit that can be a pilot has risk above the cap max_mean_risk = {max_mean_risk} (lowest is {least})", max_mean_risk=f"{s.max_mean_risk:g}", least=f"{least:g}")))
         if not must.empty and float(must["risk"].mean()) > s.max_mean_risk and len(must) >= pmax:
             mean = float(must["risk"].mean())
             found.append(Finding("pilot_risk", None, s.max_mean_risk, mean, mean - s.max_mean_risk,
-                                 f"the must-pilots' mean risk {mean:.3g} exceeds max_mean_risk = {s.max_mean_risk:g}"))
+                                 _("the must-pilots' mean risk {mean} exceeds max_mean_risk = {max_mean_risk}", mean=f"{mean:.3g}", max_mean_risk=f"{s.max_mean_risk:g}")))
 
     if s.max_units_per_year is not None and s.coverage == "all":
         capacity = s.max_units_per_year * len(s.years)
         if capacity < len(units):
             needed = math.ceil(len(units) / len(s.years))
             found.append(Finding("capacity", None, s.max_units_per_year, needed, needed - s.max_units_per_year,
-                                 f"capacity of {s.max_units_per_year} units a year cannot upgrade {len(units)} units "
-                                 f"in {len(s.years)} years (at most {capacity})"))
+                                 _("capacity of {max_units_per_year} units a year cannot upgrade {units} units in {years} years (at most {capacity})", max_units_per_year=s.max_units_per_year, units=len(units), years=len(s.years), capacity=capacity)))
 
     cost_of = dict(zip(units["unit_id"], units["cost"].astype(float)))  # a lookup per unit, not a scan
     for uid, (lo, hi) in windows.items():
@@ -147,8 +142,7 @@ def basic_findings(scenario: Scenario, deep: bool = False) -> list[Finding]:
         best = max(s.budget[y] for y in range(lo, hi + 1)) if lo <= hi else -math.inf
         if cost > best and s.coverage == "all":
             found.append(Finding("unit_cost", uid, best, cost, cost - best,
-                                 f"unit {uid} costs {_baht(cost)}, more than the budget of any year it may be "
-                                 f"upgraded in (FY{lo}-{hi}, largest {_baht(best)})"))
+                                 _("unit {unit} costs {cost}, more than the budget of any year it may be upgraded in (FY{lo}-{hi}, largest {best})", unit=uid, cost=_baht(cost), lo=lo, hi=hi, best=_baht(best))))
 
     found += _planning_rule_findings(scenario, eligible)
     if deep and s.coverage == "all":
@@ -167,19 +161,16 @@ def _planning_rule_findings(scenario: Scenario, eligible: pd.DataFrame) -> list[
             if (s.max_units_per_year is not None or y in s.max_units) else None for y in years]
     if every and s.max_units and all(c is not None for c in caps) and sum(caps) < len(units):
         found.append(Finding("capacity_years", None, sum(caps), len(units), len(units) - sum(caps),
-                             f"the capacities of FY{years[0]}-{years[-1]} ({', '.join(map(str, caps))}) add up to "
-                             f"{sum(caps)} units but {len(units)} units must be upgraded"))
+                             _("the capacities of FY{first}-{last} ({each}) add up to {caps} units but {units} units must be upgraded", first=years[0], last=years[-1], each=", ".join(map(str, caps)), caps=sum(caps), units=len(units))))
     if caps[0] is not None and caps[0] < s.pilots_min:
         found.append(Finding("capacity_years", years[0], caps[0], s.pilots_min, s.pilots_min - caps[0],
-                             f"at least {s.pilots_min} pilots are required but the capacity of the pilot year "
-                             f"FY{years[0]} is {caps[0]} units"))
+                             _("at least {pilots_min} pilots are required but the capacity of the pilot year FY{years} is {caps} units", pilots_min=s.pilots_min, years=years[0], caps=caps[0])))
     for column, cap in s.capacity_by.items():
         for value, count in units[column].astype(str).value_counts().sort_index().items():
             if every and count > cap * len(years):
                 needed = math.ceil(count / len(years))
                 found.append(Finding("team_capacity", f"{column}={value}", cap, needed, needed - cap,
-                                     f"{column} '{value}' has {count} units but its team can upgrade at most {cap} a "
-                                     f"year, {cap * len(years)} in {len(years)} years ([capacity.by])"))
+                                     _("{column} '{value}' has {count} units but its team can upgrade at most {cap} a year, {value2} in {years} years ([capacity.by])", column=column, value=value, count=count, cap=cap, value2=cap * len(years), years=len(years))))
     pmax = scenario.pilots_max
     for column, share in s.max_share.items():
         per_value = eligible[column].astype(str).value_counts()
@@ -187,18 +178,14 @@ def _planning_rule_findings(scenario: Scenario, eligible: pd.DataFrame) -> list[
                     if sum(min(k, math.floor(share * n + 1e-9)) for k in per_value) >= n]
         if s.pilots_min >= 1 and not possible:
             found.append(Finding("max_share", column, share, None, None,
-                                 f"no number of pilots from {max(s.pilots_min, 1)} to {pmax} can be shared among the "
-                                 f"{len(per_value)} values of {column} with at most {share:g} of the pilots each "
-                                 "([pilots.max_share])"))
+                                 _("no number of pilots from {pilots_min} to {pmax} can be shared among the {per_value} values of {column} with at most {share} of the pilots each ([pilots.max_share])", pilots_min=max(s.pilots_min, 1), pmax=pmax, per_value=len(per_value), column=column, share=f"{share:g}")))
     if every and s.mentors_column is not None and s.mentors_lag >= len(years):
         done = set(scenario.units.loc[scenario.units["done"], s.mentors_column].astype(str))
         for value, count in units[s.mentors_column].astype(str).value_counts().sort_index().items():
             if count > s.mentors_max_mentors and value not in done:
                 found.append(Finding("mentors", f"{s.mentors_column}={value}", s.mentors_lag, len(years) - 1,
                                      s.mentors_lag - len(years) + 1,
-                                     f"{s.mentors_column} '{value}' has {count} units but with lag = {s.mentors_lag} "
-                                     f"only its {s.mentors_max_mentors} mentor(s) fit in the {len(years)} years of "
-                                     "the plan ([mentors])"))
+                                     _("{mentors_column} '{value}' has {count} units but with lag = {mentors_lag} only its {mentors_max_mentors} mentor(s) fit in the {years} years of the plan ([mentors])", mentors_column=s.mentors_column, value=value, count=count, mentors_lag=s.mentors_lag, mentors_max_mentors=s.mentors_max_mentors, years=len(years))))
     if every:
         found += _fund_findings(scenario)
     return found
@@ -214,15 +201,14 @@ def _fund_findings(scenario: Scenario) -> list[Finding]:
     total, cost = float(sum(sum(f.amounts.values()) for f in funds)), float(units["cost"].sum())
     if cost > total:
         found.append(Finding("funds", None, total, cost, cost - total,
-                             f"the units cost {_baht(cost)} but the funds hold {_baht(total)} in all"))
+                             _("the units cost {cost} but the funds hold {total} in all", cost=_baht(cost), total=_baht(total))))
     for fund in funds:
-        only = float(sum(row["cost"] for _, row in units.iterrows()
+        only = float(sum(row["cost"] for _line, row in units.iterrows()
                          if fund.pays_for(row) and not any(other.pays_for(row) for other in funds if other is not fund)))
         have = float(sum(fund.amounts.values()))
         if only > have:
             found.append(Finding("funds", fund.name, have, only, only - have,
-                                 f"the units that only fund '{fund.name}' may pay for cost {_baht(only)} "
-                                 f"but it holds {_baht(have)}"))
+                                 _("the units that only fund '{name}' may pay for cost {only} but it holds {have}", name=fund.name, only=_baht(only), have=_baht(have))))
     return found
 
 
@@ -239,8 +225,7 @@ def _year_by_year_money(scenario: Scenario, windows: dict[str, tuple[int, int]])
         have = float(sum(s.budget[y] for y in s.years if y <= year))
         if need > have:
             found.append(Finding("budget_to_date", year, have, need, need - have,
-                                 f"units that must be upgraded by FY{year} cost {_baht(need)} but the budgets up to "
-                                 f"FY{year} add up to {_baht(have)}: short by {_baht(need - have)}"))
+                                 _("units that must be upgraded by FY{year} cost {need} but the budgets up to FY{year} add up to {have}: short by {value}", year=year, need=_baht(need), have=_baht(have), value=_baht(need - have))))
     return found
 
 
@@ -392,7 +377,7 @@ def _planning_rule_slacks(scenario: Scenario, m, rules, slack, money: float) -> 
 
         todo = scenario.to_schedule
         for position, column in enumerate(s.balance_columns):
-            _, sd = network_stats(scenario.numeric(column).loc[todo.index].to_numpy())
+            _mean, sd = network_stats(scenario.numeric(column).loc[todo.index].to_numpy())
             if sd == 0:
                 continue
             name = _ascii_column(column, position)
@@ -424,8 +409,7 @@ def _findings_from_slacks(scenario: Scenario, value: dict, pilots: int, m, value
                 continue
             have = float(s.budget[key])
             found.append(Finding("budget", key, have, have + short, float(short),
-                                 f"FY{key} budget is short by {_baht(short)} (needs {have + short:,.0f}, "
-                                 f"has {have:,.0f})"))
+                                 _("FY{key} budget is short by {short} (needs {value}, has {have})", key=key, short=_baht(short), value=f"{have + short:,.0f}", have=f"{have:,.0f}")))
         elif rule in ("capacity", "pilots_min", "pilots_max"):
             step = math.ceil(amount - 1e-6)
             if step <= 0:
@@ -433,43 +417,35 @@ def _findings_from_slacks(scenario: Scenario, value: dict, pilots: int, m, value
             if rule == "capacity":
                 cap = s.max_units_per_year
                 found.append(Finding("capacity", None, cap, cap + step, step,
-                                     f"capacity of {cap} units a year cannot upgrade {len(m.units)} units in "
-                                     f"{len(m.years)} years under the other rules: needs {cap + step} a year "
-                                     f"({step} more)"))
+                                     _("capacity of {cap} units a year cannot upgrade {units} units in {years} years under the other rules: needs {value} a year ({step} more)", cap=cap, units=len(m.units), years=len(m.years), value=cap + step, step=step)))
             elif rule == "pilots_min":
                 low = s.pilots_min - step
                 found.append(Finding("pilots_min", None, s.pilots_min, low, step,
-                                     f"at least {s.pilots_min} pilots are required but the other rules allow only "
-                                     f"{low}: lower [pilots] min to {low}"))
+                                     _("at least {pilots_min} pilots are required but the other rules allow only {low}: lower [pilots] min to {low}", pilots_min=s.pilots_min, low=low)))
             else:
                 pmax = scenario.pilots_max
                 found.append(Finding("pilots_max", None, pmax, pmax + step, step,
-                                     f"the pilot limit of {pmax} is too small: the other rules need {pmax + step} "
-                                     f"pilots"))
+                                     _("the pilot limit of {pmax} is too small: the other rules need {value} pilots", pmax=pmax, value=pmax + step)))
         elif rule == "pilot_risk":
             if amount <= 1e-6 or pilots == 0:
                 continue
             cap = float(s.max_mean_risk)
             needed = math.ceil((cap + amount / pilots) * 1e6) / 1e6  # up, so that the cap suffices
             found.append(Finding("pilot_risk", None, cap, needed, needed - cap,
-                                 f"the cap max_mean_risk = {cap:g} is too low for the other rules: the pilots' mean "
-                                 f"risk needs to reach {needed:.4g}"))
+                                 _("the cap max_mean_risk = {cap} is too low for the other rules: the pilots' mean risk needs to reach {needed}", cap=f"{cap:g}", needed=f"{needed:.4g}")))
         elif rule == "cover":
             if amount <= 0.5:
                 continue
             column, cover_value = key
             found.append(Finding("cover", f"{column}={cover_value}", 0, 1, 1,
-                                 f"no unit of {column} '{cover_value}' can be a pilot under the other rules "
-                                 f"(pilot marks, windows, the risk cap, the pilot limit and the FY{s.first_year} "
-                                 f"budget)"))
+                                 _("no unit of {column} '{cover_value}' can be a pilot under the other rules (pilot marks, windows, the risk cap, the pilot limit and the FY{first_year} budget)", column=column, cover_value=cover_value, first_year=s.first_year)))
     found += _planning_rule_findings_from_slacks(scenario, value, pilots)
     for (uid, year), var in sorted(m.x.items()):
         lo, hi = windows[uid]
         if (values.get(var.name) or 0.0) > 0.5 and not lo <= year <= hi:
             column = "earliest_year" if year < lo else "latest_year"
             found.append(Finding("window", uid, lo if year < lo else hi, year, abs(year - (lo if year < lo else hi)),
-                                 f"unit {uid} cannot be upgraded within FY{lo}-{hi} under the other rules: "
-                                 f"its {column} would have to be {year}"))
+                                 _("unit {unit} cannot be upgraded within FY{lo}-{hi} under the other rules: its {column} would have to be {year}", unit=uid, lo=lo, hi=hi, column=column, year=year)))
     return found
 
 
@@ -481,41 +457,35 @@ def _planning_rule_findings_from_slacks(scenario: Scenario, value: dict, pilots:
         if rule == "capacity_years" and step > 0:
             cap = s.max_units[key]
             found.append(Finding("capacity_years", key, cap, cap + step, step,
-                                 f"[capacity] max_units {key} = {cap} is too small under the other rules: "
-                                 f"needs {cap + step} ({step} more)"))
+                                 _("[capacity] max_units {key} = {cap} is too small under the other rules: needs {value} ({step} more)", key=key, cap=cap, value=cap + step, step=step)))
         elif rule == "team_capacity" and step > 0:
             cap = s.capacity_by[key]
             found.append(Finding("team_capacity", key, cap, cap + step, step,
-                                 f"[capacity.by] {key} max_per_year = {cap} is too small under the other rules: "
-                                 f"needs {cap + step} ({step} more)"))
+                                 _("[capacity.by] {key} max_per_year = {cap} is too small under the other rules: needs {value} ({step} more)", key=key, cap=cap, value=cap + step, step=step)))
         elif rule == "max_share" and amount > 1e-6 and pilots:
             share = s.max_share[key]
             needed = math.ceil((share + amount / pilots) * 1000) / 1000
             found.append(Finding("max_share", key, share, needed, needed - share,
-                                 f"[pilots.max_share] {key} = {share:g} is too small under the other rules: "
-                                 f"needs {needed:g}"))
+                                 _("[pilots.max_share] {key} = {share} is too small under the other rules: needs {needed}", key=key, share=f"{share:g}", needed=f"{needed:g}")))
         elif rule == "fairness_min" and step > 0:
             k = s.fairness_min_per_year
             found.append(Finding("fairness_min", s.fairness_column, k, k - step, step,
-                                 f"[fairness] min_per_year = {k} cannot be met under the other rules: "
-                                 f"{max(k - step, 0)} can"))
+                                 _("[fairness] min_per_year = {k} cannot be met under the other rules: {value} can", k=k, value=max(k - step, 0))))
         elif rule == "balance" and amount > 1e-6 and pilots:
 
             todo = scenario.to_schedule
-            _, sd = network_stats(scenario.numeric(key).loc[todo.index].to_numpy())
+            _mean, sd = network_stats(scenario.numeric(key).loc[todo.index].to_numpy())
             t = s.balance_tolerance
             needed = math.ceil((t + amount / (pilots * sd)) * 1000) / 1000
             found.append(Finding("balance", key, t, needed, needed - t,
-                                 f"[pilots.balance] tolerance = {t:g} is too tight for {key} under the other "
-                                 f"rules: needs {needed:g}"))
+                                 _("[pilots.balance] tolerance = {t} is too tight for {key} under the other rules: needs {needed}", t=f"{t:g}", key=key, needed=f"{needed:g}")))
         elif rule == "funds":
             short = math.ceil(amount - 0.5e-3)
             if short > 0:
                 fund, year = key
                 have = float(next(f for f in s.funds if f.name == fund).amounts.get(year, 0.0))
                 found.append(Finding("funds", f"{fund}={year}", have, have + short, float(short),
-                                     f"fund '{fund}' is short by {_baht(short)} in FY{year} (needs "
-                                     f"{have + short:,.0f}, has {have:,.0f})"))
+                                     _("fund '{fund}' is short by {short} in FY{year} (needs {value}, has {have})", fund=fund, short=_baht(short), year=year, value=f"{have + short:,.0f}", have=f"{have:,.0f}")))
     return found
 
 
@@ -529,6 +499,6 @@ def diagnose(scenario: Scenario, *, solver: str | None = None, time_limit: float
     if found:
         return found
     return [Finding("combination", None, None, None, None,
-                    "the rules together leave no feasible plan and no change of budget, capacity, pilot limits, "
-                    "cover, risk cap, windows or planning rules repairs it; check the pilot marks (must / "
-                    "never), the 'after' rules, [mentors] and [fairness] max_completion_gap")]
+                    _("the rules together leave no feasible plan and no change of budget, capacity, pilot limits, "
+                      "cover, risk cap, windows or planning rules repairs it; check the pilot marks (must / "
+                      "never), the 'after' rules, [mentors] and [fairness] max_completion_gap"))]
