@@ -11,6 +11,7 @@ import pandas as pd
 from selector.atomic import write_text_atomic
 from selector.data.csvfiles import sha256_of
 from selector.data.scenario import Scenario
+from selector.i18n import _
 from selector.outputs.files import schedule_csv_text
 from selector.outputs.tables import COUNT, OBJECTIVE, YEAR, Provenance, Words
 from selector.workflows.replan import Replan, apply_budget
@@ -74,26 +75,29 @@ def moves_text(result: Replan) -> str:
     lines = []
     moves = result.moves
     if moves.empty:
-        lines.append("No unit moves: the baseline stands.")
+        lines.append(_("No unit moves: the baseline stands."))
     else:
         counts = moves["reason"].value_counts()
-        lines.append(f"{len(moves)} unit(s) moved: " + ", ".join(f"{counts[r]} {r}" for r in sorted(counts.index)))
-        rows = [[r.unit_id, str(r.name), "" if pd.isna(r.baseline_year) else f"FY{r.baseline_year}",
-                 "" if pd.isna(r.new_year) else f"FY{r.new_year}",
+        lines.append(_("{count} unit(s) moved: {reasons}", count=len(moves),
+                       reasons=", ".join(f"{counts[r]} {r}" for r in sorted(counts.index))))
+        rows = [[r.unit_id, str(r.name), "" if pd.isna(r.baseline_year) else _("FY{year}", year=r.baseline_year),
+                 "" if pd.isna(r.new_year) else _("FY{year}", year=r.new_year),
                  "" if pd.isna(r.years_moved) else f"{r.years_moved:+d}", r.reason] for r in moves.itertuples()]
-        header = ["unit", "name", "baseline", "new", "moved", "reason"]
+        header = [_("unit"), _("name"), _("baseline"), _("new"), _("moved"), _("reason")]
         widths = [max(_width(x) for x in col) for col in zip(header, *rows)]
         for cells in [header, ["-" * w for w in widths]] + rows:
             lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip())
     hist = result.history
     if hist.assumed_done:
-        lines.append(f"{len(hist.assumed_done)} unit(s) of FY{result.plan.scenario.settings.first_year}-{hist.from_year - 1} "
-                     "not in the progress file were taken as done as planned")
+        lines.append(_("{count} unit(s) of FY{first}-{last} not in the progress file were taken as done as planned",
+                       count=len(hist.assumed_done), first=result.plan.scenario.settings.first_year, last=hist.from_year - 1))
     if result.objective is not None:
         unit_years = int(result.moves["years_moved"].abs().sum()) if not result.moves.empty else 0
-        lines.append(f"Objective {result.objective:.6f} (as `selector solve` counts it); stability penalty "
-                     f"{result.penalty:g} ({unit_years} unit-year(s) moved, a year later x{result.later_factor:g}); "
-                     f"maximised {result.objective:.6f} - {result.stability:g} x {result.penalty:g} = {result.plan.objective:.6f}")
+        lines.append(_("Objective {objective} (as `selector solve` counts it); stability penalty {penalty} ({unit_years} "
+                       "unit-year(s) moved, a year later x{later}); maximised {objective} - {stability} x {penalty} = {total}",
+                       objective=f"{result.objective:.6f}", penalty=f"{result.penalty:g}", unit_years=unit_years,
+                       later=f"{result.later_factor:g}", stability=f"{result.stability:g}",
+                       total=f"{result.plan.objective:.6f}"))
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ from selector.cli.common import (
     solver_options,
 )
 from selector.cli.progress import terminal_progress
+from selector.i18n import _
 from selector.outputs.files import frontier_csv_text
 from selector.workflows.money import frontier as sweep
 
@@ -55,16 +56,16 @@ def frontier(scenario, settings, steps, out, solver, time_limit, gap, quiet, enc
     if quiet:
         return
     years = sc.settings.years
-    click.echo(f"Least total budget for every unit by FY{years[-1]}: {least.total:,.0f} baht "
-               f"(no plan below {least.lower:,.0f}; {least.status}); split "
-               + ", ".join(f"FY{y} {v:,.0f}" for y, v in least.budget.items()))
+    click.echo(_("Least total budget for every unit by FY{year}: {total} baht (no plan below {lower}; {status}); split "
+                 "{split}", year=years[-1], total=f"{least.total:,.0f}", lower=f"{least.lower:,.0f}", status=least.status,
+                 split=", ".join(_("FY{year} {amount}", year=y, amount=f"{v:,.0f}") for y, v in least.budget.items())))
     head = f"{'step':>4}  {'total budget':>15}  {'objective':>11}  {'status':<9}" + "".join(f"  {'by FY' + str(y):>8}" for y in years)
     click.echo(head)
     click.echo("-" * len(head))
     for r in table.to_dict(orient="records"):
         click.echo(f"{r['step']:>4}  {r['total_budget']:>15,.0f}  {r['objective']:>11.4f}  {r['status']:<9}"
                    + "".join(f"  {r[f'units_by_{y}']:>8}" for y in years))
-    click.echo(f"Frontier written to {out_path} ({time.perf_counter() - started:.1f} s)")
+    click.echo(_("Frontier written to {path} ({seconds} s)", path=out_path, seconds=f"{time.perf_counter() - started:.1f}"))
 
 
 COMMANDS = [frontier]
