@@ -290,7 +290,10 @@ def _read_units_sheet(book: Workbook, sheet: str | None) -> tuple[pd.DataFrame |
         return None, problems, None
     header_problems = _header_problems(units.header, units.file, units.header_line)
     table, more = (None, []) if header_problems else _units_table(units.header, units.body, units.file)
-    return table, problems + [units.locate(p) for p in header_problems + more], units
+    # A cell refused as a date or an unsaved formula is not also "not a number" or "empty".
+    refused = {p.cell for p in problems if p.cell}
+    more = [p for p in map(units.locate, more) if p.cell not in refused]
+    return table, problems + [units.locate(p) for p in header_problems] + more, units
 
 
 def _locate_in_toml(problems: list[Problem], toml_path: Path, toml_name: str) -> list[Problem]:

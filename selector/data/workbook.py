@@ -203,6 +203,8 @@ def cell_text(value: Any) -> str:
         return str(value)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0, 0):
+        return value.date().isoformat()  # a date cell: 2013-01-01, as the planner typed it
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     return str(value).strip()
