@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from selector.atomic import atomic_path
 from selector.data.settings import Settings
 from selector.data.workbook import LIST_SETTINGS, RULES_SHEETS, UNITS_SHEETS
+from selector.errors import Problem, ScenarioError
 from selector.fields import CRITERIA, THAI_LABELS, UNIT_FIELDS
 from selector.i18n import N_, _, language
 
@@ -149,6 +150,13 @@ def write_template(target: str | Path, lang: str = "th", units: int = 20, first_
     """
     import xlsxwriter
 
+    if scenario is not None and scenario.settings.funds:
+        # A rules sheet holds key/value rows; [[funds]] is a list of tables and would be lost. (Said in the
+        # language of the messages, not of the template.)
+        raise ScenarioError([Problem(scenario.settings_path or "--from", None, "[[funds]]",
+                                     _("the scenario's [[funds]] cannot be written in a rules sheet"),
+                                     _("keep the settings TOML beside the workbook (it is read instead of the "
+                                       "rules sheet), or write the template without --from"))])
     with language(lang):
         if scenario is not None:
             settings = scenario.settings

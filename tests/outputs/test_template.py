@@ -13,6 +13,7 @@ from selector.cli import main
 from selector.fields import THAI_LABELS
 from tests.conftest import DEFAULT_CSV
 from tests.data.test_workbook import FIXTURES, ROWS
+from tests.model.test_build import FOUR_TOML
 
 
 def template(tmp_path, *args):
@@ -106,3 +107,14 @@ def test_the_same_template_is_the_same_bytes(tmp_path):
 def test_the_template_must_be_an_xlsx(tmp_path, name):
     result = CliRunner().invoke(main, ["template", str(tmp_path / name)])
     assert result.exit_code == 2 and "Fix: give a file name ending in .xlsx" in result.stderr
+
+
+def test_a_scenario_with_funds_is_not_written_as_a_template_that_would_lose_them(tmp_path):
+    from tests.model.test_build import FOUR
+
+    (tmp_path / "f.csv").write_text(FOUR, encoding="utf-8")
+    (tmp_path / "f.toml").write_text(FOUR_TOML + '[[funds]]\nname = "central"\namounts = {2555 = 20, 2556 = 20}\n',
+                                     encoding="utf-8")
+    result = CliRunner().invoke(main, ["template", str(tmp_path / "t.xlsx"), "--from", str(tmp_path / "f.csv")])
+    assert result.exit_code == 2 and not (tmp_path / "t.xlsx").exists()
+    assert "column '[[funds]]': the scenario's [[funds]] cannot be written in a rules sheet" in result.stderr
