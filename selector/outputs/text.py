@@ -190,28 +190,30 @@ def scenario_text(scenario: Scenario) -> str:
 def comparison_text(comparison: "Comparison") -> str:
     """What ``selector compare`` prints: objectives, per-year cost, units and coverage, pilots, moved units."""
     names = list(comparison.names)
-    lines = [f"Base: {names[0]}"]
+    lines = [_("Base: {name}", name=names[0])]
     obj = comparison.objectives
     rows = [[n, r.status, "n/a" if pd.isna(r.objective) else f"{r.objective:.6f}",
              "" if pd.isna(r.change_pct) else f"{r.change_pct:+.2f}%", str(r.pilots), f"{r.cost:,.0f}", str(r.moved)]
             for n, r in zip(names, obj.itertuples())]
-    lines += text_table(["scenario", "status", "objective", "change", "pilots", "cost (baht)", "moved"], rows, {2, 3, 4, 5, 6})
+    lines += text_table([_("scenario"), _("status"), _("objective"), _("change"), _("pilots"), _("cost (baht)"),
+                         _("moved")], rows, {2, 3, 4, 5, 6})
     if obj["objective"].isna().any():
-        lines.append("(objective n/a: a schedule CSV does not carry it; pass the --json record of selector solve)")
-    for title, frame, fmt in (("Cost per fiscal year (baht)", comparison.cost, "{:,.0f}"),
-                              ("Units upgraded per fiscal year", comparison.units, "{:d}"),
-                              ("Coverage by the end of the year", comparison.coverage, "{:.1%}")):
+        lines.append(_("(objective n/a: a schedule CSV does not carry it; pass the --json record of selector solve)"))
+    for title, frame, fmt in ((_("Cost per fiscal year (baht)"), comparison.cost, "{:,.0f}"),
+                              (_("Units upgraded per fiscal year"), comparison.units, "{:d}"),
+                              (_("Coverage by the end of the year"), comparison.coverage, "{:.1%}")):
         lines += ["", title]
-        rows = [[f"FY{y}"] + [fmt.format(v) for v in frame.loc[y]] for y in frame.index]
-        lines += text_table(["year"] + names, rows, set(range(1, len(names) + 1)))
-    lines += ["", "Pilots per region"]
+        rows = [[_fy(y)] + [fmt.format(v) for v in frame.loc[y]] for y in frame.index]
+        lines += text_table([_("year")] + names, rows, set(range(1, len(names) + 1)))
+    lines += ["", _("Pilots per region")]
     pilots = comparison.pilots_by_region
-    lines += text_table(["region"] + names, [[str(k)] + [str(v) for v in pilots.loc[k]] for k in pilots.index],
-                    set(range(1, len(names) + 1)))
+    lines += text_table([_("region")] + names, [[str(k)] + [str(v) for v in pilots.loc[k]] for k in pilots.index],
+                        set(range(1, len(names) + 1)))
     moved = comparison.moved
-    lines += ["", f"Units that moved against {names[0]}: {len(moved)}"]
+    lines += ["", _("Units that moved against {name}: {count}", name=names[0], count=len(moved))]
     if len(moved):
         rows = [[r.scenario, r.unit_id, r.name, r.region, r.change, f"{r.pilot_score:.3f}", f"{r.rollout_score:.3f}"]
                 for r in moved.itertuples()]
-        lines += text_table(["scenario", "unit_id", "name", "region", "change", "pilot score", "rollout score"], rows, {5, 6})
+        lines += text_table([_("scenario"), "unit_id", _("name"), _("region"), _("change"), _("pilot score"),
+                             _("rollout score")], rows, {5, 6})
     return "\n".join(lines)
