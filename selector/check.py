@@ -23,7 +23,7 @@ from types import MappingProxyType
 from typing import Any, Self
 
 from selector.data.csvfiles import decode_text as decode_csv
-from selector.data.csvfiles import parse_number, unescape_cell
+from selector.data.csvfiles import parse_number, read_input_bytes, unescape_cell
 from selector.data.progress import DEFERRED, history, read_baseline, read_progress, replan_scenario
 from selector.data.scenario import Scenario
 from selector.data.settings import Settings
@@ -49,16 +49,15 @@ class CheckReport:
 def read_schedule(path: str | Path) -> list[dict[str, str]]:
     """The schedule's rows as dicts of text; raises ScenarioError when it is not a schedule CSV."""
     name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise ScenarioError([Problem(name, None, None, _("cannot be read ({reason})", reason=exc.strerror), _("check the path"))])
+    raw, problems = read_input_bytes(path, name)
+    if raw is None:
+        raise ScenarioError(problems)
     text, problems = decode_csv(raw, name)  # UTF-8, or a Thai Windows (cp874) re-save from Excel
     if text is None:
         raise ScenarioError(problems)
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    header = [unescape_cell(h.strip()) for h in next(csv.reader(io.StringIO(text, newline="")), [])]
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), fieldnames=header))[1:]  # headers are escaped like cells
     needed = ("unit_id", "fiscal_year", "pilot")
-    header = rows[0].keys() if rows else next(csv.reader(io.StringIO(text)), [])
     missing = [c for c in needed if c not in header]
     if missing:
         raise ScenarioError([Problem(name, 1, c, _("column is missing from the schedule"), _("add the column '{column}'", column=c))
@@ -370,11 +369,18 @@ def check_capacity(facts: ScheduleFacts) -> list[str]:
 def check_pilot_rule(facts: ScheduleFacts) -> list[str]:
     """A unit marked pilot = must is a pilot (p[u] = 1), one marked never is not (p[u] = 0).
 
-    Tested on the units still to upgrade that have a year (``check_coverage`` reports the others).
+    Tested on the units still to upgrade. Under full coverage a unit without a year is reported by
+    ``check_coverage`` alone; under best-effort coverage a must-pilot left unscheduled is not a
+    pilot, so it breaks this rule.
     """
     bad: list[str] = []
-    for uid in sorted(facts.scheduled):
-        rule, is_pilot = facts.units[uid]["pilot"], facts.pilot[uid]
+    best_effort = facts.settings.coverage == "best-effort"
+    for uid in sorted(facts.todo):
+        rule, is_pilot = facts.units[uid]["pilot"], facts.pilot.get(uid, False)
+        if uid not in facts.scheduled:
+            if best_effort and rule == "must":
+                bad.append(_about_unit(uid, _("unit {unit} is marked pilot = must but is not scheduled", unit=uid)))
+            continue
         if rule == "must" and not is_pilot:
             bad.append(_about_unit(uid, _("unit {unit} is marked pilot = must but is not a pilot", unit=uid)))
         if rule == "never" and is_pilot:
@@ -385,16 +391,20 @@ def check_pilot_rule(facts: ScheduleFacts) -> list[str]:
 def check_after(facts: ScheduleFacts) -> list[str]:
     """A unit comes in a later year than the unit its `after` column names: year_u >= year_a + 1.
 
-    Only when a is still to upgrade (a done unit was upgraded before the plan, so the rule holds)
-    and both have a year. Under best-effort coverage a unit whose predecessor is left unscheduled
-    therefore passes; that is where to change it if it should not.
+    Only when a is still to upgrade (a done unit was upgraded before the plan, so the rule holds).
+    A scheduled unit whose predecessor has no year breaks the rule: an unscheduled unit was not
+    upgraded before anything (under best-effort coverage this is how a follower left without its
+    predecessor is caught; under full coverage ``check_coverage`` also reports the missing year).
     """
     bad: list[str] = []
     for uid, y in sorted(facts.scheduled.items()):
         after = facts.units[uid]["after"]
         if after and after in facts.units and not facts.units[after]["done"]:
             ya = facts.scheduled.get(after)
-            if ya is not None and not y > ya:
+            if ya is None:
+                bad.append(_about_unit(uid, _("unit {unit} (FY{year}) must come after unit {after}, which is not "
+                                              "scheduled", unit=uid, year=y, after=after)))
+            elif not y > ya:
                 bad.append(_about_unit(uid, _("unit {unit} (FY{y}) must come after unit {after} (FY{ya})", unit=uid, y=y, after=after, ya=ya)))
     return bad
 
@@ -523,9 +533,9 @@ def check_named_mentor(facts: ScheduleFacts) -> list[str]:
     """A unit comes at least lag years after the mentor its [mentors] mentor_column names:
     year_u >= year_n + lag.
 
-    A mentor that is not a unit still to upgrade counts as upgraded in FY first-1. Only when both
-    have a year: under best-effort coverage a unit whose mentor is left unscheduled passes; that is
-    where to change it if it should not.
+    A mentor that is not a unit still to upgrade counts as upgraded in FY first-1. A scheduled
+    unit whose mentor (still to upgrade) has no year breaks the rule: an unscheduled mentor has
+    taught nobody.
     """
     s = facts.settings
     column, lag = s.mentor_column, s.mentors_lag
@@ -534,11 +544,14 @@ def check_named_mentor(facts: ScheduleFacts) -> list[str]:
     bad: list[str] = []
     for u in sorted(facts.todo):
         mentor = str(facts.todo[u][column])
-        if mentor == "" or u not in facts.scheduled:
+        if mentor == "" or mentor == u or u not in facts.scheduled:
             continue
         y = facts.scheduled[u]
         mentor_year = facts.first - 1 if mentor not in facts.todo else facts.scheduled.get(mentor)
-        if mentor_year is not None and y < mentor_year + lag:
+        if mentor_year is None:
+            bad.append(_("unit {unit} (FY{year}) must come at least {lag} year(s) after its mentor {mentor}, which is "
+                         "not scheduled ([mentors] mentor_column)", unit=u, year=y, lag=lag, mentor=mentor))
+        elif y < mentor_year + lag:
             bad.append(_("unit {u} (FY{y}) must come at least {lag} year(s) after its mentor {mentor} (FY{mentor_year}) ([mentors] mentor_column)", u=u, y=y, lag=lag, mentor=mentor, mentor_year=mentor_year))
     return bad
 

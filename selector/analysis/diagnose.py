@@ -121,7 +121,7 @@ def basic_findings(scenario: Scenario, deep: bool = False) -> list[Finding]:
 
     if s.max_mean_risk is not None and not eligible.empty:
         least = float(eligible["risk"].min())
-        if least > s.max_mean_risk:
+        if least > s.max_mean_risk and (s.pilots_min >= 1 or not must.empty):  # no pilot at all has no mean
             found.append(Finding("pilot_risk", None, s.max_mean_risk, least, least - s.max_mean_risk,
                                  _("every unit that can be a pilot has risk above the cap max_mean_risk = {max_mean_risk} (lowest is {least})", max_mean_risk=f"{s.max_mean_risk:g}", least=f"{least:g}")))
         if not must.empty and float(must["risk"].mean()) > s.max_mean_risk and len(must) >= pmax:

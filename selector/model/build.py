@@ -204,13 +204,36 @@ def add_pilot_rule_constraints(m: Model) -> None:
 def add_after_constraints(m: Model) -> None:
     """sum_y y x[u,y] >= sum_y y x[a,y] + 1 for every unit u whose `after` names a unit a still in U.
 
-    When a is done it was upgraded before the plan starts, so the rule already holds.
+    When a is done it was upgraded before the plan starts, so the rule already holds. Under
+    ``[plan] coverage = "best-effort"`` a unit may be left out, and the row above would let an
+    unscheduled a (sum_y y x[a,y] = 0) stand for "upgraded in year 0". There, u may be upgraded
+    by year t only if a was upgraded before t:
+
+        sum_{y in W_u, y <= t} x[u,y] <= sum_{y in W_a, y < t} x[a,y]    for t in W_u   (after_<u>_<t>)
+
+    so u is upgraded only if a is, and in a later year (t = u's year), and the rows are slack
+    when u is left out. Rows ``after_<unit>`` (full coverage) or ``after_<unit>_<year>``.
     """
+    best_effort = m.scenario.settings.coverage == "best-effort"
     for uid, after in m.units["after"].items():
         if after == "" or after not in m.units.index:
             continue
+        if best_effort:
+            add_follow_rows(m, uid, after, 1, f"after_{m.names[uid]}")
+            continue
         terms = [(var, y) for y, var in m.by_unit[uid]] + [(var, -y) for y, var in m.by_unit[after]]
         m.prob.addConstraint(affine(terms) >= 1, f"after_{m.names[uid]}")
+
+
+def add_follow_rows(m: Model, uid: str, leader: str, lag: int, prefix: str) -> None:
+    """sum_{y in W_u, y <= t} x[u,y] <= sum_{y in W_l, y <= t - lag} x[l,y] for t in W_u: u is
+    upgraded by year t only if l was upgraded by t - lag (rows ``<prefix>_<t>``). Exact when units
+    may be left out: u upgraded implies l upgraded at least ``lag`` years earlier; u left out
+    leaves l free."""
+    for t, _ in m.by_unit[uid]:
+        follower = [(var, 1) for y, var in m.by_unit[uid] if y <= t]
+        leading = [(var, -1) for y, var in m.by_unit[leader] if y <= t - lag]
+        m.prob.addConstraint(affine(follower + leading) <= 0, f"{prefix}_{t}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -405,21 +428,38 @@ def add_named_mentor_constraints(m: Model) -> None:
 
     The unit follows its named mentor at least ``lag`` years later. A done mentor counts as
     upgraded in F-1, so u's year must be >= F-1+lag. Rows ``mentor_of_<unit>``.
+
+    Under ``[plan] coverage = "best-effort"`` the mentor may be left out, and an unscheduled
+    mentor must not count as "upgraded in year 0": u may be upgraded by year t only if n was
+    upgraded by t - lag,
+
+        sum_{y in W_u, y <= t} x[u,y] <= sum_{y in W_n, y <= t - lag} x[n,y]    for t in W_u   (mentor_of_<u>_<t>)
+
+    and with a done mentor x[u,y] = 0 for y < F-1+lag (``mentor_of_<u>``); a unit left out
+    satisfies both.
     """
     settings = m.scenario.settings
     column = settings.mentor_column
     if column is None:
         return
     lag, first = settings.mentors_lag, m.years[0]
+    best_effort = settings.coverage == "best-effort"
     for uid, mentor in m.units[column].astype(str).items():
         if mentor == "" or mentor == uid:
             continue
-        terms = [(var, y) for y, var in m.by_unit[uid]]
-        if mentor in m.units.index:
-            terms += [(var, -y) for y, var in m.by_unit[mentor]]
-            m.prob.addConstraint(affine(terms) >= lag, f"mentor_of_{m.names[uid]}")
+        name = f"mentor_of_{m.names[uid]}"
+        if best_effort and mentor in m.units.index:
+            add_follow_rows(m, uid, mentor, lag, name)
+        elif best_effort:  # the mentor is done (F-1): no year before F-1+lag
+            early = [(var, 1) for y, var in m.by_unit[uid] if y < first - 1 + lag]
+            if early:
+                m.prob.addConstraint(affine(early) <= 0, name)
+        elif mentor in m.units.index:
+            terms = [(var, y) for y, var in m.by_unit[uid]] + [(var, -y) for y, var in m.by_unit[mentor]]
+            m.prob.addConstraint(affine(terms) >= lag, name)
         else:  # the mentor is done: upgraded before the plan, counted as F-1
-            m.prob.addConstraint(affine(terms) >= first - 1 + lag, f"mentor_of_{m.names[uid]}")
+            terms = [(var, y) for y, var in m.by_unit[uid]]
+            m.prob.addConstraint(affine(terms) >= first - 1 + lag, name)
 
 
 def add_fund_constraints(m: Model) -> None:

@@ -8,8 +8,10 @@ upgraded in year y is worth R (L - y + 1); a pilot is worth lambda P more, lambd
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
@@ -20,6 +22,7 @@ import selector
 from selector.cli import main
 from selector.errors import ScenarioError
 from selector.outputs.files import write_schedule_csv
+from tests.conftest import examples
 
 HEAD = "unit_id,name,region,cost,infrastructure,staff,leadership,importance,workload,success,risk"
 
@@ -295,6 +298,60 @@ def test_lag_two_keeps_a_year_between_mentor_and_followers(write_scenario, tmp_p
 
 
 # ---------------------------------------------------------------------------------------------
+# `after` and named mentors under best-effort coverage (issue 20): an unscheduled predecessor
+# is not "upgraded before"
+
+BEST_EFFORT_ONE_A_YEAR = toml(2, (1, 1), '[plan]\ncoverage = "best-effort"\n[capacity]\nmax_units_per_year = 1\n')
+AFTER_B = units("A N 1 3 1 -", "B N 1 3 1 -", "C N 5 3 5 B", extra_head=",after")
+
+
+def test_best_effort_after_needs_the_predecessor(write_scenario, tmp_path):
+    """Three units, two years, one unit a year, one pilot; C `after = B`. R = P = (0, 0, 1), L = 2556,
+    lambda = 2: a pilot in 2555 is worth 2R + 2P, a unit in 2556 R.
+
+    Best-effort first maximises the count: two units (one a year). C may be upgraded only if B
+    is, earlier, so the plans of two units are {A, B} in either order (objective 0) and B 2555, C
+    2556 (0 + 1 = 1). The best is B pilot, C in 2556, A unscheduled: objective 1. The plan the bug
+    made (C pilot = 4, A in 2556, B never) breaks the rule, and ``check`` says so.
+    """
+    plan = selector.solve(selector.load(write_scenario(AFTER_B, BEST_EFFORT_ONE_A_YEAR)))
+    assert plan.status == "optimal"
+    years = dict(zip(plan.schedule["unit_id"], plan.schedule["fiscal_year"]))
+    assert years["B"] == 2555 and years["C"] == 2556 and pd.isna(years["A"])
+    assert plan.objective == pytest.approx(1.0)
+    assert passes_check(plan, tmp_path)
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("unit_id,fiscal_year,pilot\nA,2556,false\nB,,false\nC,2555,true\n", encoding="utf-8")
+    report = selector.check_schedule(plan.scenario, wrong)
+    assert report.violations == ["unit C (FY2555) must come after unit B, which is not scheduled"]
+
+
+def test_best_effort_after_may_leave_both_out(write_scenario):
+    """One year, one unit, C after B: C alone is not a plan (B cannot come before the pilot
+    year), so the one pilot is A or B, both worth 0; C is never upgraded. Under the old row an
+    unscheduled C failed sum_y y x[C,y] >= sum_y y x[B,y] + 1 (0 >= 1), and C had to be scheduled."""
+    plan = selector.solve(selector.load(write_scenario(AFTER_B, toml(1, (1, 1), '[plan]\ncoverage = "best-effort"\n'
+                                                                    "[capacity]\nmax_units_per_year = 1\n"))))
+    assert plan.status == "optimal"
+    years = dict(zip(plan.schedule["unit_id"], plan.schedule["fiscal_year"]))
+    assert pd.isna(years["C"]) and int(plan.schedule["fiscal_year"].notna().sum()) == 1
+
+
+def test_best_effort_named_mentor_needs_the_mentor(write_scenario, tmp_path):
+    """The same three units, C's mentor is B (lag 1): as for `after`, B pilot and C in 2556
+    (objective 1) beats every plan without C; C cannot come without B."""
+    csv_text = AFTER_B.replace(",after", ",mentor")
+    plan = selector.solve(selector.load(write_scenario(csv_text, BEST_EFFORT_ONE_A_YEAR + '[mentors]\nmentor_column = "mentor"\n')))
+    years = dict(zip(plan.schedule["unit_id"], plan.schedule["fiscal_year"]))
+    assert plan.status == "optimal" and years["B"] == 2555 and years["C"] == 2556 and pd.isna(years["A"])
+    assert plan.objective == pytest.approx(1.0)
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("unit_id,fiscal_year,pilot\nA,2556,false\nB,,false\nC,2555,true\n", encoding="utf-8")
+    assert selector.check_schedule(plan.scenario, wrong).violations == [
+        "unit C (FY2555) must come at least 1 year(s) after its mentor B, which is not scheduled ([mentors] mentor_column)"]
+
+
+# ---------------------------------------------------------------------------------------------
 # Settings: every problem at once, with the line and the nearest key
 
 
@@ -408,55 +465,128 @@ def test_solved_plans_pass_the_independent_check(tmp_path_factory, data, rule):
         assert passes_check(plan, tmp)
 
 
-@hyp_settings(max_examples=10, deadline=None, derandomize=True)
+# Every rule of the model (one per family of CONSTRAINT_FAMILIES, plus windows, a done unit and
+# the per-year capacity); the brute-force test below draws any combination of them.
+BRUTE_RULES = ("budget", "cover", "risk", "per_year", "max_units", "pilot_rule", "window", "after", "balance",
+               "share", "by", "min", "gap", "mentors", "named", "funds", "done")
+BRUTE_HEAD = HEAD + ",province,pilot,earliest_year,latest_year,after,mentor,done"
+BRUTE_TEXT = {
+    "cover": "",  # cover = ["region"] in [pilots]
+    "risk": "",  # max_mean_risk in [pilots]
+    "per_year": "[capacity]\nmax_units_per_year = 2\n",
+    "balance": '[pilots.balance]\ncolumns = ["workload"]\ntolerance = 0.5\n',
+    "share": "[pilots.max_share]\nregion = 0.5\n",
+    "by": "[capacity.by]\nregion = {max_per_year = 1}\n",
+    "funds": ('[[funds]]\nname = "central"\namounts = {2555 = 1, 2556 = 2, 2557 = 1, 2558 = 10}\n'
+              '[[funds]]\nname = "north"\namounts = {2555 = 1, 2556 = 1}\neligible = {region = "N"}\n'),
+}
+BRUTE_UNIT = st.tuples(
+    st.sampled_from("NS"), st.sampled_from(["P1", "P2"]), st.integers(1, 5), st.integers(1, 5), st.integers(1, 5),
+    st.integers(1, 3),  # cost (with "budget")
+    st.integers(1, 5),  # risk (with "risk")
+    st.sampled_from(["", "must", "never"]),  # pilot (with "pilot_rule")
+    st.sampled_from([(None, None), (2556, None), (None, 2556), (2556, 2557), (2555, 2555)]),  # window
+    st.integers(0, 3),  # the unit it follows (after / named mentor) when lower than its own index; 3 = the done unit
+)
+
+
+def brute_scenario(data, rules) -> tuple[str, str]:
+    """The CSV and TOML of three units (and a done fourth one with "done") over FY2555-2558."""
+    lines = [BRUTE_HEAD]
+    for i, (reg, prov, imp, work, succ, cost, risk, rule, (lo, hi), lead) in enumerate(data):
+        leader = f"U{lead}" if lead < i or (lead == 3 and "done" in rules) else ""
+        window = [lo, hi] if "window" in rules else [None, None]
+        lines.append(",".join([
+            f"U{i}", f"unit U{i}", reg, str(cost if "budget" in rules else 1), "3", "3", "3", str(imp), str(work),
+            str(succ), str(risk if "risk" in rules else 3), prov, rule if "pilot_rule" in rules else "",
+            *("" if y is None else str(y) for y in window),
+            leader if "after" in rules else "", leader if "named" in rules else "", "false"]))
+    if "done" in rules:
+        lines.append(",".join(["U3", "unit U3", "N", "1", "3", "3", "3", "3", "3", "3", "3", "P1", "", "", "", "", "",
+                               "true"]))
+    budget = 3 if "budget" in rules else 10
+    fairness = [key for rule, key in (("min", "min_per_year = 1"), ("gap", "max_completion_gap = 1")) if rule in rules]
+    mentors = [key for rule, key in (("mentors", 'column = "province"'), ("named", 'mentor_column = "mentor"'))
+               if rule in rules]
+    text = "".join(BRUTE_TEXT.get(r, "") for r in sorted(rules))
+    if "max_units" in rules:
+        text += "[capacity]\nmax_units = {2556 = 1}\n" if "per_year" not in rules else "max_units = {2556 = 1}\n"
+    if fairness:
+        text += '[fairness]\ncolumn = "region"\n' + "\n".join(fairness) + "\n"
+    if mentors:
+        text += "[mentors]\nlag = 1\n" + "\n".join(mentors) + "\n"
+    toml_text = toml(4, (0, 2), text, cover='["region"]' if "cover" in rules else "[]")
+    toml_text = toml_text.replace(" = 10\n", f" = {budget}\n")
+    if "risk" in rules:
+        toml_text = toml_text.replace("[pilots]\n", "[pilots]\nmax_mean_risk = 3\n")
+    return "\n".join(lines) + "\n", toml_text
+
+
+def brute_best(scenario, data, rules, best_effort: bool, path) -> tuple[int, float] | None:
+    """(units upgraded, objective) of the best schedule ``check`` accepts, trying every year (and
+    every eligible fund with "funds") for each of the three units; None when it accepts none."""
+    best = None
+    choices = [None, *range(2555, 2559)] if best_effort else range(2555, 2559)
+    done = "U3,,false,\n" if "done" in rules else ""
+    funds = [["central", "north"] if reg == "N" else ["central"] for reg, *_ in data] if "funds" in rules else [[""]] * 3
+    for years in itertools.product(choices, repeat=3):
+        for paid in itertools.product(*funds):
+            path.write_text("unit_id,fiscal_year,pilot,fund\n" + "".join(
+                f"U{i},{'' if y is None else y},{'true' if y == 2555 else 'false'},{'' if y is None else f}\n"
+                for i, (y, f) in enumerate(zip(years, paid))) + done, encoding="utf-8")
+            report = selector.check_schedule(scenario, path)
+            if report.ok:
+                value = (sum(y is not None for y in years), report.objective)
+                best = value if best is None or value > best else best
+                break
+    return best
+
+
+@hyp_settings(max_examples=examples(40), deadline=None)
 @given(
-    data=st.lists(st.tuples(st.sampled_from("NS"), st.sampled_from(["P1", "P2"]),
-                            st.integers(1, 5), st.integers(1, 5), st.integers(1, 5)), min_size=3, max_size=3),
-    rules=st.sets(st.sampled_from(["balance", "share", "by", "min", "gap", "mentors", "max_units"]), min_size=1, max_size=3),
+    data=st.lists(BRUTE_UNIT, min_size=3, max_size=3),
+    rules=st.sets(st.sampled_from(BRUTE_RULES), min_size=1, max_size=5),
     best_effort=st.booleans(),
 )
 def test_the_model_is_exact_against_brute_force(tmp_path_factory, data, rules, best_effort):
     """Enumerate all 4^3 schedules of three units over four years (5^3 with "unscheduled" under
     coverage = "best-effort"), keep those the independent checker accepts, and compare the best
     (most units, then the objective) with the solver: the model neither misses a feasible plan nor
-    admits an infeasible one (the linearisations are exact)."""
-    import itertools
+    admits an infeasible one (the linearisations are exact). Every rule of the model is drawn
+    (``BRUTE_RULES``), alone and in combinations, under both coverage modes; with funds each
+    year is tried with every eligible fund."""
+    from hypothesis import assume
 
     tmp = tmp_path_factory.mktemp("brute")
-    rows = [f"U{i} {reg} {imp} {work} {succ} {prov}" for i, (reg, prov, imp, work, succ) in enumerate(data)]
-    fairness = [key for rule, key in (("min", "min_per_year = 1"), ("gap", "max_completion_gap = 1")) if rule in rules]
-    text = {
-        "balance": '[pilots.balance]\ncolumns = ["workload"]\ntolerance = 0.5\n',
-        "share": "[pilots.max_share]\nregion = 0.5\n",
-        "by": "[capacity.by]\nregion = {max_per_year = 1}\n",
-        "mentors": '[mentors]\ncolumn = "province"\nlag = 1\n',
-        "max_units": "[capacity]\nmax_units = {2556 = 1}\n",
-    }
-    rules_toml = "".join(text[r] for r in sorted(rules) if r in text)
-    if fairness:
-        rules_toml += '[fairness]\ncolumn = "region"\n' + "\n".join(fairness) + "\n"
-    (tmp / "b.csv").write_text(units(*rows, extra_head=",province"), encoding="utf-8")
+    csv_text, toml_text = brute_scenario(data, rules)
+    (tmp / "b.csv").write_text(csv_text, encoding="utf-8")
     coverage = '[plan]\ncoverage = "best-effort"\n' if best_effort else ""
-    (tmp / "b.toml").write_text(toml(4, (0, 2), coverage + rules_toml), encoding="utf-8")
-    scenario = selector.load(tmp / "b.csv")
+    (tmp / "b.toml").write_text(toml_text + coverage, encoding="utf-8")
+    try:
+        scenario = selector.load(tmp / "b.csv")
+    except ScenarioError:  # e.g. more units marked must than [pilots] max: refused before solving
+        assume(False)
     plan = selector.solve(scenario)
-    best = None
-    path = tmp / "try.csv"
-    choices = [None, *range(2555, 2559)] if best_effort else range(2555, 2559)
-    for years in itertools.product(choices, repeat=len(rows)):
-        path.write_text("unit_id,fiscal_year,pilot\n" + "".join(
-            f"U{i},{'' if y is None else y},{'true' if y == 2555 else 'false'}\n" for i, y in enumerate(years)),
-            encoding="utf-8")
-        report = selector.check_schedule(scenario, path)
-        value = (sum(y is not None for y in years), report.objective)
-        if report.ok and (best is None or value > best):
-            best = value
+    best = brute_best(scenario, data, rules, best_effort, tmp / "try.csv")
     if best is None:
         assert plan.status == "infeasible"
     else:
         assert plan.status == "optimal"
         assert int(plan.schedule["fiscal_year"].notna().sum()) == best[0]
         assert plan.objective == pytest.approx(best[1], abs=1e-6)
+        assert passes_check(plan, tmp)
+
+
+def test_the_brute_force_draws_every_rule_of_the_model():
+    """No constraint family is outside the brute-force test: each family of the model (by its
+    check's name) has a rule in BRUTE_RULES (coverage and the pilot year are in every scenario)."""
+    from selector.check import CHECKS
+
+    always = {"coverage", "pilot_year", "pilot_count"}
+    rule_of = {"pilot_risk": "risk", "capacity": "per_year", "group_capacity": "by", "fairness_min": "min",
+               "fairness_gap": "gap", "mentor": "mentors", "named_mentor": "named", "fund": "funds"}
+    for name in (name for name, _ in CHECKS if name not in always):
+        assert rule_of.get(name, name) in BRUTE_RULES, name
 
 
 def test_infeasible_rules_are_explained_before_solving(write_scenario):
