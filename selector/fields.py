@@ -132,7 +132,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("weights.<set>", "method", "the one form given", "`direct` (the numbers), `rank` (`order`) or `ahp` (`[weights.<set>.ahp]`): which form counts when several are given. `<set>` is `pilot` or `rollout`."),
     Setting("weights.<set>", "order", None, "Criteria from most to least important, ties in an inner list, e.g. `[\"success\", [\"staff\", \"leadership\"], \"risk\"]`: rank-order-centroid weights."),
     Setting("weights.<set>.ahp", "\"<a>/<b>\"", None, "AHP judgement: how much more important a is than b on Saaty's 1-9 scale (`\"1/3\"` when b is more important); every pair of the criteria named, once."),
-    Setting("objective", "pilot_emphasis", 1.0, "Weight of pilot suitability against rollout priority (lambda = emphasis x years)."),
+    Setting("objective", "pilot_emphasis", 1.0, "Weight of pilot suitability against rollout priority (lambda = emphasis x years), from 0 to 1,000,000."),
     Setting("solver", "name", "highs", "`highs` (default) or `cbc`."),
     Setting("solver", "time_limit", 60, "Seconds the solver may run."),
     Setting("solver", "gap", 0.0001, "Relative MIP gap accepted as optimal (0.0001 = 0.01%)."),
@@ -177,3 +177,9 @@ def settings_table_markdown() -> str:
         )
         rows.append(f"| `[{s.section}]` | `{s.key}` | {default} | {s.description} |")
     return "\n".join(rows)
+
+
+KEY_COLUMNS = frozenset({"unit_id", "region", "after", "pilot", "done"})
+"""Columns whose values are keys (ids, groups, the id another unit names, the words of a rule): no
+invisible character may stand in them (``selector.data.csvfiles.text_problem``); the columns a
+rule of the settings groups by are checked the same way (``selector.data.validate.check_key_text``)."""

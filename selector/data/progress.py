@@ -23,13 +23,12 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
-from selector.data.csvfiles import decode_text, parse_number, unescape_cell
+from selector.data.csvfiles import decode_text, parse_number, read_input_bytes, unescape_cell
 from selector.data.scenario import Scenario
 from selector.errors import Problem, ScenarioError
 from selector.i18n import _
@@ -92,10 +91,9 @@ def _rows(source, name: str) -> tuple[list[str], list[tuple[int, dict[str, str]]
                 row[col] = text.strip()
             body.append((number, row))
         return header, body, []
-    try:
-        raw = Path(source).read_bytes()
-    except OSError as exc:
-        return [], [], [Problem(name, None, None, _("cannot be read ({reason})", reason=exc.strerror), _("check the path"))]
+    raw, problems = read_input_bytes(source, name)
+    if raw is None:
+        return [], [], problems
     text, problems = decode_text(raw, name)
     if text is None:
         return [], [], problems

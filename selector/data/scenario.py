@@ -13,6 +13,7 @@ import csv
 import difflib
 import io
 import math
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,7 +22,16 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from selector.data.csvfiles import decode_text, parse_number, read_input_bytes, sha256_of
+from selector.data.csvfiles import (
+    decode_text,
+    escaped,
+    nfc,
+    parse_number,
+    read_input_bytes,
+    sha256_of,
+    text_problem,
+    visible,
+)
 from selector.data.settings import Locator, Settings, amount_problem, freeze, load_settings, parse_settings, suggest
 from selector.data.validate import (
     check_budget_overrides,
@@ -32,7 +42,15 @@ from selector.data.validate import (
 )
 from selector.data.workbook import UnitsSheet, Workbook, is_workbook, open_workbook, read_rules_sheet, read_units_sheet
 from selector.errors import Problem, ScenarioError
-from selector.fields import CRITERIA, FALSE_WORDS, KNOWN_COLUMNS, REQUIRED_COLUMNS, TRUE_WORDS, column_of_header
+from selector.fields import (
+    CRITERIA,
+    FALSE_WORDS,
+    KEY_COLUMNS,
+    KNOWN_COLUMNS,
+    REQUIRED_COLUMNS,
+    TRUE_WORDS,
+    column_of_header,
+)
 from selector.i18n import _
 
 
@@ -207,7 +225,7 @@ def load(csv_path: str | Path, settings_path: str | Path | None = None, *, encod
             rules, rules_problems = read_rules_sheet(book)
             problems += rules_problems
     settings_missing = False
-    if not toml_path.exists():
+    if not os.path.lexists(toml_path):  # a broken link or a link loop is reported by load_settings
         if settings_path is not None:
             problems.append(Problem(toml_name, None, None, _("settings file not found"), _("check the --settings path")))
         if rules is not None:
@@ -346,6 +364,7 @@ def read_units(path: Path, name: str | None = None, encoding: str | None = None,
         rows.pop()
     if not rows:
         return None, [Problem(name, None, None, _("is empty"), _("put a header line and one line per unit"))]
+    rows = [[nfc(cell) for cell in row] for row in rows]  # one spelling for text typed in two orders
     header = [h.strip() for h in rows[0]]
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         message = (_("the columns are separated by semicolons, not commas") if ";" in header[0]
@@ -359,6 +378,15 @@ def read_units(path: Path, name: str | None = None, encoding: str | None = None,
     for number, end, row in zip(starts[1:], starts[2:] + [None], rows[1:]):
         if not any(cell.strip() for cell in row):
             continue  # a blank line, e.g. from merged cells exported as nothing
+        if [cell.strip() for cell in row] == [h.strip() for h in rows[0]]:
+            problems.append(Problem(name, number, None, _("repeats the header line (two files pasted together?)"),
+                                    _("delete line {line}", line=number)))
+            continue
+        for col, cell in zip(header, row):
+            why = text_problem(cell.strip(), strict=col in KEY_COLUMNS)
+            if why:
+                problems.append(Problem(name, number, col, _("value {why}", why=why),
+                                        _("retype the value without it, e.g. {text}", text=escaped(visible(cell.strip())))))
         if len(row) != len(header):
             message = _("has {fields} fields but the header has {columns}", fields=len(row), columns=len(header))
             fix = _("check for an extra or missing comma (quote text that contains commas)")
@@ -390,10 +418,15 @@ def _drop_empty_trailing_columns(header: list[str], rows: list[list[str]], name:
 
 
 def _header_problems(header: list[str], name: str, line: int) -> list[Problem]:
-    """A column without a name, a column twice, a required column missing (with the header cell it looks like)."""
+    """A column without a name, a column twice, a required column missing (with the header cell it
+    looks like), a name with an invisible, control or bidi character (shown escaped)."""
     problems = []
     seen = set()
     for col in header:
+        invisible = text_problem(col)
+        if invisible:
+            problems.append(Problem(name, line, escaped(col)[1:-1], _("the column name {why}", why=invisible),
+                                    _("retype the column name {name} without it", name=escaped(visible(col)))))
         if col == "":
             problems.append(Problem(name, line, None, _("a column has no name"), _("give every column a header or delete it")))
         elif col in seen:
@@ -441,7 +474,7 @@ def _missing_column_fix(column: str, header: list[str]) -> str:
     near = [h for h in candidates if simple(h) == simple(column)]
     near = near or difflib.get_close_matches(column, candidates, n=1, cutoff=0.75)
     if near:
-        return _("rename the column '{found}' to '{column}'", found=near[0], column=column)
+        return _("rename the column {found} to '{column}'", found=escaped(near[0]), column=column)
     return _("add a column named '{column}'", column=column)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from selector.data.csvfiles import read_input_bytes
+from selector.data.csvfiles import nfc, number_problem, read_input_bytes, shown
 from selector.data.indicators import MONITORING_KEYS, Monitoring, parse_indicators
 from selector.data.weights import WeightSpec, direct_spec, parse_weight_set
 from selector.errors import Problem
@@ -27,6 +27,10 @@ SOLVERS = ("highs", "cbc")
 COVERAGES = ("all", "best-effort")
 MAX_BAHT = 1e12
 """Largest yearly budget, and unit cost, accepted: a trillion baht (about a third of Thailand's national budget)."""
+
+MAX_EMPHASIS = 1_000_000
+"""Largest [objective] pilot_emphasis: beyond it the pilot term drowns the rollout term in rounding
+(1e308 made HiGHS stop with status Unknown)."""
 
 _SECTIONS: dict[str, tuple[str, ...]] = {
     "horizon": ("first_year", "last_year"),
@@ -338,6 +342,10 @@ def load_settings(path: Path | None, display: str | None = None) -> tuple[Settin
                                              _("save the file as UTF-8 (in Notepad: Save As, Encoding UTF-8)"))]
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib reads nested arrays and tables by recursion
+        return freeze(Settings()), [Problem(name, None, None, _("is nested too deeply to be settings (tables or arrays "
+                                                                "inside each other hundreds of levels deep)"),
+                                            _("write the settings as the sections of docs/scenario-format.md"))]
     except tomllib.TOMLDecodeError as exc:
         grouped = comma_number_problems(text, name)
         if grouped:
@@ -372,11 +380,73 @@ def christian_era(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2200
 
 
+MAX_DEPTH = 6
+"""The deepest nesting of tables and arrays any setting needs ([[funds]] eligible lists are 4 deep)."""
+
+
+def screen_numbers(data: Mapping[str, Any], name: str, loc: Locator, problems: list[Problem]) -> dict[str, Any]:
+    """A copy of the parsed TOML without the values no setting can hold, each reported once; keys
+    and texts in Unicode normal form C (as the CSV's cells, so a Thai column name matches).
+
+    Every number anywhere in the file goes through ``number_problem`` first (finite, at most
+    ``MAX_MAGNITUDE`` in size: no nan, inf, 1e400 or 400-digit integer reaches the arithmetic that
+    would overflow on it), and nesting deeper than ``MAX_DEPTH`` is refused. A key holding such a
+    value is dropped, so the key-by-key validation that follows never sees it (and does not report
+    it again as missing or of the wrong type: loading fails on the problem reported here).
+    """
+
+    def place(path: tuple) -> tuple[str, str | None, int | None]:
+        keys = [str(k) for k in path if not isinstance(k, int)]
+        section, key = (".".join(keys[:-1]), keys[-1]) if len(keys) > 1 else (keys[0] if keys else "", None)
+        if path and path[0] == "funds" and len(path) > 1 and isinstance(path[1], int):
+            return "[[funds]] " + ".".join(keys[1:]), key, loc.line_of_array("funds", path[1], keys[1] if len(keys) > 1 else None)
+        return (f"[{section}] {key}" if key else f"[{section}]"), key, loc.line_of(section, key)
+
+    def report(path: tuple, message: str, fix: str) -> None:
+        column, _key, line = place(path)
+        problems.append(Problem(name, line, column, message, fix))
+
+    def bad_number(value: Any) -> str | None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return number_problem(value)
+        return None
+
+    def clean(value: Any, path: tuple, depth: int) -> tuple[bool, Any]:
+        if depth > MAX_DEPTH and isinstance(value, (dict, list)):
+            key = next((k for k in reversed(path) if isinstance(k, str)), "")
+            report(path, _("{key} is nested {depth} levels deep; no setting is", key=shown(key), depth=depth),
+                   _("write the value as in docs/scenario-format.md"))
+            return False, None
+        if isinstance(value, str):
+            return True, nfc(value)
+        if isinstance(value, dict):
+            return True, {nfc(k): v for k, (keep, v) in ((k, clean(v, (*path, k), depth + 1)) for k, v in value.items())
+                          if keep}
+        if isinstance(value, list):
+            for item in value:
+                why = bad_number(item)
+                if why is not None:
+                    report(path, _("{key} = [... {value} ...]: {value} {why}", key=shown(path[-1]), value=shown(item), why=why),
+                           _("write finite numbers of a sensible size"))
+                    return False, None
+            kept = [clean(item, (*path, i), depth + 1) for i, item in enumerate(value)]
+            return all(keep for keep, _v in kept), [v for _k, v in kept]
+        why = bad_number(value)
+        if why is not None:
+            report(path, _("{key} = {value} {why}", key=shown(path[-1]), value=shown(value), why=why),
+                   _("write a finite number of a sensible size"))
+            return False, None
+        return True, value
+
+    return clean(dict(data), (), 0)[1]
+
+
 def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: Locator | None = None) -> tuple[Settings, list[Problem]]:
     """Validate a parsed TOML mapping into ``Settings``; collect every problem."""
     loc = locator or Locator("")
     problems: list[Problem] = []
     values: dict[str, Any] = {}
+    data = screen_numbers(data, name, loc, problems)
 
     def bad(section: str, key: str | None, message: str, fix: str) -> None:
         problems.append(Problem(name, loc.line_of(section, key), f"[{section}] {key}" if key else f"[{section}]", message, fix))
@@ -514,7 +584,8 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: L
         values[f"{kind}_weights"] = dict(specs[kind].weights)
     values["weight_specs"] = specs
 
-    emphasis = get("objective", "pilot_emphasis", (int, float), lambda v: math.isfinite(v) and v >= 0, _("a number >= 0"))
+    emphasis = get("objective", "pilot_emphasis", (int, float), lambda v: 0 <= v <= MAX_EMPHASIS,
+                   _("a number from 0 to {most:,}", most=MAX_EMPHASIS))
     values["pilot_emphasis"] = float(emphasis) if emphasis is not None else 1.0
     solver = get("solver", "name", str, lambda v: v.lower() in SOLVERS, _("\"highs\" or \"cbc\""))
     values["solver"] = solver.lower() if solver is not None else "highs"

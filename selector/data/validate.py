@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import difflib
 import math
-from pathlib import Path
 from typing import Any, Mapping
 
 import pandas as pd
 import pandera.pandas as pa
 
-from selector.data.csvfiles import parse_number
+from selector.data.csvfiles import escaped, parse_number, read_input_text, shown, text_problem, visible
 from selector.data.settings import MAX_BAHT, Locator, Settings, amount_problem, baht
 from selector.errors import Problem
-from selector.fields import CRITERIA
+from selector.fields import CRITERIA, KEY_COLUMNS
 from selector.i18n import N_, _
 
 
@@ -75,6 +74,7 @@ def check_scenario(units: pd.DataFrame, settings: Settings, csv_name: str, toml_
     """Every problem of a typed table under given settings (empty list when all is well)."""
     problems = check_units(units, settings, csv_name)
     problems += check_rule_columns(units, settings, csv_name, toml_name)
+    problems += check_key_text(units, settings, csv_name)
     problems += check_windows(units, settings, csv_name)
     problems += check_cover_columns(units, settings, csv_name, toml_name)
     problems += check_budget_years(settings, toml_name)
@@ -101,7 +101,7 @@ def _from_failure_cases(cases: pd.DataFrame, units: pd.DataFrame, settings: Sett
         value = case.failure_case
         if column in CRITERIA:
             problems.append(Problem(csv_name, line, column, _("value {value} is outside the scale {lo} to {hi}",
-                                                              value=f"{value:g}", lo=f"{lo:g}", hi=f"{hi:g}"),
+                                                              value=shown(value), lo=f"{lo:g}", hi=f"{hi:g}"),
                                     _("use a score from {lo} to {hi}, or change [criteria] scale", lo=f"{lo:g}", hi=f"{hi:g}")))
         elif column == "unit_id" and "unique" in str(case.check):
             others = [int(i) for i in units.index[units["unit_id"] == value]]
@@ -241,10 +241,8 @@ def check_rule_columns(units: pd.DataFrame, settings: Settings, csv_name: str, t
     named += [("capacity.by", c, c) for c in settings.capacity_by]
     named += [("fairness", "column", settings.fairness_column), ("mentors", "column", settings.mentors_column),
               ("mentors", "mentor_column", settings.mentor_column)]
-    try:
-        locator = Locator(Path(toml_name).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError):
-        locator = Locator("")
+    text, _unread = read_input_text(toml_name, toml_name)
+    locator = Locator(text or "")
     for section, key, col in named:
         if col is not None and col not in units.columns:
             close = difflib.get_close_matches(col, list(units.columns), n=1, cutoff=0.5)
@@ -260,6 +258,24 @@ def check_rule_columns(units: pd.DataFrame, settings: Settings, csv_name: str, t
     if settings.mentor_column is not None and settings.mentor_column in units.columns:
         problems += check_after(units, csv_name, settings.mentor_column)
     problems += check_funds(units, settings, csv_name, toml_name, locator)
+    return problems
+
+
+def check_key_text(units: pd.DataFrame, settings: Settings, csv_name: str) -> list[Problem]:
+    """The values of every column a rule groups by or names units with ([pilots] cover, max_share,
+    [capacity.by], [fairness], [mentors], fund eligibility) hold no invisible character: a region
+    'North' with a zero-width space would be a seventh region that needs its own pilot. (Control
+    and bidi characters in any cell are refused when the CSV is read.)"""
+    columns = [*settings.cover, *settings.max_share, *settings.capacity_by, settings.fairness_column,
+               settings.mentors_column, settings.mentor_column, *(c for f in settings.funds for c in f.eligible)]
+    problems = []
+    for col in dict.fromkeys(c for c in columns if c is not None and c in units.columns and c not in KEY_COLUMNS):
+        for line, value in units[col].items():
+            text = value if isinstance(value, str) else ""
+            why = text_problem(text)
+            if why and not text_problem(text, strict=False):
+                problems.append(Problem(csv_name, int(line), col, _("value {why}", why=why),
+                                        _("retype the value without it, e.g. {text}", text=escaped(visible(text)))))
     return problems
 
 

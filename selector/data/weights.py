@@ -356,7 +356,7 @@ def _judgement_value(value: Any) -> float | None:
             return float(Fraction(1, int(m.group(1))))
         try:
             value = float(Fraction(value.strip()))
-        except (ValueError, ZeroDivisionError):
+        except (ValueError, ZeroDivisionError, OverflowError):  # "1e400" is a Fraction too big for a float
             return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return None

@@ -17,14 +17,9 @@ import pandas as pd
 
 from selector._version import __version__
 from selector.atomic import write_text_atomic
-from selector.data.csvfiles import FORMULA_GUARD
+from selector.data.csvfiles import escape_cell
 from selector.outputs.audit import Overrides, reproduce_command
 from selector.plan import Plan
-
-
-def escape_cell(text: str) -> str:
-    """Neutralise spreadsheet formula injection: a text that starts with = + - @ tab or CR gets a leading '."""
-    return "'" + text if text.startswith(FORMULA_GUARD) else text
 
 
 def _format_number(value: float) -> str:
@@ -39,7 +34,7 @@ def schedule_csv_text(schedule: pd.DataFrame) -> str:
     """The schedule as CSV text (without BOM): numbers plain, booleans true/false, text escaped."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(list(schedule.columns))
+    writer.writerow([escape_cell(str(col)) for col in schedule.columns])  # a header is text like any cell
     numeric = {"cost", "pilot_score", "rollout_score"}
     for row in schedule.itertuples(index=False):
         cells = []

@@ -20,6 +20,7 @@ from typing import Mapping, Union
 import pandas as pd
 
 from selector.check import read_schedule
+from selector.data.csvfiles import read_input_text
 from selector.errors import Problem, ScenarioError
 from selector.plan import Plan
 
@@ -63,15 +64,16 @@ def read_plan_file(path: str | Path) -> PlanFacts:
 
 def _read_record(path: Path) -> PlanFacts:
     name = str(path)
+    text, problems = read_input_text(path, name)
+    if text is None:
+        raise ScenarioError(problems)
     try:
-        record = json.loads(path.read_text(encoding="utf-8-sig"))
+        record = json.loads(text)
         settings = record["settings"]
         units = record["units"]
         budget = {int(y): float(v) for y, v in settings["budget"].items()}
         years = tuple(range(int(settings["horizon"]["first_year"]), int(settings["horizon"]["last_year"]) + 1))
-    except OSError as exc:
-        raise ScenarioError([Problem(name, None, None, f"cannot be read ({exc.strerror})", "check the path")])
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise ScenarioError([Problem(name, None, None, f"is not a selector --json record ({exc})",
                                      "pass the file written by selector solve --json, or the schedule CSV")])
     rows = [{k: ("" if v is None else str(v).lower() if isinstance(v, bool) else str(v)) for k, v in u.items()}
