@@ -11,7 +11,24 @@ The library never prints; ``selector.cli`` is a thin layer over these functions.
 importing only from the ones below it, are described in ``docs/architecture.md``.
 """
 
-from selector._version import __version__
+import os as _os
+import sys as _sys
+
+
+def _quiet_interrupt(kind, value, tb, _previous=_sys.excepthook):
+    """Ctrl-C while the command line is still starting (importing pandas, HiGHS...) ends it with one
+    line, not a traceback; the command's own handler takes over once it runs."""
+    if issubclass(kind, KeyboardInterrupt):
+        _sys.stderr.write("Interrupted.\n")
+        return
+    _previous(kind, value, tb)
+
+
+# Only for the command line (`selector ...` or `python -m selector`): a library import changes nothing.
+if _sys.argv and (_sys.argv[0] == "-m" or _os.path.basename(_sys.argv[0]) in ("selector", "selector.exe")):
+    _sys.excepthook = _quiet_interrupt
+
+from selector._version import __version__  # noqa: E402
 from selector.analysis.diagnose import Finding
 from selector.analysis.duals import marginal_values
 from selector.check import CheckReport, check_schedule

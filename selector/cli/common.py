@@ -11,26 +11,51 @@ import contextlib
 import dataclasses
 import functools
 import os
+import re
+import select
 import signal
+import socket
 import sys
 import threading
+import time
 from pathlib import Path
 
 import click
 
-from selector.data.csvfiles import parse_number
+from selector.atomic import OutputTransaction
+from selector.data.csvfiles import number_problem, open_problem, parse_number, shown
 from selector.data.scenario import Scenario, default_settings_path, load
 from selector.errors import Problem, ScenarioError, SelectorError
 from selector.i18n import LANGUAGES, _, language
 from selector.outputs.audit import Overrides
 from selector.outputs.maps import province_problems
+from selector.solvers.run import watch_time_limits
 from selector.status import Status
 
 EXIT_OK, EXIT_ERROR, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NOT_PROVEN, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4, 5
 
 
+# What must never reach a terminal raw from a file: C0/C1 controls but tab and newline (an escape
+# sequence can clear the screen and print a fake "OK"), and the invisible and bidirectional
+# formatting characters (U+202E turns the rest of a line around).
+UNSAFE_FOR_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069"
+                                 "\ufeff\ufff9-\ufffb]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` safe for a terminal: every control, invisible or bidi character written as its escape
+    (``\\x1b``, ``\\u202e``), so the planner sees it and the terminal does not obey it."""
+    return UNSAFE_FOR_TERMINAL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                                   else f"\\u{ord(m.group()):04x}", text)
+
+
+def echo(message: object = "", err: bool = False, **kwargs) -> None:
+    """``click.echo`` through ``clean_text``: the one way the commands write to the terminal."""
+    click.echo(clean_text(str(message)), err=err, **kwargs)
+
+
 def fail(message: str, code: int) -> None:
-    click.echo(_("Error: {message}", message=message), err=True)
+    echo(_("Error: {message}", message=message), err=True)
     sys.exit(code)
 
 
@@ -55,20 +80,105 @@ def terminate_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
+EXIT_INTERRUPTED = 130
+WATCHDOG_GRACE = 5.0  # seconds past a solver's time limit (plus a quarter of it) before the watchdog ends the run
+SIGNAL_GRACE = 3.0  # seconds after Ctrl-C or SIGTERM for the main thread to stop by itself
+
+
+class Watchdog:
+    """Ends the run when the solver does not hand control back: past its time limit, or after a signal.
+
+    A solver stuck in native code ignores its own time limit, and Python's signal handlers only run
+    when the main thread returns to Python, so neither Ctrl-C nor SIGTERM would end it. The watchdog
+    is a thread of its own: every solver call announces its time limit
+    (``selector.solvers.run.watch_time_limits``), and the C-level signal handler writes each signal
+    to a socket the watchdog reads (``signal.set_wakeup_fd``). When a call runs ``WATCHDOG_GRACE`` +
+    25% past its limit, or the main thread has not stopped ``SIGNAL_GRACE`` seconds after a signal,
+    the watchdog says so on stderr and ends the process (``os._exit``): outputs are only ever renamed
+    into place complete, so every old file is left whole, and the next run removes the temporary files.
+    """
+
+    def __init__(self):
+        self.deadlines: dict[int, float] = {}
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+        self.reader, self.writer = socket.socketpair()
+        self.reader.setblocking(False)
+        self.writer.setblocking(False)
+        self.previous_fd = None
+        self.stop_watching = None
+        self.thread = threading.Thread(target=self._watch, name="selector-watchdog", daemon=True)
+
+    def __enter__(self) -> "Watchdog":
+        try:
+            self.previous_fd = signal.set_wakeup_fd(self.writer.fileno(), warn_on_full_buffer=False)
+        except ValueError:  # not the main thread: no signal watching, the time limits are still watched
+            self.previous_fd = None
+        self.stop_watching = watch_time_limits(self._announce)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.done.set()
+        with contextlib.suppress(OSError):
+            self.writer.send(b"\0")  # wake the watchdog's select at once
+        self.stop_watching()
+        if self.previous_fd is not None:
+            with contextlib.suppress(ValueError):
+                signal.set_wakeup_fd(self.previous_fd)
+        self.thread.join(1.0)
+        self.reader.close()
+        self.writer.close()
+
+    def _announce(self, call: int, seconds: float | None) -> None:
+        with self.lock:
+            if seconds is None:
+                self.deadlines.pop(call, None)
+            else:
+                self.deadlines[call] = time.monotonic() + seconds * 1.25 + WATCHDOG_GRACE
+
+    def _watch(self) -> None:
+        signalled_at = None
+        while not self.done.is_set():
+            now = time.monotonic()
+            with self.lock:
+                late = min(self.deadlines.values(), default=None)
+            if late is not None and now > late:
+                self._end(_("the solver ran well past its time limit and did not stop; selector stopped it. "
+                            "No output was written or changed. Try the other --solver, or report the scenario."),
+                          EXIT_NO_SOLUTION)
+            if signalled_at is not None and now - signalled_at > SIGNAL_GRACE:
+                self._end(_("Interrupted while the solver was running; it did not stop, so selector stopped it. "
+                            "No output was written or changed."), EXIT_INTERRUPTED)
+            ready, _w, _x = select.select([self.reader], [], [], 0.2)
+            if ready:
+                with contextlib.suppress(OSError):
+                    if self.reader.recv(64) and signalled_at is None:
+                        signalled_at = time.monotonic()
+
+    def _end(self, message: str, code: int) -> None:
+        with contextlib.suppress(Exception):
+            sys.stderr.write(clean_text(f"Error: {message}") + "\n")
+            sys.stderr.flush()
+        os._exit(code)
+
+
 def handle_errors(func):
-    """Turn selector's exceptions into messages and exit codes; never show a traceback to a planner."""
+    """Turn selector's exceptions into messages and exit codes; never show a traceback to a planner.
+
+    The command runs under the ``Watchdog``, which ends it if the solver does not hand control back."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
-            with terminate_as_interrupt():
+            with terminate_as_interrupt(), Watchdog():
                 return func(*args, **kwargs)
         except SelectorError as exc:
             fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
-            click.echo(_("Interrupted; no file was left half-written (each output is either the old one or complete)."),
+            echo(_("Interrupted; no file was left half-written (each output is either the old one or complete)."),
                        err=True)
-            sys.exit(130)
+            sys.exit(EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except OSError as exc:  # a file that cannot be read or written (permissions, full disk...), in any command
@@ -176,17 +286,17 @@ def echo_written(paths: list[tuple[str, Path | str]]) -> None:
     """Say where each file went, one line each: ("schedule" | "record" | "workbook" | "report" | "moves" | "file", path)."""
     for kind, path in paths:
         if kind == "schedule":
-            click.echo(_("Schedule written to {path}", path=path))
+            echo(_("Schedule written to {path}", path=path))
         elif kind == "record":
-            click.echo(_("JSON record written to {path}", path=path))
+            echo(_("JSON record written to {path}", path=path))
         elif kind == "workbook":
-            click.echo(_("Workbook written to {path}", path=path))
+            echo(_("Workbook written to {path}", path=path))
         elif kind == "report":
-            click.echo(_("Report written to {path}", path=path))
+            echo(_("Report written to {path}", path=path))
         elif kind == "moves":
-            click.echo(_("Moves written to {path}", path=path))
+            echo(_("Moves written to {path}", path=path))
         else:
-            click.echo(_("File written to {path}", path=path))
+            echo(_("File written to {path}", path=path))
 
 
 def load_scenario(scenario: str, settings: str | None, encoding: str | None = None, **overrides) -> Scenario:
@@ -199,6 +309,14 @@ def load_scenario(scenario: str, settings: str | None, encoding: str | None = No
     return sc
 
 
+def warn_about_weights(scenario: Scenario) -> None:
+    """The AHP consistency warning (CR > 0.10) of each weight set, on stderr; it never changes the exit code."""
+    for kind in ("pilot", "rollout"):
+        warning = scenario.settings.weight_spec(kind).warning()
+        if warning:
+            echo(_("Warning: {warning}", warning=warning), err=True)
+
+
 def scenario_inputs(scenario: str, settings: str | None) -> list[Path]:
     """The files a scenario is read from: the CSV and its settings TOML (given, or the one beside it)."""
     csv_path = Path(scenario)
@@ -207,7 +325,8 @@ def scenario_inputs(scenario: str, settings: str | None) -> list[Path]:
 
 def check_output_path(out: Path, inputs: list[Path]) -> None:
     for path in inputs:
-        if (path.exists() and out.exists() and os.path.samefile(out, path)) or out.resolve() == path.resolve():
+        # realpath, not Path.resolve: a link loop among the inputs must be reported by the reader, not crash here
+        if (path.exists() and out.exists() and os.path.samefile(out, path)) or os.path.realpath(out) == os.path.realpath(path):
             raise ScenarioError([Problem(str(out), None, None, _("the output would overwrite an input file"),
                                          _("choose another --out / --json path"))])
     parent = out.parent
@@ -226,19 +345,74 @@ def check_output_path(out: Path, inputs: list[Path]) -> None:
 
 
 @contextlib.contextmanager
-def output_errors(target: Path):
+def output_errors(*targets: Path):
     """A file that cannot be written (permissions, full disk, a vanished folder) is a clear message, not a crash."""
     try:
         yield
     except OSError as exc:
-        raise ScenarioError([Problem(str(target), None, None, _("cannot be written ({reason})", reason=exc.strerror or exc),
+        names = ", ".join(str(t) for t in targets)
+        raise ScenarioError([Problem(names, None, None, _("cannot be written ({reason}); no output was changed",
+                                                          reason=exc.strerror or exc),
                                      _("choose a folder you can write to (--out / --json), or free some disk space"))]) from exc
+
+
+def output_files(targets: list[Path], inputs: list[Path]) -> OutputTransaction:
+    """The one transaction for every file a command writes, checked before any work is done:
+    no output overwrites an input, none names a folder, a FIFO or a device, no two name one file.
+    Use it as ``with output_errors(*targets), output_files(targets, inputs):`` around the writing:
+    all the files are replaced together, or none (``selector.atomic.OutputTransaction``)."""
+    for target in targets:
+        check_output_path(target, inputs)
+    return OutputTransaction(targets)
 
 
 def exit_code_for(status: Status) -> int:
     """The documented exit code of a solve's status: 0 optimal (or checked), 3 infeasible, 4 not proven, 5 no plan."""
     return {Status.OPTIMAL: EXIT_OK, Status.CHECKED: EXIT_OK, Status.FEASIBLE: EXIT_NOT_PROVEN,
             Status.INFEASIBLE: EXIT_INFEASIBLE, Status.NO_SOLUTION: EXIT_NO_SOLUTION}[Status(status)]
+
+
+class InputFile(click.ParamType):
+    """A file argument that must exist and not be a folder, checked as ``read_input_bytes`` words
+    it: a link loop is "a symbolic link that points back to itself", not "does not exist". (Whether
+    it is a regular file, and its size, are checked when it is read.)"""
+
+    name = "file"
+
+    def convert(self, value, param, ctx):
+        try:
+            os.stat(value)
+        except OSError as exc:
+            problem = open_problem(str(value), exc)
+            self.fail(clean_text(f"{value}: {problem.message}. Fix: {problem.fix}"), param, ctx)
+        if os.path.isdir(value):
+            self.fail(clean_text(_("{path}: is a folder, not a file", path=value)), param, ctx)
+        return value
+
+
+class Number(click.ParamType):
+    """A number flag checked by the one number rule (``selector.data.csvfiles.number_problem``):
+    finite (``nan`` and ``inf`` are refused, as in the TOML and the CSV), of a sensible size, and
+    within its range; ``lo_open``/``hi_open`` exclude the bound itself."""
+
+    name = "number"
+
+    def __init__(self, lo: float | None = None, hi: float | None = None, lo_open: bool = False, hi_open: bool = False):
+        self.lo, self.hi, self.lo_open, self.hi_open = lo, hi, lo_open, hi_open
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float):
+            number = value
+        else:
+            number, why = parse_number(str(value))
+            if number is None:
+                self.fail(_("{value} is not a usable number: {why}", value=clean_text(shown(str(value))), why=why), param, ctx)
+        why = number_problem(number, self.lo, self.hi)
+        if why is None and ((self.lo_open and number == self.lo) or (self.hi_open and number == self.hi)):
+            why = _("must not be {bound}", bound=shown(number))
+        if why is not None:
+            self.fail(_("{value} {why}", value=shown(number), why=why), param, ctx)
+        return number
 
 
 def _apply(options):
@@ -301,9 +475,9 @@ pilots_option = click.option("--pilots", metavar="MIN:MAX", default=None, help="
 solver_options = _apply([
     click.option("--solver", type=click.Choice(["highs", "cbc"], case_sensitive=False), default=None,
                  help="MIP solver [default: the settings' [solver] name, highs if unset]."),
-    click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
+    click.option("--time-limit", type=Number(0, None, lo_open=True), default=None,
                  help="Seconds each solve may run [default: the settings' [solver] time_limit, 60 if unset]."),
-    click.option("--gap", type=click.FloatRange(min=0, max=1, max_open=True), default=None,
+    click.option("--gap", type=Number(0, 1, hi_open=True), default=None,
                  help="Relative MIP gap accepted as optimal [default: the settings' [solver] gap, 0.0001 if unset]."),
 ])
 """``--solver``, ``--time-limit`` and ``--gap``: the same three options, with the same help, on every command that solves."""

@@ -18,7 +18,7 @@ from selector.errors import SolverError
 from selector.model.build import Model, count_expression
 from selector.solvers import highs
 from selector.solvers.cbc import run_cbc
-from selector.solvers.run import SolverRun, redirect_stdout_fd
+from selector.solvers.run import SolverRun, redirect_stdout_fd, time_limited
 from selector.status import Status, relative_gap
 
 
@@ -55,7 +55,8 @@ def run_highs(prob: pulp.LpProblem, time_limit: float, gap: float, verbose: bool
 
 
 
-SOLVERS: dict[str, Callable[[pulp.LpProblem, float, float, bool], SolverRun]] = {"highs": run_highs, "cbc": run_cbc}
+SOLVERS: dict[str, Callable[[pulp.LpProblem, float, float, bool], SolverRun]] = {
+    "highs": time_limited(run_highs), "cbc": time_limited(run_cbc)}
 """The solver adapters by name: each takes (problem, time_limit, gap, verbose) and returns a SolverRun."""
 
 

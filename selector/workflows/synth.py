@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from selector.atomic import write_text_atomic
+from selector.atomic import OutputTransaction, write_text_atomic
 from selector.data.provinces import province_table
 
 FIRST_YEAR, LAST_YEAR = 2569, 2572  # fiscal years B.E. (FY2569 = 1 Oct 2025 - 30 Sep 2026)
@@ -202,6 +202,7 @@ def synth(units: int, seed: int = 0, out: str | Path = ".") -> Path:
     toml_text = synth_settings(table, reference_plan(table, seed))
     out = Path(out)
     csv_path = out / f"synth-{units}.csv"
-    write_text_atomic(csv_path, "\ufeff" + table.to_csv(index=False, lineterminator="\r\n"))
-    write_text_atomic(csv_path.with_suffix(".toml"), toml_text)
+    with OutputTransaction([csv_path, csv_path.with_suffix(".toml")]):  # both files or neither
+        write_text_atomic(csv_path, "\ufeff" + table.to_csv(index=False, lineterminator="\r\n"))
+        write_text_atomic(csv_path.with_suffix(".toml"), toml_text)
     return csv_path

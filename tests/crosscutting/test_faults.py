@@ -10,9 +10,11 @@ import importlib
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -237,3 +239,162 @@ def test_interrupted_run_leaves_the_old_schedule_and_no_temporary_file(good, whe
     assert "Interrupted; no file was left half-written" in stderr
     assert "Traceback" not in stderr
     _untouched(good.parent)
+
+
+# --- a solver that does not hand control back: the watchdog ---------------------------------------
+
+# The solver is replaced by native code that never returns in time and during which Python's signal
+# handlers cannot run (SIGINT and SIGTERM blocked in the main thread, as in a solver stuck in C):
+# only the watchdog thread can end the run.
+STUCK_DRIVER = textwrap.dedent("""
+    import ctypes, importlib, signal, sys
+    from selector.cli import main
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    common = importlib.import_module("selector.cli.common")
+    backends = importlib.import_module("selector.solvers.backends")
+    run = importlib.import_module("selector.solvers.run")
+    common.WATCHDOG_GRACE, common.SIGNAL_GRACE = 0.5, 0.5
+    libc = ctypes.CDLL(None)
+
+    def stuck(prob, time_limit, gap, verbose=False):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        print("READY", flush=True)
+        libc.sleep(60)
+
+    backends.SOLVERS["highs"] = run.time_limited(stuck)
+    main(sys.argv[1:])
+""")
+
+
+def _stuck_child(good, *args):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-c", STUCK_DRIVER, "solve", str(good), *args], cwd=good.parent, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _when_ready(child, signum=None) -> str:
+    """Wait for the child's READY, send it ``signum`` (if any), and return its stderr once it ends."""
+    try:
+        assert child.stdout.readline().strip() == "READY"
+        if signum is not None:
+            child.send_signal(signum)
+        return child.communicate(timeout=30)[1]
+    finally:
+        if child.poll() is None:
+            child.kill()
+
+
+def test_the_watchdog_ends_a_solver_that_ignores_its_time_limit(good):
+    """Time limit 0.5 s: the stuck solver is ended 0.5 x 1.25 + 0.5 s later (not after its 60 s), exit 5,
+    and yesterday's schedule is left as it was."""
+    started = time.monotonic()
+    child = _stuck_child(good, "--time-limit", "0.5")
+    stderr = _when_ready(child)
+    assert child.returncode == 5, stderr
+    assert time.monotonic() - started < 20
+    assert "the solver ran well past its time limit and did not stop; selector stopped it" in stderr
+    assert "Traceback" not in stderr
+    _untouched(good.parent)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
+def test_the_watchdog_ends_a_stuck_solver_on_a_signal(good, signum):
+    """SIGTERM (or Ctrl-C) while the solver is stuck in native code: the run ends within the signal
+    grace, exit 130, the old schedule whole (before the watchdog only SIGKILL ended it)."""
+    child = _stuck_child(good, "--time-limit", "60")
+    stderr = _when_ready(child, signum)
+    assert child.returncode == 130, stderr
+    assert "Interrupted while the solver was running; it did not stop, so selector stopped it" in stderr
+    _untouched(good.parent)
+
+
+def test_ctrl_c_during_start_up_prints_no_traceback(tmp_path):
+    """SIGINT a moment after `python -m selector` starts (while it is still importing): no traceback,
+    whatever moment it lands in."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for delay in (0.4, 0.8, 1.5):
+        child = subprocess.Popen([sys.executable, "-m", "selector", "--help"], cwd=tmp_path, env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        time.sleep(delay)
+        child.send_signal(signal.SIGINT)
+        _, stderr = child.communicate(timeout=30)
+        if "init_import_site" in stderr:  # landed in the interpreter's own start-up, before any selector code
+            continue
+        assert "Traceback" not in stderr, (delay, stderr)
+        assert child.returncode in (0, 130, -signal.SIGINT), (delay, child.returncode, stderr)
+
+
+# --- all outputs or none -------------------------------------------------------------------------
+
+
+def test_when_the_json_fails_the_schedule_written_before_it_is_not_replaced(good, monkeypatch):
+    """The JSON record fails on a full disk after the schedule was written: the transaction renames
+    nothing, so yesterday's schedule and JSON are both left as they were, and no temporary file stays."""
+    commands = importlib.import_module("selector.cli.commands.solve")
+    old_json = b'{"yesterday": true}'
+    good.with_name("plan.json").write_bytes(old_json)
+
+    def full_disk(plan, target, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(commands, "write_json", full_disk)
+    result = run("solve", good, "--json", good.with_name("plan.json"))
+    assert result.exit_code == 2
+    assert "cannot be written (No space left on device); no output was changed" in result.stderr
+    assert good.with_name("plan.json").read_bytes() == old_json
+    _untouched(good.parent)  # the schedule, written before the JSON failed, was not renamed into place
+
+
+def test_a_rename_that_fails_half_way_puts_back_the_files_already_replaced(tmp_path, monkeypatch):
+    """Three outputs; the third rename fails: the first two are put back as they were."""
+    atomic = importlib.import_module("selector.atomic")
+    targets = [tmp_path / n for n in ("a.csv", "b.json", "c.html")]
+    for target in targets[:2]:
+        target.write_text("old " + target.name)
+    real_replace = os.replace
+
+    def failing_third(src, dst):
+        if str(dst).endswith("c.html"):
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", failing_third)
+    with pytest.raises(OSError):
+        with atomic.OutputTransaction(targets):
+            for target in targets:
+                atomic.write_text_atomic(target, "new " + target.name)
+    monkeypatch.setattr(atomic.os, "replace", real_replace)
+    assert [t.read_text() for t in targets[:2]] == ["old a.csv", "old b.json"]
+    assert not targets[2].exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.json"]
+
+
+def test_stale_temporary_files_of_a_killed_writer_are_removed_on_the_next_run(good):
+    """kill -9 during a write leaves `.good-schedule.csv.<pid>.<random>.tmp`; the next solve removes
+    it when its writer's process is gone, and keeps a live writer's."""
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = good.with_name(f".good-schedule.csv.{dead.stdout.strip()}.abc123.tmp")
+    live = good.with_name(f".good-schedule.csv.{os.getppid()}.def456.tmp")
+    stale.write_text("half")
+    live.write_text("being written")
+    assert run("solve", good, "-q").exit_code == 0
+    assert not stale.exists() and live.exists()
+
+
+def test_an_output_that_is_a_fifo_is_refused_and_left_a_fifo(good):
+    fifo = good.with_name("out.csv")
+    os.mkfifo(fifo)
+    result = run("solve", good, "--out", fifo)
+    assert result.exit_code == 2
+    assert "is not a regular file (a pipe, a device or a socket): an output never replaces it" in result.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_terminal_escape_sequences_never_reach_the_terminal(good):
+    """An id given on the command line with an escape sequence that clears the screen, and a
+    right-to-left override: the error message shows them escaped."""
+    result = run("explain", good, "\x1b[2J\x1b[HOK\u202e")
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    assert "\\x1b[2J\\x1b[HOK\\u202e" in result.stderr

@@ -9,7 +9,9 @@ import click
 from selector.check import check_replan, check_schedule
 from selector.cli.common import (
     EXIT_INFEASIBLE,
+    InputFile,
     budget_option,
+    echo,
     handle_errors,
     input_options,
     load_scenario,
@@ -20,13 +22,13 @@ from selector.i18n import _
 
 
 @click.command()
-@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
-@click.argument("schedule", type=click.Path(exists=True, dir_okay=False))
+@click.argument("scenario", type=InputFile())
+@click.argument("schedule", type=InputFile())
 @input_options
 @budget_option
-@click.option("--baseline", type=click.Path(exists=True, dir_okay=False), default=None,
+@click.option("--baseline", type=InputFile(), default=None,
               help="For a re-planned schedule: the approved schedule it started from (needs --from).")
-@click.option("--progress", type=click.Path(exists=True, dir_okay=False), default=None,
+@click.option("--progress", type=InputFile(), default=None,
               help="For a re-planned schedule: the progress file it used.")
 @click.option("--from", "from_year", type=int, default=None, metavar="YEAR",
               help="For a re-planned schedule: the fiscal year it re-planned from; earlier years must be as they happened.")
@@ -53,12 +55,12 @@ def check(scenario, schedule, settings, budgets, baseline, progress, from_year, 
     else:
         report = check_schedule(sc, schedule)
     if report.violations:
-        click.echo(_("{count} broken rule(s) in {schedule}", count=len(report.violations), schedule=schedule) + ":", err=True)
+        echo(_("{count} broken rule(s) in {schedule}", count=len(report.violations), schedule=schedule) + ":", err=True)
         for line in report.violations:
-            click.echo(f"  - {line}", err=True)
+            echo(f"  - {line}", err=True)
         sys.exit(EXIT_INFEASIBLE)
     if not quiet:
-        click.echo(_("OK: {units} units, every rule holds; objective {objective}", units=report.units_checked,
+        echo(_("OK: {units} units, every rule holds; objective {objective}", units=report.units_checked,
                      objective=f"{report.objective:.6f}"))
 
 

@@ -8,6 +8,8 @@ import click
 
 from selector.cli.common import (
     EXIT_INPUT,
+    InputFile,
+    echo,
     fail,
     handle_errors,
 )
@@ -22,7 +24,7 @@ def _name_of(path: str) -> str:
 
 
 @click.command()
-@click.argument("plans", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("plans", nargs=-1, required=True, type=InputFile())
 @click.option("--name", "names", multiple=True, metavar="NAME",
               help="Name of each plan, in order (repeatable) [default: the file name without -schedule].")
 @handle_errors
@@ -49,7 +51,7 @@ def compare(plans, names):
     if len(set(labels)) != len(labels):
         labels = [f"{i + 1}:{label}" for i, label in enumerate(labels)]
     comparison = compare_plans({label: read_plan_file(path) for label, path in zip(labels, plans)})
-    click.echo(comparison.to_text())
+    echo(comparison.to_text())
 
 
 COMMANDS = [compare]

@@ -7,12 +7,14 @@ from pathlib import Path
 import click
 
 from selector.cli.common import (
-    check_output_path,
+    InputFile,
+    echo,
     handle_errors,
     input_options,
     lang_option,
     load_scenario,
     output_errors,
+    output_files,
     scenario_inputs,
 )
 from selector.data.csvfiles import parse_number
@@ -23,8 +25,8 @@ from selector.workflows.evaluate import evaluate as run_evaluate
 
 
 @click.command()
-@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
-@click.option("--schedule", "schedules", required=True, multiple=True, type=click.Path(exists=True, dir_okay=False),
+@click.argument("scenario", type=InputFile())
+@click.option("--schedule", "schedules", required=True, multiple=True, type=InputFile(),
               help="A schedule CSV (as written by `selector solve`); repeat to compare several plans.")
 @click.option("--effect", required=True, type=float, metavar="D", help="The effect to detect, in the indicator's units.")
 @click.option("--icc", required=True, type=float, metavar="R", help="Intra-class correlation of units, e.g. 0.05.")
@@ -54,15 +56,15 @@ def evaluate(scenario, schedules, effect, icc, per_unit, alpha, sd, permutations
         --effect 0.2 --icc 0.05 --per-unit 50
     Exit codes: 0 done, 2 bad input.
     """
-    if xlsx_path:
-        check_output_path(Path(xlsx_path), [*scenario_inputs(scenario, settings), *map(Path, schedules)])
+    targets = [Path(xlsx_path)] if xlsx_path else []
+    outputs = output_files(targets, [*scenario_inputs(scenario, settings), *map(Path, schedules)])
     value, reason = parse_number(per_unit)
     sc = load_scenario(scenario, settings, encoding)
     result = run_evaluate(sc, list(schedules), effect, icc, per_unit if reason else value, alpha, sd, permutations, seed)
     if xlsx_path:
-        with output_errors(Path(xlsx_path)):
+        with output_errors(*targets), outputs:
             write_scorecard_workbook(xlsx_path, lang, evaluation=result)
-    click.echo(evaluation_text(result))
+    echo(evaluation_text(result))
 
 
 COMMANDS = [evaluate]

@@ -7,6 +7,8 @@ import json
 import click
 
 from selector.cli.common import (
+    InputFile,
+    echo,
     handle_errors,
     input_options,
     load_scenario,
@@ -16,10 +18,10 @@ from selector.workflows.explain import explain_unit
 
 
 @click.command()
-@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
+@click.argument("scenario", type=InputFile())
 @click.argument("unit_id")
 @input_options
-@click.option("--schedule", "schedule", type=click.Path(exists=True, dir_okay=False), default=None,
+@click.option("--schedule", "schedule", type=InputFile(), default=None,
               help="Explain this schedule (it must pass `selector check`) [default: solve the scenario].")
 @solver_options
 @click.option("--no-move", is_flag=True, help="Do not re-solve with the unit forced one year earlier.")
@@ -38,9 +40,9 @@ def explain(scenario, unit_id, settings, schedule, solver, time_limit, gap, no_m
     result = explain_unit(sc, unit_id, schedule, solver=solver, time_limit=time_limit, move_earlier=not no_move,
                           gap=gap)
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(result.text())
+        echo(result.text())
 
 
 COMMANDS = [explain]

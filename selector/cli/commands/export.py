@@ -9,14 +9,17 @@ from pathlib import Path
 import click
 
 from selector.cli.common import (
+    InputFile,
     budget_option,
-    check_output_path,
     check_provinces,
     command_overrides,
+    echo,
     handle_errors,
     input_options,
     lang_option,
     load_scenario,
+    output_errors,
+    output_files,
     pilots_option,
     scenario_inputs,
     scenario_overrides,
@@ -42,8 +45,8 @@ def _parse_date(text: str | None) -> dt.date | None:
 
 
 @click.command("export")
-@click.argument("schedule", type=click.Path(exists=True, dir_okay=False))
-@click.option("--scenario", "scenario", required=True, type=click.Path(exists=True, dir_okay=False),
+@click.argument("schedule", type=InputFile())
+@click.option("--scenario", "scenario", required=True, type=InputFile(),
               help="The scenario CSV the schedule was made for.")
 @input_options
 @budget_option
@@ -75,8 +78,8 @@ def export(schedule, scenario, settings, encoding, budgets, pilots, xlsx_path, r
         raise ScenarioError([Problem("export", None, None, _("nothing to write"), _("give --xlsx FILE and/or --report FILE"))])
     day = _parse_date(date_text)
     inputs = [Path(schedule), *scenario_inputs(scenario, settings)]
-    for target in (Path(p) for p in (xlsx_path, report_path) if p):
-        check_output_path(target, inputs)
+    targets = [Path(p) for p in (xlsx_path, report_path) if p]
+    outputs = output_files(targets, inputs)
     audit = command_overrides(budgets, pilots, settings=settings, encoding=encoding, title=title)
     sc = with_title(load_scenario(scenario, settings, encoding, **scenario_overrides(budgets, pilots)), title)
     check_provinces(sc)
@@ -88,9 +91,10 @@ def export(schedule, scenario, settings, encoding, budgets, pilots, xlsx_path, r
              for arg in (option, Path(path).name)]
     if lang != "th":
         argv += ["--lang", lang]
-    write_plan_files(plan, xlsx_path, report_path, lang, day, Provenance(shlex.join(argv), overrides=audit))
+    with output_errors(*targets), outputs:  # both or neither
+        write_plan_files(plan, xlsx_path, report_path, lang, day, Provenance(shlex.join(argv), overrides=audit))
     written = " and ".join(p for p in (xlsx_path, report_path) if p)
-    click.echo(_("Plan of {units} units written to {files}", units=len(plan.schedule), files=written))
+    echo(_("Plan of {units} units written to {files}", units=len(plan.schedule), files=written))
 
 
 COMMANDS = [export]

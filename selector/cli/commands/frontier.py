@@ -9,10 +9,13 @@ import click
 
 from selector.atomic import write_text_atomic
 from selector.cli.common import (
-    check_output_path,
+    InputFile,
+    echo,
     handle_errors,
     input_options,
     load_scenario,
+    output_errors,
+    output_files,
     scenario_inputs,
     solver_options,
 )
@@ -23,7 +26,7 @@ from selector.workflows.money import frontier as sweep
 
 
 @click.command()
-@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
+@click.argument("scenario", type=InputFile())
 @input_options
 @click.option("--steps", type=click.IntRange(min=1, max=200), default=10, show_default=True,
               help="Number of total budgets, evenly spaced from the minimum to where more money changes nothing.")
@@ -47,25 +50,26 @@ def frontier(scenario, settings, steps, out, solver, time_limit, gap, quiet, enc
     started = time.perf_counter()
     csv_path = Path(scenario)
     out_path = Path(out) if out else csv_path.with_name(csv_path.stem + "-frontier.csv")
-    check_output_path(out_path, scenario_inputs(scenario, settings))
+    outputs = output_files([out_path], scenario_inputs(scenario, settings))
     sc = load_scenario(scenario, settings, encoding)
     with terminal_progress(quiet) as on_progress:
         table, least = sweep(sc, steps, solver=solver, time_limit=time_limit, gap=gap, on_progress=on_progress)
     text = frontier_csv_text(table)
-    write_text_atomic(out_path, "\ufeff" + text)
+    with output_errors(out_path), outputs:
+        write_text_atomic(out_path, "\ufeff" + text)
     if quiet:
         return
     years = sc.settings.years
-    click.echo(_("Least total budget for every unit by FY{year}: {total} baht (no plan below {lower}; {status}); split "
-                 "{split}", year=years[-1], total=f"{least.total:,.0f}", lower=f"{least.lower:,.0f}", status=least.status,
-                 split=", ".join(_("FY{year} {amount}", year=y, amount=f"{v:,.0f}") for y, v in least.budget.items())))
+    echo(_("Least total budget for every unit by FY{year}: {total} baht (no plan below {lower}; {status}); split "
+           "{split}", year=years[-1], total=f"{least.total:,.0f}", lower=f"{least.lower:,.0f}", status=least.status,
+           split=", ".join(_("FY{year} {amount}", year=y, amount=f"{v:,.0f}") for y, v in least.budget.items())))
     head = f"{'step':>4}  {'total budget':>15}  {'objective':>11}  {'status':<9}" + "".join(f"  {'by FY' + str(y):>8}" for y in years)
-    click.echo(head)
-    click.echo("-" * len(head))
+    echo(head)
+    echo("-" * len(head))
     for r in table.to_dict(orient="records"):
-        click.echo(f"{r['step']:>4}  {r['total_budget']:>15,.0f}  {r['objective']:>11.4f}  {r['status']:<9}"
+        echo(f"{r['step']:>4}  {r['total_budget']:>15,.0f}  {r['objective']:>11.4f}  {r['status']:<9}"
                    + "".join(f"  {r[f'units_by_{y}']:>8}" for y in years))
-    click.echo(_("Frontier written to {path} ({seconds} s)", path=out_path, seconds=f"{time.perf_counter() - started:.1f}"))
+    echo(_("Frontier written to {path} ({seconds} s)", path=out_path, seconds=f"{time.perf_counter() - started:.1f}"))
 
 
 COMMANDS = [frontier]

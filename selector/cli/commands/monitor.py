@@ -7,12 +7,14 @@ from pathlib import Path
 import click
 
 from selector.cli.common import (
-    check_output_path,
+    InputFile,
+    echo,
     handle_errors,
     input_options,
     lang_option,
     load_scenario,
     output_errors,
+    output_files,
     scenario_inputs,
 )
 from selector.data.csvfiles import parse_number
@@ -34,15 +36,15 @@ from selector.workflows.monitor import monitor as run_monitor
 
 
 @click.command()
-@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
-@click.option("--schedule", required=True, type=click.Path(exists=True, dir_okay=False),
+@click.argument("scenario", type=InputFile())
+@click.option("--schedule", required=True, type=InputFile(),
               help="The approved schedule CSV (as written by `selector solve`).")
-@click.option("--results", required=True, type=click.Path(exists=True, dir_okay=False),
+@click.option("--results", required=True, type=InputFile(),
               help="CSV of unit_id, indicator, result [, round] [, upgraded]: one line per unit and indicator.")
 @click.option("--round", "round_", required=True, type=int, metavar="MONTHS",
               help="The reporting round: 6, 9 or 12 months into the fiscal year.")
 @click.option("--year", required=True, type=int, metavar="YEAR", help="The fiscal year (B.E.) the results are for.")
-@click.option("--indicators", type=click.Path(exists=True, dir_okay=False), default=None,
+@click.option("--indicators", type=InputFile(), default=None,
               help="TOML with [[indicators]] and [monitoring] [default: the scenario's settings].")
 @input_options
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
@@ -91,8 +93,7 @@ def monitor(scenario, schedule, results, round_, year, indicators, settings, enc
     inputs = [*scenario_inputs(scenario, settings), Path(schedule), Path(results)]
     inputs += [Path(indicators)] if indicators else []
     targets = [out_path, progress_path] + [Path(p) for p in (learned_path, updated_path, xlsx_path, report_path) if p]
-    for target in targets:
-        check_output_path(target, inputs)
+    outputs = output_files(targets, inputs)
     sc = load_scenario(scenario, settings, encoding)
     result = run_monitor(sc, schedule, results, round_, year, indicators=indicators, update_scores=update_scores,
                          encoding=encoding)
@@ -105,38 +106,33 @@ def monitor(scenario, schedule, results, round_, year, indicators, settings, enc
     if effect is not None:
         size, reason = parse_number(per_unit)
         power = evaluate(sc, [result.baseline], effect, icc, per_unit if reason else size, names=[Path(schedule).name])
-    with output_errors(out_path):
-        write_scorecard_csv(result, out_path)
-    with output_errors(progress_path):
-        write_progress_csv(result, progress_path)
-    if learned_path:
-        with output_errors(Path(learned_path)):
-            write_learning_csv(learning, learned_path)
-    if xlsx_path:
-        with output_errors(Path(xlsx_path)):
-            write_scorecard_workbook(xlsx_path, lang, result, learning, power)
-    if report_path:
-        with output_errors(Path(report_path)):
-            write_scorecard_report(report_path, result, lang, learning, power)
     changed = None
-    if updated_path:
-        with output_errors(Path(updated_path)):
+    with output_errors(*targets), outputs:  # all of them or none
+        write_scorecard_csv(result, out_path)
+        write_progress_csv(result, progress_path)
+        if learned_path:
+            write_learning_csv(learning, learned_path)
+        if xlsx_path:
+            write_scorecard_workbook(xlsx_path, lang, result, learning, power)
+        if report_path:
+            write_scorecard_report(report_path, result, lang, learning, power)
+        if updated_path:
             changed = write_updated_units(sc, learning, updated_path)
     if not quiet:
-        click.echo(monitor_text(result))
+        echo(monitor_text(result))
         if learning is not None:
-            click.echo("")
-            click.echo(learning_text(learning))
+            echo("")
+            echo(learning_text(learning))
         if power is not None:
-            click.echo("")
-            click.echo(evaluation_text(power))
+            echo("")
+            echo(evaluation_text(power))
         if learned_path:
-            click.echo(_("Suggested success for review written to {path}", path=learned_path))
+            echo(_("Suggested success for review written to {path}", path=learned_path))
         if changed is not None:
-            click.echo(_("Units CSV with the learned success of {n} unit(s) written to {path}", n=changed,
+            echo(_("Units CSV with the learned success of {n} unit(s) written to {path}", n=changed,
                          path=updated_path))
-        click.echo(_("Scorecard written to {path}", path=out_path))
-        click.echo(_("Progress written to {path}", path=progress_path))
+        echo(_("Scorecard written to {path}", path=out_path))
+        echo(_("Progress written to {path}", path=progress_path))
 
 
 COMMANDS = [monitor]

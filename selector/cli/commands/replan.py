@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 from selector.cli.common import (
-    check_output_path,
+    InputFile,
+    Number,
+    echo,
     echo_written,
     exit_code_for,
     fail,
@@ -18,6 +20,7 @@ from selector.cli.common import (
     lang_option,
     load_scenario,
     output_errors,
+    output_files,
     parse_budget,
     scenario_inputs,
     solver_options,
@@ -33,10 +36,10 @@ from selector.workflows.replan import replan as run_replan
 
 
 @click.command()
-@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
-@click.option("--baseline", required=True, type=click.Path(exists=True, dir_okay=False),
+@click.argument("scenario", type=InputFile())
+@click.option("--baseline", required=True, type=InputFile(),
               help="The approved schedule CSV (as written by `selector solve`).")
-@click.option("--progress", type=click.Path(exists=True, dir_okay=False), default=None,
+@click.option("--progress", type=InputFile(), default=None,
               help="CSV of unit_id, state (done, in_progress, failed, deferred) [, success, risk]; "
                    "units of past years not listed are taken as done as planned.")
 @click.option("--from", "from_year", required=True, type=int, metavar="YEAR",
@@ -44,9 +47,9 @@ from selector.workflows.replan import replan as run_replan
 @input_options
 @click.option("--budget", "budgets", multiple=True, metavar="YEAR=BAHT",
               help="New budget of a fiscal year >= YEAR (repeatable).")
-@click.option("--stability", type=click.FloatRange(min=0), default=None,
+@click.option("--stability", type=Number(0), default=None,
               help="Objective points lost per unit-year moved [default: [replan] stability, 1].")
-@click.option("--later-factor", type=click.FloatRange(min=0, min_open=True), default=None,
+@click.option("--later-factor", type=Number(0, lo_open=True), default=None,
               help="A year later costs this many times a year earlier [default: [replan] later_factor, 2].")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
               help="New schedule CSV [default: <stem>-replan-<YEAR>.csv beside the scenario].")
@@ -79,9 +82,8 @@ def replan(scenario, baseline, progress, from_year, settings, budgets, stability
     csv_path = Path(scenario)
     out_path = Path(out) if out else csv_path.with_name(f"{csv_path.stem}-replan-{from_year}.csv")
     inputs = [*scenario_inputs(scenario, settings), Path(baseline)] + ([Path(progress)] if progress else [])
-    extra_outputs = [Path(p) for p in (moves_path, xlsx_path, report_path) if p]
-    for target in [out_path] + extra_outputs:
-        check_output_path(target, inputs)
+    targets = [out_path] + [Path(p) for p in (moves_path, xlsx_path, report_path) if p]
+    outputs = output_files(targets, inputs)
     sc = load_scenario(scenario, settings, encoding)
     new_budgets = parse_budget(budgets) if budgets else None
     with terminal_progress(quiet) as on_progress:
@@ -94,17 +96,17 @@ def replan(scenario, baseline, progress, from_year, settings, budgets, stability
     if result.status == Status.NO_SOLUTION:
         fail(_("the solver found no re-plan within the time limit; nothing is proven either way. "
                "Raise --time-limit. No schedule was written."), exit_code_for(Status.NO_SOLUTION))
-    write_schedule_csv(result.plan, out_path)
-    if moves_path:
-        write_moves_csv(result, moves_path)
-    if xlsx_path or report_path:
-        with output_errors(Path(xlsx_path or report_path)):
+    with output_errors(*targets), outputs:  # all of them or none
+        write_schedule_csv(result.plan, out_path)
+        if moves_path:
+            write_moves_csv(result, moves_path)
+        if xlsx_path or report_path:
             write_plan_files(result.plan, xlsx_path, report_path, lang,
                              provenance=provenance(result, sc, baseline, progress, new_budgets))
     if not quiet:
-        click.echo(summary_text(result.plan, out_path, elapsed))
-        click.echo("")
-        click.echo(moves_text(result))
+        echo(summary_text(result.plan, out_path, elapsed))
+        echo("")
+        echo(moves_text(result))
         echo_written([(kind, path) for kind, path in (("moves", moves_path), ("workbook", xlsx_path),
                                                       ("report", report_path)) if path])
     if exit_code_for(result.status):  # written, but not proven optimal

@@ -11,13 +11,17 @@ from selector.atomic import write_text_atomic
 from selector.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_NOT_PROVEN,
-    check_output_path,
+    InputFile,
+    Number,
+    echo,
     handle_errors,
     input_options,
     load_scenario,
     output_errors,
+    output_files,
     scenario_inputs,
     solver_options,
+    warn_about_weights,
 )
 from selector.cli.progress import terminal_progress
 from selector.events import Step
@@ -29,13 +33,13 @@ from selector.workflows.robustness.run import robustness
 
 
 @click.command("robustness")
-@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
+@click.argument("scenario", type=InputFile())
 @input_options
 @click.option("--samples", "-n", type=click.IntRange(min=1), default=500, show_default=True,
               help="Number of weight vectors to draw and solve.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Random seed: the same seed gives the same file, whatever the number of workers.")
-@click.option("--spread", type=click.FloatRange(min=0, min_open=True), default=100.0, show_default=True,
+@click.option("--spread", type=Number(0, lo_open=True), default=100.0, show_default=True,
               help="Dirichlet concentration K around the chosen weights (larger = closer to them).")
 @click.option("--ranks-only", is_flag=True,
               help="Draw weights uniformly among all that respect each set's rank order (SMAA) instead.")
@@ -69,23 +73,20 @@ def robustness_command(scenario, settings, samples, seed, spread, ranks_only, wo
     csv_path = Path(scenario)
     suffix = "-methods.csv" if compare_methods else "-robustness.csv"
     out_path = Path(out) if out else csv_path.with_name(csv_path.stem + suffix)
-    check_output_path(out_path, scenario_inputs(scenario, settings))
+    outputs = output_files([out_path], scenario_inputs(scenario, settings))
     sc = load_scenario(scenario, settings, encoding)
-    for kind in ("pilot", "rollout"):
-        warning = sc.settings.weight_spec(kind).warning()
-        if warning:
-            click.echo(_("Warning: {warning}", warning=warning), err=True)
+    warn_about_weights(sc)
 
     if compare_methods:
         table, methods = compare(sc, solver=solver, gap=gap, time_limit=time_limit)
-        with output_errors(out_path):
+        with output_errors(out_path), outputs:
             write_text_atomic(out_path, "\ufeff" + table_csv_text(table))
         if not quiet:
-            click.echo(methods.to_string(index=False))
-            click.echo("")
+            echo(methods.to_string(index=False))
+            echo("")
             shown = table.drop(columns=[c for c in table.columns if c.startswith("year_")])
-            click.echo(shown.replace({True: "pilot", False: ""}).to_string(index=False))
-            click.echo(f"Written to {out_path}")
+            echo(shown.replace({True: "pilot", False: ""}).to_string(index=False))
+            echo(f"Written to {out_path}")
         if (methods["status"] == Status.INFEASIBLE).any():
             sys.exit(EXIT_INFEASIBLE)
         if (methods["status"] != Status.OPTIMAL).any():
@@ -98,11 +99,11 @@ def robustness_command(scenario, settings, samples, seed, spread, ranks_only, wo
         result = robustness(sc, samples=samples, seed=seed, spread=spread, ranks_only=ranks_only,
                             workers=workers, scheduler=scheduler, gap=gap, time_limit=time_limit, solver=solver,
                             progress=progress)
-    with output_errors(out_path):
+    with output_errors(out_path), outputs:
         write_text_atomic(out_path, "\ufeff" + units_csv_text(result))
     if not quiet:
-        click.echo(summary_text(result, out_path))
-        click.echo(f"{samples} samples in {result.options['seconds']:.1f} s "
+        echo(summary_text(result, out_path))
+        echo(f"{samples} samples in {result.options['seconds']:.1f} s "
                    f"({samples / max(result.options['seconds'], 1e-9):.1f} samples/s)", err=True)
     if result.measure("samples_optimal") < samples:
         sys.exit(EXIT_NOT_PROVEN)

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import click
 
+from selector.atomic import OutputTransaction
 from selector.cli.common import (
+    InputFile,
     budget_option,
-    check_output_path,
     check_provinces,
     command_overrides,
+    echo,
     echo_written,
     exit_code_for,
     fail,
@@ -21,11 +23,13 @@ from selector.cli.common import (
     lang_option,
     load_scenario,
     output_errors,
+    output_files,
     pilots_option,
     scenario_inputs,
     scenario_overrides,
     solver_options,
     title_option,
+    warn_about_weights,
     with_title,
 )
 from selector.cli.progress import LARGE_SOLVE, terminal_progress
@@ -39,7 +43,7 @@ from selector.status import Status
 
 
 @click.command()
-@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
+@click.argument("scenario", type=InputFile())
 @input_options
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
               help="Schedule CSV to write [default: <stem>-schedule.csv beside the scenario].")
@@ -74,10 +78,10 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
     csv_path = Path(scenario)
     out_path = Path(out) if out else csv_path.with_name(csv_path.stem + "-schedule.csv")
     inputs = scenario_inputs(scenario, settings)
-    extra_outputs = [Path(p) for p in (json_path, xlsx_path, report_path) if p]
-    for target in [out_path] + extra_outputs:
-        check_output_path(target, inputs)
+    targets = [out_path] + [Path(p) for p in (json_path, xlsx_path, report_path) if p]
+    outputs = output_files(targets, inputs)
     sc = with_title(load_scenario(scenario, settings, encoding, **overrides), title)
+    warn_about_weights(sc)
     if xlsx_path or report_path:
         check_provinces(sc)  # the map needs every province known: say so before anything is solved or written
     with terminal_progress(quiet or len(sc.units) <= LARGE_SOLVE) as on_progress:
@@ -86,7 +90,7 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
 
     if plan.status == Status.INFEASIBLE:
         if json_path:  # the diagnosis, for scripts; never a schedule
-            with output_errors(Path(json_path)):
+            with output_errors(Path(json_path)), OutputTransaction([json_path]):
                 write_json(plan, json_path, elapsed=elapsed, overrides=audit)
         fail(_("no plan satisfies every rule; what stands in the way and what it would take:") + "\n"
              + "\n".join(f"  - {r}" for r in plan.reasons) + "\n" + _("No schedule was written."),
@@ -95,16 +99,14 @@ def solve(scenario, settings, out, json_path, solver, time_limit, gap, budgets, 
         fail(_("the solver found no plan within the time limit of {seconds} s; nothing is proven either way. "
                "Raise --time-limit or try the other --solver. No schedule was written.",
                seconds=f"{plan.options.time_limit:g}"), exit_code_for(Status.NO_SOLUTION))
-    with output_errors(out_path):
+    with output_errors(*targets), outputs:  # all of them or none
         write_schedule_csv(plan, out_path)
-    if json_path:
-        with output_errors(Path(json_path)):
+        if json_path:
             write_json(plan, json_path, elapsed=elapsed, overrides=audit)
-    if xlsx_path or report_path:
-        with output_errors(Path(xlsx_path or report_path)):
+        if xlsx_path or report_path:
             write_plan_files(plan, xlsx_path, report_path, lang, provenance=solved(sc, audit))
     if not quiet:
-        click.echo(summary_text(plan, out_path, elapsed))
+        echo(summary_text(plan, out_path, elapsed))
         echo_written([(kind, path) for kind, path in (("record", json_path), ("workbook", xlsx_path),
                                                       ("report", report_path)) if path])
     if exit_code_for(plan.status):  # written, but not proven optimal

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from selector.cli.common import (
+    echo,
     handle_errors,
 )
 from selector.errors import Problem, ScenarioError
@@ -41,7 +42,7 @@ def synth(units, seed, out, quiet):
                                      _("choose a folder you can write to"))])
     csv_path = write_synth(units, seed=seed, out=folder)
     if not quiet:
-        click.echo(_("Wrote {csv} and {toml} ({units} units, seed {seed})", csv=csv_path, toml=csv_path.with_suffix(".toml"),
+        echo(_("Wrote {csv} and {toml} ({units} units, seed {seed})", csv=csv_path, toml=csv_path.with_suffix(".toml"),
                      units=f"{units:,}", seed=seed))
 
 

@@ -7,12 +7,14 @@ from pathlib import Path
 import click
 
 from selector.cli.common import (
-    check_output_path,
+    InputFile,
+    echo,
     handle_errors,
     input_options,
     lang_option,
     load_scenario,
     output_errors,
+    output_files,
 )
 from selector.errors import Problem, ScenarioError
 from selector.i18n import _
@@ -28,7 +30,7 @@ from selector.outputs.template import write_template
               help="First fiscal year (B.E.), the pilot year [default: the coming fiscal year].")
 @click.option("--years", type=click.IntRange(min=1, max=30), default=4, show_default=True,
               help="Fiscal years in the plan.")
-@click.option("--from", "scenario", type=click.Path(exists=True, dir_okay=False), default=None, metavar="SCENARIO",
+@click.option("--from", "scenario", type=InputFile(), default=None, metavar="SCENARIO",
               help="Fill the template with this scenario's units and rules (CSV or workbook).")
 @input_options
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
@@ -53,11 +55,11 @@ def template(out, lang, units, first_year, years, scenario, settings, encoding, 
         raise ScenarioError([Problem(out, None, None, _("the template is an Excel workbook"),
                                      _("give a file name ending in .xlsx"))])
     sc = load_scenario(scenario, settings, encoding) if scenario else None
-    check_output_path(out_path, [Path(scenario)] if scenario else [])
-    with output_errors(out_path):
+    outputs = output_files([out_path], [Path(scenario)] if scenario else [])
+    with output_errors(out_path), outputs:
         write_template(out_path, lang=lang, units=units, first_year=first_year, years=years, scenario=sc)
     if not quiet:
-        click.echo(_("Template written to {path}", path=out_path))
+        echo(_("Template written to {path}", path=out_path))
 
 
 COMMANDS = [template]

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import click
 
-from selector.cli.common import handle_errors, input_options, load_scenario
+from selector.cli.common import (
+    InputFile,
+    echo,
+    handle_errors,
+    input_options,
+    load_scenario,
+)
 from selector.outputs.text import scenario_text
 
 
 @click.command()
-@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
+@click.argument("scenario", type=InputFile())
 @input_options
 @handle_errors
 def validate(scenario, settings, encoding):
@@ -21,7 +27,7 @@ def validate(scenario, settings, encoding):
     """
 
     sc = load_scenario(scenario, settings, encoding)
-    click.echo(scenario_text(sc))
+    echo(scenario_text(sc))
 
 
 COMMANDS = [validate]

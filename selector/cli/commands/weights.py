@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from selector.cli.common import (
+    InputFile,
+    echo,
     handle_errors,
     input_options,
     load_scenario,
@@ -14,7 +16,7 @@ from selector.i18n import _
 
 
 @click.command("weights")
-@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
+@click.argument("scenario", type=InputFile())
 @input_options
 @handle_errors
 def weights_command(scenario, settings, encoding):
@@ -30,11 +32,11 @@ def weights_command(scenario, settings, encoding):
 
     sc = load_scenario(scenario, settings, encoding)
     specs = [sc.settings.weight_spec(kind) for kind in ("pilot", "rollout")]
-    click.echo(weights_text(specs))
+    echo(weights_text(specs))
     for spec in specs:
         warning = spec.warning()
         if warning:
-            click.echo(_("Warning: {warning}", warning=warning), err=True)
+            echo(_("Warning: {warning}", warning=warning), err=True)
 
 
 COMMANDS = [weights_command]
