@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import re
 import io
+import os
 import shutil
 import tomllib
 from pathlib import Path
@@ -26,14 +27,27 @@ OLD_SCHEDULE = "\ufeffunit_id,fiscal_year\r\nA1,2556\r\n".encode("utf-8")
 
 
 def _prepare(case: dict, folder: Path) -> tuple[list[str], Path]:
-    """Copy the case's files into ``folder``; return the CLI arguments and the default output path."""
+    """Copy the case's files into ``folder`` (then add its FIFOs and links); return the CLI arguments
+    and the default output path."""
     csv_path = folder / Path(case.get("csv", "good.csv")).name
     toml_path = folder / Path(case.get("settings", "good.toml")).name
     shutil.copyfile(CATALOGUE / case.get("csv", "good.csv"), csv_path)
     shutil.copyfile(CATALOGUE / case.get("settings", "good.toml"), toml_path)
-    places = {"csv": str(csv_path), "settings": str(toml_path), "dir": str(folder)}
+    if "toml_append" in case:
+        with open(toml_path, "a", encoding="utf-8") as f:
+            f.write("\n" + case["toml_append"])
+    for name in case.get("fifo", []):
+        (folder / name).unlink(missing_ok=True)
+        os.mkfifo(folder / name)
+    for name, target in case.get("symlink", {}).items():
+        (folder / name).unlink(missing_ok=True)
+        os.symlink(target.format(dir=folder), folder / name)
+    places = {"csv": str(csv_path), "settings": str(toml_path), "dir": str(folder), "catalogue": str(CATALOGUE)}
     extra = [arg.format(**places) for arg in case.get("args", [])]
-    return ["solve", str(csv_path), "--settings", str(toml_path), *extra], csv_path.with_name(csv_path.stem + "-schedule.csv")
+    out = csv_path.with_name(csv_path.stem + "-schedule.csv")
+    if "command" in case:  # another command than solve: its arguments are all in args
+        return [case["command"], *extra], out
+    return ["solve", str(csv_path), "--settings", str(toml_path), *extra], out
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -81,11 +95,28 @@ def test_files_as_planners_make_them_are_read_like_the_plain_one(case, tmp_path)
     assert _plan_of(out) == _plan_of(plain_out)
 
 
+@pytest.mark.parametrize("case", CASES["roundtrip"], ids=[c["name"] for c in CASES["roundtrip"]])
+def test_text_like_a_formula_is_written_inert_and_read_back_by_check(case, tmp_path):
+    """A unit id ``'=X1`` or a pass-through header ``=HYPERLINK(...)``: the schedule writes it with a
+    leading ' (a spreadsheet shows text, not a live formula) and ``selector check`` reads selector's
+    own schedule back as the scenario's ids: exit 0."""
+    args, out = _prepare(case, tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(main, [*args, "-q"])
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8-sig")
+    assert case["written"] in text
+    assert not any(cell.startswith(("=", "+", "@")) for line in text.splitlines() for cell in next(csv.reader([line])))
+    checked = runner.invoke(main, ["check", args[1], str(out), "--settings", args[3]])
+    assert checked.exit_code == 0, checked.stderr
+
+
 def test_the_catalogue_covers_enough_and_every_file_is_used():
-    cases = CASES["case"] + CASES["accept"]
-    assert len(CASES["case"]) >= 40
+    cases = CASES["case"] + CASES["accept"] + CASES["roundtrip"]
+    assert len(CASES["case"]) >= 140
     assert len({c["name"] for c in cases}) == len(cases)
     used = {c.get(k) for c in cases for k in ("csv", "settings")}
+    used |= {arg.partition("{catalogue}/")[2] for c in cases for arg in c.get("args", []) if "{catalogue}/" in arg}
     files = {str(p.relative_to(CATALOGUE)) for p in CATALOGUE.glob("*/*")}
     assert files - used == set()
 

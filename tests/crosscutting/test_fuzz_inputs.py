@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from pathlib import Path
 
 import tomli_w
@@ -175,3 +176,108 @@ def test_arbitrary_settings_bytes(tmp_path, data):
 def test_known_columns_are_all_in_the_fuzzed_header():
     """The table fuzzers draw header names from the good file, which must use every column the loader knows."""
     assert set(KNOWN_COLUMNS) <= set(HEADER)
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile numbers, deep nesting, odd encodings and flags (issue 20): one number rule, one reader
+
+HOSTILE_NUMBERS = st.one_of(
+    st.sampled_from([math.nan, math.inf, -math.inf, 1e308, -1e308, 1e19, 10**19, 10**400, -(10**400), 2**63, 2**64]),
+    st.floats(allow_nan=True, allow_infinity=True).filter(lambda v: not math.isfinite(v) or abs(v) > 1e18),
+    st.integers(min_value=10**18 + 1, max_value=10**500) | st.integers(min_value=-(10**500), max_value=-(10**18) - 1),
+)
+NUMBER_KEYS = [("solver", "time_limit"), ("solver", "gap"), ("objective", "pilot_emphasis"), ("pilots", "min"),
+               ("pilots", "max"), ("pilots", "max_mean_risk"), ("capacity", "max_units_per_year"),
+               ("replan", "stability"), ("replan", "later_factor"), ("budget", "2557"), ("horizon", "last_year"),
+               ("fairness", "min_per_year"), ("mentors", "lag"), ("weights.pilot", "success")]
+
+
+def _toml_number(value) -> str:
+    if isinstance(value, float) and math.isnan(value):
+        return "nan"
+    if isinstance(value, float) and math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return repr(value)
+
+
+@settings(max_examples=examples(40), **FUZZ)
+@given(key=st.sampled_from(NUMBER_KEYS), value=HOSTILE_NUMBERS, in_list=st.booleans())
+def test_hostile_numbers_are_refused_wherever_they_stand(tmp_path, key, value, in_list):
+    """nan, inf, 1e308, 10**400...: whatever key holds it (alone or in a list), the settings are
+    refused with a problem on that key's line, never an OverflowError or a hang."""
+    section, name = key
+    text = _toml_number(value)
+    if in_list:
+        section, name, text = "criteria", "scale", f"[1, {text}]"
+    toml = GOOD_TOML + f"\n[{section}]\n{name} = {text}\n"
+    if section == "budget":
+        toml = GOOD_TOML.replace("2557 = 3_000_000", f"2557 = {text}")
+    scenario = _load_only_scenario_errors(tmp_path, GOOD_CSV.encode(), toml.encode())
+    assert scenario is None
+
+
+@settings(max_examples=examples(15), **FUZZ)
+@given(depth=st.integers(1, 3000), kind=st.sampled_from(["array", "table"]),
+       key=st.sampled_from([("criteria", "scale"), ("pilots", "cover"), ("pilots.max_share", "region"), ("x", "y")]))
+def test_deep_nesting_is_a_problem_not_a_recursion_error(tmp_path, depth, kind, key):
+    value = "[" * depth + "1" + "]" * depth if kind == "array" else "{a = " * depth + "1" + "}" * depth
+    toml = GOOD_TOML + f"\n[{key[0]}]\n{key[1]} = {value}\n"
+    _load_only_scenario_errors(tmp_path, GOOD_CSV.encode(), toml.encode())
+
+
+ENCODINGS = ["utf-8", "utf-8-sig", "cp874", "tis-620", "utf-16", "utf-32", "latin-1", "cp1252", "rot13", "base64",
+             "zlib", "hex", "idna", "punycode", "unicode_escape", "raw_unicode_escape", "uu", "bz2", "klingon", ""]
+
+
+@settings(max_examples=examples(30), **FUZZ)
+@given(written=st.sampled_from(["utf-8", "utf-16", "utf-32", "cp874", "latin-1", "utf-8-sig"]),
+       named=st.sampled_from(ENCODINGS), part=st.sampled_from(["csv", "toml"]))
+def test_odd_encodings_give_only_scenario_errors(tmp_path, written, named, part):
+    """A file saved in one encoding and read with --encoding naming another (or a codec that is not
+    a text encoding, such as rot13 or zlib): a Scenario or a ScenarioError, nothing else."""
+    csv_text, toml_text = GOOD_CSV, GOOD_TOML
+    try:
+        csv_bytes = csv_text.encode(written) if part == "csv" else csv_text.encode()
+        toml_bytes = toml_text.encode(written) if part == "toml" else toml_text.encode()
+    except UnicodeEncodeError:  # Thai names in latin-1
+        csv_bytes = csv_text.encode(written, errors="replace") if part == "csv" else csv_text.encode()
+        toml_bytes = toml_text.encode(written, errors="replace") if part == "toml" else toml_text.encode()
+    csv_path, toml_path = tmp_path / "enc.csv", tmp_path / "enc.toml"
+    csv_path.write_bytes(csv_bytes)
+    toml_path.write_bytes(toml_bytes)
+    try:
+        selector.load(csv_path, toml_path, encoding=named or None)
+    except ScenarioError as exc:
+        assert exc.problems and all(p.fix for p in exc.problems)
+
+
+FLAG_VALUES = st.one_of(
+    st.sampled_from(["nan", "NaN", "inf", "-inf", "1e400", "-1e400", "1" + "0" * 400, "0", "-0", "0.5", "1", "60",
+                     "1e-320", "", " ", "๑๒", "0x10", "1_000", "1,000", "5.0000001", "1e18", "1e19", "\x1b[2J", "\u202e5"]),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.text(max_size=6),
+)
+
+
+@settings(max_examples=examples(15), **FUZZ)
+@given(flag=st.sampled_from(["--time-limit", "--gap", "--budget"]), value=FLAG_VALUES)
+def test_hostile_flags_are_refused_or_used_never_a_crash(tmp_path, flag, value):
+    """Any text for --time-limit, --gap or --budget YEAR=: exit 0 (a usable value) or 2 with a
+    message, never a traceback, never a value that is not finite silently ignored."""
+    from click.testing import CliRunner
+
+    from selector.cli import main
+
+    (tmp_path / "g.csv").write_text(GOOD_CSV, encoding="utf-8")
+    (tmp_path / "g.toml").write_text(GOOD_TOML, encoding="utf-8")
+    text = f"2557={value}" if flag == "--budget" else value
+    result = CliRunner().invoke(main, ["solve", str(tmp_path / "g.csv"), flag, text, "-q",
+                                       "--out", str(tmp_path / "out.csv")])
+    assert result.exit_code in (0, 2, 3, 4, 5), (result.exit_code, result.output)  # 4, 5: a tiny time limit
+    assert "Traceback" not in result.output and "unexpected" not in result.stderr
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    if result.exit_code in (0, 4, 5) and flag != "--budget":
+        from selector.data.csvfiles import parse_number
+
+        number, _why = parse_number(value)
+        assert math.isfinite(number) and number > 0 if flag == "--time-limit" else 0 <= number < 1
