@@ -436,8 +436,10 @@ def _choose_language(ctx: click.Context, _param: click.Parameter, value: str | N
     The language holds while the command's context is open and is restored when it closes, so one
     process (a test session, a notebook) can run commands in both languages one after the other.
     The value given to the command is the language of its workbook and report (Thai by default).
+    It is restored with the root context: a command's own context is not closed when one of its
+    arguments is refused while they are parsed (click's usage errors), the root's always is.
     """
-    ctx.with_resource(language(value))
+    ctx.find_root().with_resource(language(value))
     return value or WORKBOOK_LANGUAGE
 
 

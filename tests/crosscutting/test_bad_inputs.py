@@ -126,7 +126,13 @@ THAI = re.compile(r"[\u0e00-\u0e7f]")
 
 @pytest.mark.parametrize("case", CASES["case"], ids=[c["name"] for c in CASES["case"]])
 def test_every_bad_input_message_and_fix_is_in_thai_with_lang_th(case, tmp_path):
-    """The same catalogue with `--lang th`: the same problems, each message and each fix in Thai."""
+    """The same catalogue with `--lang th`: the same problems, each message and each fix in Thai.
+
+    Cases marked ``usage = true`` are refused by click while it parses the arguments: the frame of
+    the message ("Usage: ...", "Error: Invalid value for ...") is click's own English, and only
+    selector's part is translated, so they are left out here."""
+    if case.get("usage"):
+        pytest.skip("a click usage error: its frame is click's English")
     english_dir, thai_dir = tmp_path / "en", tmp_path / "th"
     english_dir.mkdir()
     thai_dir.mkdir()
