@@ -247,7 +247,7 @@ def test_interrupted_run_leaves_the_old_schedule_and_no_temporary_file(good, whe
 # handlers cannot run (SIGINT and SIGTERM blocked in the main thread, as in a solver stuck in C):
 # only the watchdog thread can end the run.
 STUCK_DRIVER = textwrap.dedent("""
-    import ctypes, importlib, signal, sys
+    import ctypes, importlib, signal, sys, threading
     from selector.cli import main
     signal.signal(signal.SIGINT, signal.default_int_handler)
     common = importlib.import_module("selector.cli.common")
@@ -258,7 +258,9 @@ STUCK_DRIVER = textwrap.dedent("""
 
     def stuck(prob, time_limit, gap, verbose=False):
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        print("READY", flush=True)
+        # READY once the main thread is inside native code (a signal landing while it still ran
+        # Python would be handled there, as for a solver that hands back control).
+        threading.Timer(0.3, lambda: print("READY", flush=True)).start()
         libc.sleep(60)
 
     backends.SOLVERS["highs"] = run.time_limited(stuck)
