@@ -141,7 +141,7 @@ def in_process(csv_path: Path, baseline: bool, baseline_limit: float) -> dict:
         h.setOptionValue("threads", 1)
         if method:
             h.setOptionValue("solver", method)
-        highs._pass(h, lp_arrays, lp_arrays.lower, lp_arrays.upper, integer=False)
+        highs.pass_arrays(h, lp_arrays, lp_arrays.lower, lp_arrays.upper, integer=False)
         start = time.perf_counter()
         h.run()
         result[key] = time.perf_counter() - start

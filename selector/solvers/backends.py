@@ -67,7 +67,7 @@ def solve_model(model: Model, solver: str, time_limit: float, gap: float, verbos
     """
     if model.scenario.settings.coverage != "best-effort" or not model.x:
         return SOLVERS[solver](model.prob, time_limit, gap, verbose)
-    count_run = _maximise_count(model, solver, time_limit, gap, verbose)
+    count_run = hold_count(model, solver, time_limit, gap, verbose)
     if count_run.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return count_run
     run = SOLVERS[solver](model.prob, time_limit, gap, verbose)
@@ -75,12 +75,17 @@ def solve_model(model: Model, solver: str, time_limit: float, gap: float, verbos
     return replace(run, status=status, seconds=run.seconds + count_run.seconds)
 
 
-def _maximise_count(model: Model, solver: str, time_limit: float, gap: float, verbose: bool) -> SolverRun:
+def hold_count(model: Model, solver: str, time_limit: float, gap: float, verbose: bool = False) -> SolverRun:
     """Best-effort, first stage: maximise the number of units upgraded, then hold it with row ``coverage_count``.
+
+    Does nothing (and returns the first stage's status) when the row holds already, or when the
+    model is not best-effort.
 
     sum_u sum_y x[u,y] >= N*, where N* is the most units any plan can upgrade; the model's own
     objective is restored for the second stage.
     """
+    if model.scenario.settings.coverage != "best-effort" or not model.x:
+        return SolverRun(Status.OPTIMAL, {}, None, None, None, solver, "", 0.0)
     objective = model.prob.objective
     count = count_expression(model)
     if model.count_status is not None:  # solved before: the count is held by its row already

@@ -102,7 +102,7 @@ def _problem_arrays(prob: pulp.LpProblem) -> Arrays:
                   prob.sense == pulp.LpMaximize, float(objective.constant))
 
 
-def _highs(verbose: bool, time_limit: float, gap: float):
+def configured_highs(verbose: bool, time_limit: float, gap: float):
     import highspy
 
     h = highspy.Highs()
@@ -117,7 +117,7 @@ def _highs(verbose: bool, time_limit: float, gap: float):
     return h
 
 
-def _run(h) -> None:
+def run_once(h) -> None:
     """``h.run()``, once more after resetting HiGHS's thread pool when another HiGHS user in this
     process (e.g. ``pulp.HiGHS()`` with default threads in the same notebook) fixed the pool at
     another size: HiGHS then refuses the one-thread run without solving anything."""
@@ -128,7 +128,7 @@ def _run(h) -> None:
         h.run()
 
 
-def _pass(h, a: Arrays, lower: np.ndarray, upper: np.ndarray, integer: bool) -> None:
+def pass_arrays(h, a: Arrays, lower: np.ndarray, upper: np.ndarray, integer: bool) -> None:
     import highspy
 
     lp = highspy.HighsLp()
@@ -243,10 +243,10 @@ def solve_lp(prob: pulp.LpProblem, time_limit: float = 600.0) -> int:
     S = highspy.HighsModelStatus
     original = problem_arrays(prob)
     a = row_scaled(original)
-    h = _highs(False, time_limit, 0.0)
+    h = configured_highs(False, time_limit, 0.0)
     h.setOptionValue("solver", "ipm")
-    _pass(h, a, a.lower, a.upper, integer=False)
-    _run(h)
+    pass_arrays(h, a, a.lower, a.upper, integer=False)
+    run_once(h)
     status = h.getModelStatus()
     codes = {S.kOptimal: pulp.LpStatusOptimal, S.kInfeasible: pulp.LpStatusInfeasible,
              S.kUnbounded: pulp.LpStatusUnbounded, S.kUnboundedOrInfeasible: pulp.LpStatusInfeasible}
@@ -350,12 +350,12 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, smal
         return _full_mip(a, None, None, remaining(), gap, verbose, 0.0, ["full"], version)
 
     original, a = a, row_scaled(a)
-    h = _highs(verbose, time_limit, gap)
+    h = configured_highs(verbose, time_limit, gap)
     # The interior point method with crossover solves these LPs about twice as fast as the dual
     # simplex at 50,000 units, and crossover still gives the vertex and basis used below.
     h.setOptionValue("solver", "ipm")
-    _pass(h, a, a.lower, a.upper, integer=False)
-    _run(h)
+    pass_arrays(h, a, a.lower, a.upper, integer=False)
+    run_once(h)
     lp_seconds = time.perf_counter() - started
     status = h.getModelStatus()
     if status in (S.kInfeasible, S.kUnboundedOrInfeasible):
@@ -401,10 +401,10 @@ def solve_lp_first(a: Arrays, time_limit: float, gap: float, verbose: bool, smal
         # the last gets at most as long as the LP took (at least a second).
         last_try = share == NEIGHBOURHOOD[-1]
         allowed = remaining() if last_try else min(remaining(), max(1.0, lp_seconds))
-        h = _highs(verbose, allowed, gap / 10)
-        _pass(h, small_problem, small_problem.lower, small_problem.upper, integer=True)
+        h = configured_highs(verbose, allowed, gap / 10)
+        pass_arrays(h, small_problem, small_problem.lower, small_problem.upper, integer=True)
         _stop_within(h, lp_bound, gap, a.maximise)
-        _run(h)
+        run_once(h)
         steps.append(f"restricted({int(free[a.integer].sum())})")
         sub = h.getModelStatus()
         if h.getInfo().primal_solution_status == 2 and sub in (S.kOptimal, S.kTimeLimit, S.kInterrupt,
@@ -434,6 +434,31 @@ def _better(objective: float, than: float, maximise: bool) -> bool:
 def _full_mip(a: Arrays, best: np.ndarray | None, lp_bound: float | None, time_left: float, gap: float,
               verbose: bool, lp_seconds: float, steps: list[str], version: str) -> Outcome:
     """The full MIP, started from ``best`` if there is one; the bound is HiGHS's, or the LP's if lower."""
+    if time_left <= 0:
+        if best is None:
+            return Outcome(Status.NO_SOLUTION, None, None, None, lp_seconds, tuple(steps), version=version)
+        return Outcome(Status.FEASIBLE, best, _objective(a, best), lp_bound, lp_seconds, tuple(steps), version=version)
+    h = configured_highs(verbose, time_left, gap)
+    pass_arrays(h, a, a.lower, a.upper, integer=True)
+    if best is not None:
+        give_start(h, best)
+    run_once(h)
+    return read_mip(h, a, best, lp_bound, gap, lp_seconds, steps, version)
+
+
+def give_start(h, values: np.ndarray) -> None:
+    """Hand HiGHS a starting plan (every column's value) for its next run."""
+    import highspy
+
+    start = highspy.HighsSolution()
+    start.col_value = list(values)
+    h.setSolution(start)
+
+
+def read_mip(h, a: Arrays, best: np.ndarray | None, lp_bound: float | None, gap: float, lp_seconds: float = 0.0,
+             steps: list[str] | tuple[str, ...] = ("full",), version: str = "") -> Outcome:
+    """What a finished HiGHS MIP run on ``a`` proved: the better of its plan and ``best``, the proven bound
+    (HiGHS's, or ``lp_bound`` or the trivial bound when lower), and ``optimal`` only within ``gap``."""
     import highspy
 
     S = highspy.HighsModelStatus
@@ -445,15 +470,6 @@ def _full_mip(a: Arrays, best: np.ndarray | None, lp_bound: float | None, time_l
             return Outcome(kind, None, None, None, lp_seconds, tuple(steps), version=version)
         return Outcome(kind, best, best_objective, bound, lp_seconds, tuple(steps), version=version)
 
-    if time_left <= 0:
-        return outcome(Status.FEASIBLE, lp_bound)
-    h = _highs(verbose, time_left, gap)
-    _pass(h, a, a.lower, a.upper, integer=True)
-    if best is not None:
-        start = highspy.HighsSolution()
-        start.col_value = list(best)
-        h.setSolution(start)
-    _run(h)
     status = h.getModelStatus()
     info = h.getInfo()
     if status in (S.kInfeasible, S.kUnboundedOrInfeasible):

@@ -23,8 +23,9 @@ from selector.i18n import _
 from selector.model.build import build_model
 from selector.model.scoring import normalised_matrix
 from selector.plan import schedule_from_values
-from selector.solvers.backends import solve_model
+from selector.solvers.backends import hold_count, solve_model
 from selector.solvers.options import SolveOptions
+from selector.solvers.session import Session, status_after_count
 from selector.status import Status
 
 
@@ -203,15 +204,23 @@ def explain_unit(scenario: Scenario, unit_id: str, schedule: str | Path | None =
 
 def _force_earlier(model, unit_id: str, year: int, base: float, solver: str, time_limit: float,
                    gap: float) -> EarlierMove:
-
+    """Re-solve with x[u, year] >= 1; with HiGHS in a solver session (only that column's bound changes)."""
     var = model.x.get((unit_id, year))
     if var is None:  # outside the unit's window: the variable does not exist
         return EarlierMove(year, "outside the unit's window", None, None, None, None)
-    var.lowBound = 1
-    try:
-        run = solve_model(model, solver, time_limit, gap)
-    finally:
-        var.lowBound = 0
+    if solver == "highs":
+        count = hold_count(model, solver, time_limit, gap)  # best-effort: the first stage's row, as solve_model holds it
+        if count.status not in (Status.OPTIMAL, Status.FEASIBLE):
+            return EarlierMove(year, count.status, None, None, None, None)
+        session = Session(model.prob, gap, time_limit)
+        session.set_bounds(session.columns([var]), 1.0, 1.0)
+        run = status_after_count(session.run(), model.count_status)
+    else:
+        var.lowBound = 1
+        try:
+            run = solve_model(model, solver, time_limit, gap)
+        finally:
+            var.lowBound = 0
     if run.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return EarlierMove(year, run.status, None, None, None, None)
     forced = schedule_from_values(model, run.values)

@@ -11,8 +11,10 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Callable
 
+import numpy as np
 import pandas as pd
 import pulp
 
@@ -25,6 +27,8 @@ from selector.model.build import Model, build_model
 from selector.plan import schedule_from_values
 from selector.solvers.backends import SOLVERS
 from selector.solvers.options import SolveOptions
+from selector.solvers.run import SolverRun
+from selector.solvers.session import Session
 from selector.status import Status, relative_gap
 
 # ---------------------------------------------------------------------------------------------
@@ -44,6 +48,7 @@ class MinimumBudget:
     status: str
     budget: dict[int, float]
     seconds: float
+    values: dict[str, float] | None = field(default=None, repr=False, compare=False)  # the plan found, by variable
 
 
 def _shares(scenario: Scenario) -> dict[int, float]:
@@ -87,7 +92,7 @@ def minimum_budget(scenario: Scenario, *, solver: str | None = None, time_limit:
     budget = {y: math.ceil(shares[y] * needed - 1e-9) for y in model.years}
     lower = -run.bound * MILLION if run.bound is not None else 0.0
     return MinimumBudget(float(sum(budget.values())), min(lower, float(sum(budget.values()))), run.status,
-                         budget, run.seconds)
+                         budget, run.seconds, run.values)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -95,16 +100,22 @@ def minimum_budget(scenario: Scenario, *, solver: str | None = None, time_limit:
 
 
 def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, time_limit: float | None = None,
-             gap: float | None = None, on_progress: OnProgress = None) -> tuple[pd.DataFrame, MinimumBudget]:
+             gap: float | None = None, on_progress: OnProgress = None,
+             reuse: bool = True) -> tuple[pd.DataFrame, MinimumBudget]:
     """The best objective and the units upgraded by each year, over ``steps`` total budgets.
 
     From T_min (``minimum_budget``) to T_sat, evenly spaced, each year getting its share of the
     total. T_sat is where more money changes nothing: the least total (same shares) that pays, year
-    by year, the best plan without any budget rule. The model is built once; each step changes only
-    the right-hand sides of the budget rows. A plan found at a smaller budget is still feasible at a
-    larger one, so a step keeps it if the solver's plan is worse: the objective never decreases.
-    ``on_progress`` is told each phase (``minimum``, ``saturation``) and each budget step done
-    (``frontier``, with ``done`` of ``total``).
+    by year, the best plan without any budget rule. The model is built once and, with HiGHS, handed
+    to one solver session (``selector.solvers.session``); each step changes only the right-hand
+    sides of the budget rows. A plan found at a smaller budget is still feasible at a larger one, so
+    each step starts from the previous step's plan (the step is proven within the gap whatever its
+    start, so the start changes the speed, not what is proven) and keeps it if the solver's plan is
+    worse: the objective never decreases. The first step starts from the minimum budget's own plan,
+    which fits its budgets by construction. ``on_progress`` is told each phase (``minimum``,
+    ``saturation``) and each budget step done (``frontier``, with ``done`` of ``total``).
+    ``reuse=False`` solves every step from scratch instead (no session, no start): the baseline of
+    ``benchmarks/resolves.py``.
     """
 
     s = scenario.settings
@@ -114,15 +125,11 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
     least = minimum_budget(scenario, solver=solver, time_limit=time_limit)
     tell(on_progress, "saturation", _("Finding the budget beyond which more money changes nothing"))
     model = build_model(_full_coverage(scenario))
-    rows = {y: budget_row(model, y) for y in model.years}
-
-    def set_total(total: float) -> None:
-        for y, row in rows.items():
-            row.changeRHS(shares[y] * total)
+    resolve = _resolver(model, solver if reuse else f"plain-{solver}", time_limit, gap)
 
     # Saturation: solve with every budget too large to bind, then price the plan found.
-    set_total(float(model.units["cost"].sum()) / min((v for v in shares.values() if v > 0), default=1.0) + 1.0)
-    run = SOLVERS[solver](model.prob, time_limit, gap, False)
+    huge = float(model.units["cost"].sum()) / min((v for v in shares.values() if v > 0), default=1.0) + 1.0
+    run = resolve({y: shares[y] * huge for y in model.years}, None)
     if run.status not in (Status.OPTIMAL, Status.FEASIBLE):
         raise InfeasibleError([f"no plan upgrades every unit even without budget limits ({run.status})"])
     free = schedule_from_values(model, run.values)
@@ -135,14 +142,14 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
     records = []
     best: tuple[float, pd.DataFrame] | None = None
     tell(on_progress, "frontier", _("Budget steps"), 0, len(totals))
+    previous = least.values  # the least budget's plan pays step 1's budgets (rounded up from its spending)
     for step, total in enumerate(totals):
         budget = ({y: float(v) for y, v in least.budget.items()} if step == 0
                   else {y: float(max(math.floor(shares[y] * total + 1e-6), least.budget[y])) for y in model.years})
-        for y, row in rows.items():
-            row.changeRHS(budget[y])
-        run = SOLVERS[solver](model.prob, time_limit, gap, False)
+        run = resolve(budget, previous)
         status, bound = run.status, run.bound
         if run.status in (Status.OPTIMAL, Status.FEASIBLE):
+            previous = run.values
             schedule = schedule_from_values(model, run.values)
             objective = _objective(model, schedule)
             if best is not None and best[0] > objective:  # the smaller budget's plan is still feasible
@@ -163,6 +170,29 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
         records.append(record)
         tell(on_progress, "frontier", _("Budget steps"), step + 1, len(totals))
     return pd.DataFrame(records), least
+
+
+def _resolver(model: Model, solver: str, time_limit: float, gap: float
+              ) -> Callable[[dict[int, float], dict[str, float] | None], SolverRun]:
+    """resolve(budget by year, start values or None) -> SolverRun: one session for HiGHS, else (another
+    solver, or ``plain-<solver>``) a plain re-solve of the PuLP problem from scratch."""
+    rows = {y: budget_row(model, y) for y in model.years}
+    if solver != "highs":
+        def plain(budget: dict[int, float], start: dict[str, float] | None) -> SolverRun:
+            for y, row in rows.items():
+                row.changeRHS(budget[y])
+            return SOLVERS[solver.removeprefix("plain-")](model.prob, time_limit, gap, False)
+        return plain
+    session = Session(model.prob, gap, time_limit)
+    indices = np.array([session.row[row.name] for row in rows.values()], dtype=np.int32)
+    names = [v.name for v in session.arrays.variables]
+
+    def warm(budget: dict[int, float], start: dict[str, float] | None) -> SolverRun:
+        upper = np.array([budget[y] for y in rows], dtype=float)
+        session.set_row_bounds(indices, np.full(len(upper), -np.inf), upper)
+        values = None if start is None else np.array([start.get(n, 0.0) for n in names])
+        return session.run(values)
+    return warm
 
 
 def _objective(model: Model, schedule: pd.DataFrame) -> float:

@@ -99,9 +99,9 @@ def test_neighbourhood_frees_whole_units(tmp_path):
     scenario = selector.load(selector.synth(60, seed=2, out=tmp_path))
     model = build_model(scenario)
     a = highs.problem_arrays(model.prob)
-    h = highs._highs(False, 10, GAP)
+    h = highs.configured_highs(False, 10, GAP)
     h.setOptionValue("solver", "ipm")
-    highs._pass(h, a, a.lower, a.upper, integer=False)
+    highs.pass_arrays(h, a, a.lower, a.upper, integer=False)
     h.run()
     solution = h.getSolution()
     free = highs.neighbourhood(a, np.asarray(solution.col_value), np.asarray(solution.col_dual),

@@ -1,4 +1,4 @@
-"""One model per worker, re-solved for each sampled weight vector (HiGHS, warm)."""
+"""One model per worker in one solver session, re-solved for each sampled weight vector."""
 
 from __future__ import annotations
 
@@ -12,10 +12,8 @@ from selector.data.scenario import Scenario
 from selector.model.build import build_model
 from selector.model.extras import add_spending_floors
 from selector.model.scoring import normalised_matrix, weighted_sum
-from selector.solvers.options import SEED, THREADS
-from selector.solvers.pulp_highs import highs_outcome
-from selector.solvers.run import redirect_stdout_fd
-from selector.status import Status
+from selector.solvers.session import Session
+from selector.status import Status, relative_gap
 
 # ---------------------------------------------------------------------------------------------
 # Solving many objectives on one model
@@ -32,64 +30,53 @@ class Job:
 
 
 class SampleSolver:
-    """One built model whose objective is changed per sample (HiGHS column costs)."""
+    """One built model in one solver session (``selector.solvers.session``): per sample only the
+    objective's costs change."""
 
     def __init__(self, scenario: Scenario, gap: float, time_limit: float, floors: bool = True):
-        import pulp
-
-
         self.model = m = build_model(scenario, extra=add_spending_floors if floors else None)
-        # One thread, fixed seed, as selector.solve (HiGHS refuses another thread count once its scheduler runs).
-        solver = pulp.HiGHS(msg=False, gapRel=gap, timeLimit=time_limit, random_seed=SEED, threads=THREADS)
-        with _BANNER_LOCK, redirect_stdout_fd(None):  # highspy prints its banner when created
-            solver.createAndConfigureSolver(m.prob)
-            solver.buildSolverModel(m.prob)
-        self.highs = m.prob.solverModel
+        self.session = Session(m.prob, gap, time_limit)
         self.unit_ids = list(m.units.index)
         position = {u: i for i, u in enumerate(self.unit_ids)}
         self.matrix = normalised_matrix(m.units, scenario.settings).to_numpy()
         last = m.years[-1]
         x_items = list(m.x.items())
-        self.x_cols = np.array([var.index for _, var in x_items], dtype=np.int32)
+        self.x_cols = self.session.columns(var for _, var in x_items)
         self.x_unit = np.array([position[u] for (u, _), _ in x_items], dtype=np.int64)
         self.x_year = np.array([y for (_, y), _ in x_items], dtype=np.int64)
         self.x_factor = (last - self.x_year + 1).astype(float)
         p_items = list(m.p.items())
-        self.p_cols = np.array([var.index for _, var in p_items], dtype=np.int32)
+        self.p_cols = self.session.columns(var for _, var in p_items)
         self.p_unit = np.array([position[u] for u, _ in p_items], dtype=np.int64)
         self.cols = np.concatenate([self.x_cols, self.p_cols])
         self.pilot_lambda = m.pilot_lambda
 
     def costs(self, pilot_w: np.ndarray, rollout_w: np.ndarray) -> np.ndarray:
-        """HiGHS minimises: cost = -R_u (L - y + 1) for x[u,y] and -lambda P_u for p[u]."""
+        """The objective's coefficients: R_u (L - y + 1) for x[u,y] and lambda P_u for p[u]."""
 
         pilot = weighted_sum(self.matrix, pilot_w)
         rollout = weighted_sum(self.matrix, rollout_w)
-        return -np.concatenate([rollout[self.x_unit] * self.x_factor, self.pilot_lambda * pilot[self.p_unit]])
+        return np.concatenate([rollout[self.x_unit] * self.x_factor, self.pilot_lambda * pilot[self.p_unit]])
 
-    def solve(self, pilot_w: np.ndarray, rollout_w: np.ndarray):
+    def solve(self, pilot_w: np.ndarray, rollout_w: np.ndarray, start: np.ndarray | None = None):
         """(status, objective, gap, year of each unit or -1, column values) for one weight vector.
 
-        No starting solution is given: a hint (say the chosen plan) would be kept whenever it is
-        within the gap, biasing the samples towards the chosen plan."""
+        No starting solution is given by default: a hint (say the chosen plan) would be kept whenever
+        it is within the gap, biasing the samples towards it. The session clears HiGHS's state before
+        every solve, so each answer depends on its own weights (and ``start``) only."""
 
-        h = self.highs
-        h.changeColsCost(len(self.cols), self.cols, self.costs(pilot_w, rollout_w))
-        h.clearSolver()  # forget the previous sample: each answer depends on its own weights only
-        began = time.perf_counter()
-        h.run()  # silent: output_flag is off (no fd redirection here: it is not thread-safe)
-        run = highs_outcome(h, time.perf_counter() - began)
+        self.session.set_costs(self.cols, self.costs(pilot_w, rollout_w))
+        outcome = self.session.solve(start)
         years = np.full(len(self.unit_ids), -1, dtype=np.int64)
-        if run.status in (Status.OPTIMAL, Status.FEASIBLE):
-            values = np.asarray(h.getSolution().col_value)
+        if outcome.kind in (Status.OPTIMAL, Status.FEASIBLE):
+            values = outcome.values
             chosen = values[self.x_cols] > 0.5
             years[self.x_unit[chosen]] = self.x_year[chosen]
-            return run.status, run.objective, run.gap, years, values
-        return run.status, None, None, years, None
+            return outcome.kind, outcome.objective, relative_gap(outcome.objective, outcome.bound), years, values
+        return outcome.kind, None, None, years, None
 
 
 _LOCAL = threading.local()
-_BANNER_LOCK = threading.Lock()  # fd 1 is redirected while a model is created: one thread at a time
 
 
 def _solver_for(job: Job) -> SampleSolver:
