@@ -40,6 +40,7 @@ from selector.plan import Plan
 from selector.solve import solve
 from selector.solvers.options import SolveOptions
 from selector.status import Status
+from selector.workflows.alternatives import Alternatives, alternatives
 from selector.workflows.compare import Comparison, compare
 from selector.workflows.evaluate import Evaluation, evaluate
 from selector.workflows.explain import explain_unit
@@ -55,6 +56,6 @@ __all__ = [
     "Scenario", "Replan", "Settings", "Plan", "Model", "CheckReport", "Comparison", "Status", "SolveOptions",
     "robustness", "compare_methods", "Robustness",
     "SelectorError", "ScenarioError", "InfeasibleError", "SolverError", "Problem",
-    "Finding", "explain_unit", "frontier", "minimum_budget", "marginal_values",
+    "Finding", "explain_unit", "frontier", "minimum_budget", "marginal_values", "alternatives", "Alternatives",
     "monitor", "MonitorRound", "learn_from_pilots", "Learning", "evaluate", "Evaluation",
 ]

@@ -142,3 +142,18 @@ def frontier_csv_text(table: pd.DataFrame) -> str:
     for record in table.to_dict(orient="records"):
         lines.append(",".join(record[c] if isinstance(record[c], str) else _format_number(record[c]) for c in columns))
     return "\r\n".join(lines) + "\r\n"
+
+
+def alternatives_csv_text(table: pd.DataFrame, cost: pd.DataFrame, units: pd.DataFrame) -> str:
+    """The alternatives' comparison as CSV text (CRLF, no BOM): one row per plan (``Alternatives.table``),
+    then its cost and units per fiscal year (``cost``, ``units``: years as rows, plans as columns)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    years = list(cost.index)
+    writer.writerow(list(table.columns) + [f"cost_FY{y}" for y in years] + [f"units_FY{y}" for y in years])
+    for record in table.to_dict(orient="records"):
+        cells = [escape_cell(value) if isinstance(value, str) else _format_number(value) for value in record.values()]
+        cells += [_format_number(float(cost.at[y, record["plan"]])) for y in years]
+        cells += [_format_number(float(units.at[y, record["plan"]])) for y in years]
+        writer.writerow(cells)
+    return buffer.getvalue()

@@ -27,6 +27,7 @@ from selector.solvers.backends import hold_count, solve_model
 from selector.solvers.options import SolveOptions
 from selector.solvers.session import Session, status_after_count
 from selector.status import Status
+from selector.workflows.alternatives import Alternatives
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ class Explanation:
     binding: list[Binding] = field(default_factory=list)
     earlier: EarlierMove | None = None
     base_objective: float | None = None
+    pilot_in: list[str] | None = None  # the alternatives (``selector.alternatives``) in which the unit is a pilot
+    alternatives: int = 0  # how many alternatives were searched (0: none)
+    within: float | None = None
 
     def text(self) -> str:
         """The explanation as the terminal shows it."""
@@ -93,6 +97,10 @@ class Explanation:
                 lines.append(_("Forced into FY{year}: the objective falls from {base} to {objective} (best found; "
                                "bound {bound}): a loss of {loss}.", year=e.year, base=f"{self.base_objective:.6f}",
                                objective=f"{e.objective:.6f}", bound=f"{e.bound:.6f}", loss=loss))
+        if self.pilot_in is not None:
+            lines.append(_("Pilot in {n} of {total} alternatives within {pct} of the optimum{names}",
+                           n=len(self.pilot_in), total=self.alternatives, pct=f"{100 * self.within:g}%",
+                           names=(": " + ", ".join(self.pilot_in)) if self.pilot_in else ""))
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
@@ -104,6 +112,7 @@ class Explanation:
             "binding": [b.to_dict() for b in self.binding],
             "earlier": None if self.earlier is None else vars(self.earlier),
             "base_objective": self.base_objective,
+            "pilot_in_alternatives": self.pilot_in,
         }
 
 
@@ -154,13 +163,15 @@ def breakdown_table(scenario: Scenario, unit_id: str) -> pd.DataFrame:
 
 def explain_unit(scenario: Scenario, unit_id: str, schedule: str | Path | None = None, *,
                  solver: str | None = None, time_limit: float | None = None, gap: float | None = None,
-                 move_earlier: bool = True, earlier_gap: float | None = None) -> Explanation:
+                 move_earlier: bool = True, earlier_gap: float | None = None,
+                 alternatives: Alternatives | None = None) -> Explanation:
     """Explain one unit's place in a plan: the given schedule, or the one ``solve`` finds.
 
     For a unit in year y > F it re-solves the built model with x[u, y-1] fixed to 1 and reports the
     objective lost; the first solve's model is reused (only the bound of one variable changes).
     ``earlier_gap`` is the relative gap of that re-solve (default ``max(gap, 0.001)``, for speed): the
     loss is then reported as a range, from the proven bound to the best plan found.
+    ``alternatives`` (from ``selector.alternatives``) adds in which of them the unit is a pilot.
     """
 
     s = scenario.settings
@@ -199,6 +210,9 @@ def explain_unit(scenario: Scenario, unit_id: str, schedule: str | Path | None =
     if move_earlier and not done and y is not None and y > s.first_year:
         earlier_gap = max(gap, 1e-3) if earlier_gap is None else earlier_gap
         explanation.earlier = _force_earlier(model, unit_id, y - 1, base, solver, time_limit, earlier_gap)
+    if alternatives is not None:
+        explanation.pilot_in = alternatives.pilot_in(unit_id)
+        explanation.alternatives, explanation.within = len(alternatives.plans), alternatives.within
     return explanation
 
 
