@@ -294,11 +294,19 @@ def restricted(a: Arrays, keep: np.ndarray, settled: np.ndarray) -> tuple[Arrays
 
 
 def feasible(a: Arrays, values: np.ndarray, tolerance: float = 1e-9) -> bool:
-    """Every row and bound holds for ``values`` on the original (unscaled) rows, within a relative tolerance."""
+    """Every row and bound holds for ``values`` on the original (unscaled) rows, within a relative tolerance.
+
+    Relative to the row's right-hand side or to the size of its terms, whichever is larger: a row
+    such as sum_u cost_u x[u,y] - share_y T <= 0 (the least budget) has a zero right-hand side but
+    terms of millions, whose floating-point sum is exact only to about 1e-9.
+    """
     lengths = np.diff(a.start)
-    activity = np.bincount(np.repeat(np.arange(len(lengths)), lengths), weights=a.value * values[a.index],
-                           minlength=len(lengths))
-    slack = tolerance * np.maximum(1.0, np.abs(np.where(np.isfinite(a.row_upper), a.row_upper, a.row_lower)))
+    row_of = np.repeat(np.arange(len(lengths)), lengths)
+    terms = a.value * values[a.index]
+    activity = np.bincount(row_of, weights=terms, minlength=len(lengths))
+    size = np.bincount(row_of, weights=np.abs(terms), minlength=len(lengths))
+    rhs = np.abs(np.where(np.isfinite(a.row_upper), a.row_upper, a.row_lower))
+    slack = tolerance * np.maximum(1.0, np.maximum(rhs, size))
     rows = np.all(activity <= a.row_upper + slack) and np.all(activity >= a.row_lower - slack)
     return bool(rows and np.all(values >= a.lower - tolerance) and np.all(values <= a.upper + tolerance))
 

@@ -51,6 +51,23 @@ def test_row_scaling_is_exact_and_feasibility_is_checked_on_the_original_rows():
     assert not highs.feasible(a, np.array([1.5, 0.0, 0.0]))  # a bound broken
 
 
+def test_feasibility_tolerance_is_relative_to_the_terms_of_a_row_with_zero_right_hand_side():
+    """sum cost x - share T <= 0 (the least-budget row): terms of about 1.4e7 whose floating-point sum
+    is 1.9e-9 above 0 are a plan that pays its budget (as HiGHS says); 1 baht over is not."""
+    prob = pulp.LpProblem("least", pulp.LpMinimize)
+    x = prob.add_variable("x", 0, 1, pulp.LpBinary)
+    t = prob.add_variable("t", 0)
+    prob.setObjective(pulp.LpAffineExpression([(t, 1.0)]))
+    prob.addConstraint(pulp.LpAffineExpression([(x, 14_490_000.0), (t, -0.4230)]) <= 0, "budget")
+    a = highs.problem_arrays(prob)
+    cols = {v.name: i for i, v in enumerate(a.variables)}
+    values = np.zeros(2)
+    values[cols["x"]], values[cols["t"]] = 1.0, 14_490_000.0 / 0.4230 - 4.4e-9
+    assert highs.feasible(a, values)
+    values[cols["t"]] = (14_490_000.0 + 1.0) / 0.4230 - 1.0 / 0.4230 - 1.0 / 0.4230
+    assert not highs.feasible(a, values)
+
+
 def test_restricted_problem_moves_fixed_columns_into_bounds_and_constant():
     """Fixing a = 1 leaves max 5 + 4b + 3c s.t. 2b + 2c <= 3 - 2 = 1 over the columns b, c."""
     prob, _ = knapsack()

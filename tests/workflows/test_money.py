@@ -85,3 +85,18 @@ def test_minimum_budget_is_enough_for_the_solve(write_scenario):
     scenario = selector.load(write_scenario(TINY_CSV, TINY_TOML))
     least = minimum_budget(scenario)
     assert selector.solve(scenario.with_settings(budget=least.budget)).status == "optimal"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_frontier_in_one_session_equals_every_step_solved_from_scratch(tmp_path, seed):
+    """The session (budgets changed in place, each step started from the previous step's plan) and
+    a solve from scratch at every step give the same budgets and, within the gap, the same objectives;
+    the progress callback counts the minimum budget, the saturation solve and each step."""
+    scenario = selector.load(selector.synth(12, seed, tmp_path))
+    seen = []
+    table, least = frontier(scenario, 5, gap=1e-9, progress=lambda done, total: seen.append((done, total)))
+    reference, _ = frontier(scenario, 5, gap=1e-9, reuse=False)
+    assert list(table["total_budget"]) == list(reference["total_budget"])
+    assert list(table["objective"]) == pytest.approx(list(reference["objective"]), rel=1e-7)
+    assert (table["status"] == Status.OPTIMAL).all()
+    assert seen == [(k, 7) for k in range(1, 8)]
