@@ -41,7 +41,6 @@ HiGHS solves the cut models (it is the solver whose model can take rows in place
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -49,6 +48,7 @@ import pandas as pd
 from selector.analysis.reasons import schedule_maps
 from selector.data.scenario import Scenario
 from selector.errors import InfeasibleError, NoPlanInTimeError, Problem, ScenarioError, SelectorError
+from selector.events import OnProgress, tell
 from selector.i18n import _
 from selector.model.build import Model, build_model
 from selector.plan import Plan, schedule_from_values
@@ -111,11 +111,11 @@ class Alternatives:
 
 def alternatives(scenario: Scenario, count: int = 5, within: float = 0.01, differ: int = 1,
                  focus: str = "pilots", *, solver: str | None = None, time_limit: float | None = None,
-                 gap: float | None = None, progress: Callable[[int, int], None] | None = None) -> Alternatives:
+                 gap: float | None = None, on_progress: OnProgress = None) -> Alternatives:
     """Up to ``count`` plans, each within ``within`` (a fraction: 0.01 = 1%) of the proven optimum,
     pairwise differing in at least ``differ`` units' ``focus`` ("pilots" or "schedule"), by the method
-    of the module docstring. ``time_limit`` and ``gap`` apply to each solve. ``progress(done, count)``
-    is called after each plan. Never prints.
+    of the module docstring. ``time_limit`` and ``gap`` apply to each solve. ``on_progress`` is told
+    each plan found (phase ``alternatives``, ``done`` of ``count``). Never prints.
     """
     problems = []
     if not isinstance(count, int) or count < 1:
@@ -138,8 +138,7 @@ def alternatives(scenario: Scenario, count: int = 5, within: float = 0.01, diffe
     options = SolveOptions.resolve(scenario.settings, solver="highs", time_limit=time_limit, gap=gap)
 
     def advance(done: int) -> None:
-        if progress is not None:
-            progress(done, count)
+        tell(on_progress, "alternatives", _("Finding plans"), done, count)
 
     first = solve(scenario, solver="highs", time_limit=options.time_limit, gap=options.gap)
     if first.status == Status.INFEASIBLE:

@@ -91,12 +91,13 @@ def test_minimum_budget_is_enough_for_the_solve(write_scenario):
 def test_frontier_in_one_session_equals_every_step_solved_from_scratch(tmp_path, seed):
     """The session (budgets changed in place, each step started from the previous step's plan) and
     a solve from scratch at every step give the same budgets and, within the gap, the same objectives;
-    the progress callback counts the minimum budget, the saturation solve and each step."""
+    the progress callback is told the two phases, then each of the five steps."""
     scenario = selector.load(selector.synth(12, seed, tmp_path))
     seen = []
-    table, least = frontier(scenario, 5, gap=1e-9, progress=lambda done, total: seen.append((done, total)))
+    table, least = frontier(scenario, 5, gap=1e-9, on_progress=seen.append)
     reference, _ = frontier(scenario, 5, gap=1e-9, reuse=False)
     assert list(table["total_budget"]) == list(reference["total_budget"])
     assert list(table["objective"]) == pytest.approx(list(reference["objective"]), rel=1e-7)
     assert (table["status"] == Status.OPTIMAL).all()
-    assert seen == [(k, 7) for k in range(1, 8)]
+    assert [(step.phase, step.done, step.total) for step in seen] == (
+        [("minimum", None, None), ("saturation", None, None)] + [("frontier", k, 5) for k in range(6)])

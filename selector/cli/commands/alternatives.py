@@ -18,6 +18,7 @@ from selector.cli.common import (
     scenario_inputs,
     solver_options,
 )
+from selector.cli.progress import terminal_progress
 from selector.i18n import _
 from selector.outputs.files import alternatives_csv_text, schedule_csv_text
 from selector.status import Status
@@ -71,18 +72,9 @@ def alternatives_command(scenario, settings, count, within, differ, focus, out, 
     for path in schedule_paths(out_path, count):
         check_output_path(path, inputs)
     sc = load_scenario(scenario, settings, encoding)
-    if quiet:
-        result = find_alternatives(sc, count, within / 100, differ, focus, solver=solver, time_limit=time_limit, gap=gap)
-    else:
-        with click.progressbar(length=count, label=_("Finding plans"), file=sys.stderr) as bar:
-            state = {"done": 0}
-
-            def progress(done, total):
-                bar.update(done - state["done"])
-                state["done"] = done
-
-            result = find_alternatives(sc, count, within / 100, differ, focus, solver=solver, time_limit=time_limit,
-                                       gap=gap, progress=progress)
+    with terminal_progress(quiet) as on_progress:
+        result = find_alternatives(sc, count, within / 100, differ, focus, solver=solver, time_limit=time_limit,
+                                   gap=gap, on_progress=on_progress)
     texts = [(path, "\ufeff" + schedule_csv_text(plan.schedule))
              for path, plan in zip(schedule_paths(out_path, len(result.plans)), result.plans)]
     texts.append((out_path, "\ufeff" + alternatives_csv_text(result.table, result.comparison.cost,
