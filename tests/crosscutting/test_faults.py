@@ -58,14 +58,14 @@ def test_stopped_early_the_best_plan_is_written_and_marked_not_proven(tmp_path, 
     195-office scenario: its first plan is within 0.013% of its bound, not within the 0.01% asked, so the
     plan is written, called feasible with its proven gap, exit 4, and it passes the independent check."""
     highs_module = importlib.import_module("selector.solvers.highs")
-    real_highs = highs_module._highs
+    real_highs = highs_module.configured_highs
 
     def stopping_at_first_plan(*args):
         h = real_highs(*args)
         h.setOptionValue("mip_max_improving_sols", 1)
         return h
 
-    monkeypatch.setattr(highs_module, "_highs", stopping_at_first_plan)
+    monkeypatch.setattr(highs_module, "configured_highs", stopping_at_first_plan)
     csv_path = tmp_path / "dlt.csv"
     csv_path.write_bytes(DEFAULT_CSV.read_bytes())
     (tmp_path / "dlt.toml").write_bytes(DEFAULT_CSV.with_suffix(".toml").read_bytes())
