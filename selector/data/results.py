@@ -24,6 +24,7 @@ from typing import Iterable, Mapping
 from selector.data.csvfiles import decode_text, parse_number, read_input_bytes, unescape_cell
 from selector.data.indicators import Monitoring
 from selector.data.settings import suggest
+from selector.data.workbook import is_workbook, open_workbook, sheet_rows
 from selector.errors import Problem, ScenarioError
 from selector.fields import FALSE_WORDS, TRUE_WORDS
 from selector.i18n import _
@@ -51,45 +52,6 @@ class Results:
         return tuple(sorted({u for u, _ in self.values} | set(self.not_upgraded)))
 
 
-def _cell_text(value) -> str:
-    """A workbook cell as the text a CSV export would hold: numbers plainly (3.0 -> 3), empty as ''."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
-
-
-def workbook_rows(raw: bytes, name: str) -> tuple[list[list[str]], list[Problem]]:
-    """The rows of the first sheet of an .xlsx workbook as text (formulas read as their last computed values).
-
-    Row k of the sheet is line k of the problems, as in the CSV the sheet would be saved as.
-    """
-    import openpyxl  # only a workbook needs it
-
-    try:
-        values = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
-        formulas = openpyxl.load_workbook(io.BytesIO(raw), read_only=True).worksheets[0]
-        grid = list(zip(values.iter_rows(values_only=True), formulas.iter_rows(values_only=True)))
-    except Exception as exc:  # a damaged or encrypted workbook: say so, never a traceback
-        return [], [Problem(name, None, None, _("cannot be read as an Excel workbook ({reason})", reason=type(exc).__name__),
-                            _("open it in Excel and save it again, or save the sheet as 'CSV UTF-8 (Comma delimited)'"))]
-    rows, problems = [], []
-    header = [_cell_text(v).strip().lower() for v in grid[0][0]] if grid else []
-    for number, (cells, written) in enumerate(grid, start=1):
-        for j, (value, formula) in enumerate(zip(cells, written)):
-            if value is None and isinstance(formula, str) and formula.startswith("="):
-                column = header[j] if j < len(header) else None
-                problems.append(Problem(name, number, column, _("'{formula}' is a formula whose value the workbook does "
-                                                                "not hold", formula=formula),
-                                        _("open the workbook in Excel and save it, or paste the sheet as values")))
-        rows.append([_cell_text(v) for v in cells])
-    width = max((len(r) for r in rows), default=0)
-    return [r + [""] * (width - len(r)) for r in rows], problems
-
-
 def read_results(path: str | Path, monitoring: Monitoring, unit_ids: Iterable[str], round_: int,
                  name: str | None = None, encoding: str | None = None) -> Results:
     """Read and validate a results CSV (or .xlsx workbook) against the scorecard and the scenario's units; ``ScenarioError`` lists every problem."""
@@ -101,8 +63,10 @@ def read_results(path: str | Path, monitoring: Monitoring, unit_ids: Iterable[st
     raw, read_problems = read_input_bytes(Path(path), name)
     if raw is None:
         raise ScenarioError(problems + read_problems)
-    if raw[:4] == b"PK\x03\x04":  # an .xlsx workbook: its first sheet, read as the CSV would be
-        rows, read_problems = workbook_rows(raw, name)
+    if is_workbook(path) or raw[:4] == b"PK\x03\x04":  # its first sheet, read as the CSV would be
+        book, read_problems = open_workbook(Path(path), name)
+        rows, sheet_problems = sheet_rows(book) if book is not None else ([], [])
+        read_problems += sheet_problems
     else:
         text, read_problems = decode_text(raw, name, encoding)
         rows = list(csv.reader(io.StringIO(text, newline=""))) if text is not None else []

@@ -238,6 +238,39 @@ class UnitsSheet:
         return replace(problem, cell=sheet_reference(self.sheet, cell))
 
 
+def _unsaved_formula_problems(name: str, sheet: str, facts: SheetFacts, grid: list[list[Any]] | None) -> list[Problem]:
+    """One problem per formula cell without a saved value, at its cell; with ``grid``, the column is named by row 1."""
+    problems = []
+    for ref in facts.unsaved_formulas:
+        row, col = _cell_index(ref)
+        column = None
+        if grid and col < len(grid[0]) and grid[0][col] is not None:
+            column = cell_text(grid[0][col]).lower() or None
+        problems.append(Problem(name, row + 1, column,
+                                _("is a formula without a saved value (the file was never calculated and saved by Excel)"),
+                                _("open the file in Excel and save it, or copy the column and paste it as values"),
+                                cell=sheet_reference(sheet, ref)))
+    return problems
+
+
+def sheet_rows(book: Workbook, sheet: str | None = None) -> tuple[list[list[str]], list[Problem]]:
+    """The rows of ``sheet`` (else the first) from A1, as the text a CSV export of it would hold.
+
+    Row k of the sheet is line k (so problems name lines as for the CSV, and their cells); merged
+    cells give their value to every cell they cover; a formula without a saved value is a problem at
+    its cell, its column named by row 1. For tables simpler than the units sheet (no title row or
+    header aliases), such as the results of a monitoring round.
+    """
+    chosen = sheet or book.sheets[0]
+    grid = _grid(book.path, chosen)
+    facts = sheet_facts(book.path, chosen)
+    problems = _unsaved_formula_problems(book.name, chosen, facts, grid)
+    _fill_merged(grid, facts)
+    width = max((len(row) for row in grid), default=0)
+    rows = [[cell_text(v) for v in row] + [""] * (width - len(row)) for row in grid]
+    return rows, problems
+
+
 def _header_row(grid: list[list[Any]]) -> int:
     """The 0-based row of the header: the first naming two columns of the data dictionary, else the first non-empty."""
     first = None
@@ -259,10 +292,7 @@ def read_units_sheet(book: Workbook, sheet: str | None = None) -> tuple[UnitsShe
     chosen = sheet or book.sheet_named(UNITS_SHEETS) or book.sheets[0]
     grid = _grid(book.path, chosen)
     facts = sheet_facts(book.path, chosen)
-    problems = [Problem(name, _cell_index(ref)[0] + 1, None,
-                        _("is a formula without a saved value (the file was never calculated and saved by Excel)"),
-                        _("open the file in Excel and save it, or copy the column and paste it as values"),
-                        cell=sheet_reference(chosen, ref)) for ref in facts.unsaved_formulas]
+    problems = _unsaved_formula_problems(name, chosen, facts, grid=None)
     filled = _fill_merged(grid, facts)
     if not any(v is not None for row in grid for v in row):
         return None, [Problem(name, None, None, _("the sheet '{sheet}' is empty", sheet=chosen),

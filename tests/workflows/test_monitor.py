@@ -248,8 +248,8 @@ def test_a_results_workbook_is_read_like_the_csv_with_rows_as_lines(tiny, tmp_pa
     with pytest.raises(ScenarioError) as err:
         monitor(sc, schedule, tmp_path / "results.xlsx", 12, 2557)
     [problem] = err.value.problems
-    assert (problem.line, problem.column) == (5, "result")  # a formula never computed has no value to read
-    assert problem.message == "'=A1' is a formula whose value the workbook does not hold"
+    assert (problem.line, problem.column, problem.cell) == (5, "result", "Sheet!C5")  # never computed: no value to read
+    assert problem.message == "is a formula without a saved value (the file was never calculated and saved by Excel)"
     sheet["C5"] = 95
     book.save(tmp_path / "results.xlsx")
     m = monitor(sc, schedule, tmp_path / "results.xlsx", 12, 2557)
