@@ -306,8 +306,13 @@ def _read_units_sheet(book: Workbook, sheet: str | None) -> tuple[pd.DataFrame |
     units, problems = read_units_sheet(book, sheet)
     if units is None:
         return None, problems, None
-    header_problems = _header_problems(units.header, units.file, units.header_line)
-    table, more = (None, []) if header_problems else _units_table(units.header, units.body, units.file)
+    # The same text rules as a CSV's: one spelling (NFC), no control, bidi or (in keys) invisible character.
+    header = [nfc(h) for h in units.header]
+    body = [(number, [nfc(cell) for cell in row]) for number, row in units.body]
+    header_problems = _header_problems(header, units.file, units.header_line)
+    text = [p for number, row in body for p in _cell_text_problems(header, row, units.file, number)]
+    table, more = (None, []) if header_problems or text else _units_table(header, body, units.file)
+    more = text + more
     # A cell refused as a date or an unsaved formula is not also "not a number" or "empty".
     refused = {p.cell for p in problems if p.cell}
     more = [p for p in map(units.locate, more) if p.cell not in refused]
@@ -382,11 +387,7 @@ def read_units(path: Path, name: str | None = None, encoding: str | None = None,
             problems.append(Problem(name, number, None, _("repeats the header line (two files pasted together?)"),
                                     _("delete line {line}", line=number)))
             continue
-        for col, cell in zip(header, row):
-            why = text_problem(cell.strip(), strict=col in KEY_COLUMNS)
-            if why:
-                problems.append(Problem(name, number, col, _("value {why}", why=why),
-                                        _("retype the value without it, e.g. {text}", text=escaped(visible(cell.strip())))))
+        problems += _cell_text_problems(header, row, name, number)
         if len(row) != len(header):
             message = _("has {fields} fields but the header has {columns}", fields=len(row), columns=len(header))
             fix = _("check for an extra or missing comma (quote text that contains commas)")
@@ -400,6 +401,18 @@ def read_units(path: Path, name: str | None = None, encoding: str | None = None,
     if problems:
         return None, problems
     return _units_table(header, body, name)
+
+
+def _cell_text_problems(header: list[str], row: list[str], name: str, number: int) -> list[Problem]:
+    """The cells of one row holding a control or bidi character (or, in the columns that identify or
+    group units, an invisible one), each shown escaped with the fix."""
+    problems = []
+    for col, cell in zip(header, row):
+        why = text_problem(cell.strip(), strict=col in KEY_COLUMNS)
+        if why:
+            problems.append(Problem(name, number, col, _("value {why}", why=why),
+                                    _("retype the value without it, e.g. {text}", text=escaped(visible(cell.strip())))))
+    return problems
 
 
 def _drop_empty_trailing_columns(header: list[str], rows: list[list[str]], name: str,

@@ -146,6 +146,18 @@ def test_a_bad_value_names_its_cell(tmp_path):
     assert "v.xlsx, units!E3, column 'infrastructure': value 'high' is not a number" in stderr
 
 
+def test_a_workbook_cell_meets_the_text_rules_of_a_csv_cell(tmp_path):
+    """An id with a zero-width space would be a second unit that looks like the first; a name with a
+    right-to-left override would show reversed: refused at their cells, shown escaped, as in a CSV."""
+    def hidden(sheet):
+        sheet["A3"] = "B\u200b"
+        sheet["B4"] = "สำนักงาน \u202eค"
+
+    stderr = _refusal(_four_workbook(tmp_path / "t.xlsx", hidden))
+    assert "t.xlsx, units!A3, column 'unit_id': value " in stderr and "'B\\u200b'" in stderr
+    assert "t.xlsx, units!B4, column 'name': value " in stderr
+
+
 def test_an_old_xls_workbook_is_refused_with_the_fix(tmp_path):
     path = tmp_path / "old.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
