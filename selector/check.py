@@ -298,18 +298,147 @@ def check_pilot_year(facts: ScheduleFacts) -> list[str]:
     return bad
 
 
+# ---------------------------------------------------------------------------------------------
+# What a unit spends in each year (docs/costs.md), recomputed here from the rules as written there
+
+
+@dataclass(frozen=True)
+class _Money:
+    """What one scheduled unit spends: by year (total, and without running costs), by (category, year), after."""
+
+    total: dict[int, float]
+    upgrade: dict[int, float]
+    category: dict[tuple[str, int], float]
+    after: float
+
+
+def _cell(value: Any) -> tuple[bool, float]:
+    """(is the cell filled, its baht): an empty cell is 0."""
+    if _missing(value) or (isinstance(value, str) and value.strip() == ""):
+        return False, 0.0
+    return True, float(value) if not isinstance(value, str) else _number(value)
+
+
+def _money(facts: ScheduleFacts, uid: str, start: int) -> _Money:
+    """The spending of unit ``uid`` started in ``start``, by the rules of docs/costs.md:
+
+    its cost is split into the cost_<category> parts and the rest; each part follows the first of
+    (its own cost_y0.. cells, the pilot profile when it starts in the pilot year, the profile its
+    ``profile`` column names, its category's profile, [costs] profile, all in the start year); from
+    the year after its start it costs its running_cost each year of the horizon (in the running
+    category too). What falls after the last year is ``after`` (running costs not included).
+    """
+    s = facts.settings
+    unit = facts.units[uid]
+    cost = float(unit["cost"])
+    own = [_cell(unit.get(f"cost_y{k}")) for k in range(10)]
+    own_total = sum(v for _, v in own)
+    named = str(unit.get("profile") or "").strip()
+    parts: list[tuple[Any, float]] = []
+    for category in s.categories:
+        parts.append((category, _cell(unit.get(category.column))[1]))
+    parts.append((None, max(0.0, cost - sum(v for _, v in parts))))
+    total: dict[int, float] = {}
+    upgrade: dict[int, float] = {}
+    category_money: dict[tuple[str, int], float] = {}
+    after = 0.0
+    for category, amount in parts:
+        if any(filled for filled, _ in own):
+            shares = [v / own_total for _, v in own] if own_total > 0 else [1.0]
+        elif start == facts.first and s.pilot_profile:
+            shares = list(s.pilot_profile)
+        elif named:
+            shares = list(s.profiles[named])
+        elif category is not None and category.profile:
+            shares = list(category.profile)
+        else:
+            shares = list(s.cost_profile) or [1.0]
+        for offset, share in enumerate(shares):
+            money = amount * share
+            if money == 0:
+                continue
+            year = start + offset
+            if year > facts.last:
+                after += money
+                continue
+            upgrade[year] = upgrade.get(year, 0.0) + money
+            if category is not None:
+                category_money[category.name, year] = category_money.get((category.name, year), 0.0) + money
+    total.update(upgrade)
+    running = _cell(unit.get("running_cost"))[1]
+    for year in range(start + 1, facts.last + 1):
+        if running > 0:
+            total[year] = total.get(year, 0.0) + running
+            if s.running_category is not None:
+                key = (s.running_category, year)
+                category_money[key] = category_money.get(key, 0.0) + running
+    return _Money(total, upgrade, category_money, after)
+
+
+def _over(spent: float, limit: float) -> bool:
+    return spent > limit * (1 + _TOLERANCE) + _TOLERANCE
+
+
 def check_budget(facts: ScheduleFacts) -> list[str]:
     """What each year's upgrades cost is within its budget: sum_u cost_u x[u,y] <= budget_y for every year y.
 
-    Up to a tolerance of a millionth (relative, and one millionth of a baht).
+    With the rules of docs/costs.md what counts is each year's spending: the shares of every unit
+    started that year or earlier that fall in it, and the running costs of the units upgraded
+    before it. Up to a tolerance of a millionth (relative, and one millionth of a baht).
     """
     budget = facts.settings.budget
     bad: list[str] = []
+    money = [_money(facts, u, y).total for u, y in facts.scheduled.items() if facts.first <= y <= facts.last]
     for fy in range(facts.first, facts.last + 1):
-        spent = sum(float(facts.units[u]["cost"]) for u, y in facts.scheduled.items() if y == fy)
+        spent = sum(m.get(fy, 0.0) for m in money)
         limit = float(budget[fy])
         if spent > limit * (1 + _TOLERANCE) + _TOLERANCE:
             bad.append(_about_year(fy, _("FY{year} spends {spent} baht, over its budget of {limit} (by {value})", year=fy, spent=f"{spent:,.0f}", limit=f"{limit:,.0f}", value=f"{spent - limit:,.0f}")))
+    return bad
+
+
+def check_category(facts: ScheduleFacts) -> list[str]:
+    """Each [budget.<category>] caps its spending in each year: the cost_<category> parts of the units
+    started that year or earlier that fall in it (following their profiles), plus the running costs
+    when it is the running category: spending_{c,y} <= ceiling_{c,y}."""
+    s = facts.settings
+    if not s.categories:
+        return []
+    spent: dict[tuple[str, int], float] = {}
+    for uid, start in sorted(facts.scheduled.items()):
+        if facts.first <= start <= facts.last:
+            for key, money in _money(facts, uid, start).category.items():
+                spent[key] = spent.get(key, 0.0) + money
+    bad: list[str] = []
+    for category in s.categories:
+        for fy in range(facts.first, facts.last + 1):
+            money, limit = spent.get((category.name, fy), 0.0), float(category.amounts[fy])
+            if _over(money, limit):
+                bad.append(_about_year(fy, _("FY{year} spends {spent} baht of {category}, over its ceiling of {limit} "
+                                             "(by {over}) ([budget.{category}])", year=fy, spent=f"{money:,.0f}",
+                                             category=category.name, limit=f"{limit:,.0f}",
+                                             over=f"{money - limit:,.0f}")))
+    return bad
+
+
+def check_beyond_horizon(facts: ScheduleFacts) -> list[str]:
+    """Spending after the last year: under [costs] after_horizon = "refuse" none (each unit starts
+    early enough for its profile to end by the last year); under "charge" at most [budget] after in all."""
+    s = facts.settings
+    bad: list[str] = []
+    total = 0.0
+    for uid, start in sorted(facts.scheduled.items()):
+        if not facts.first <= start <= facts.last:
+            continue
+        after = _money(facts, uid, start).after
+        total += after
+        if after > 0 and s.after_horizon == "refuse":
+            bad.append(_about_unit(uid, _("unit {uid} starts in FY{year} but its profile spends {after} baht after "
+                                          "FY{last} ([costs] after_horizon = \"refuse\")", uid=uid, year=start,
+                                          after=f"{after:,.0f}", last=facts.last)))
+    if s.after_horizon == "charge" and _over(total, float(s.budget_after or 0.0)):
+        bad.append(_("the profiles spend {total} baht after FY{last}, over [budget] after = {limit}",
+                     total=f"{total:,.0f}", last=facts.last, limit=f"{float(s.budget_after or 0.0):,.0f}"))
     return bad
 
 
@@ -560,6 +689,9 @@ def check_fund(facts: ScheduleFacts) -> list[str]:
     """[[funds]]: each upgraded unit names in the fund column one fund that may pay for it, and no fund
     pays more than it has in a year: sum_{u paid by f in y} cost_u <= amount_{f,y}.
 
+    With a cost profile the fund pays the unit's upgrade spending in each year it falls (not its
+    running costs, which the budget pays).
+
     A fund has nothing in the years its amounts do not name. Up to the tolerance of ``check_budget``.
     """
     funds = {f.name: f for f in facts.settings.funds}
@@ -579,7 +711,8 @@ def check_fund(facts: ScheduleFacts) -> list[str]:
         unit, fy = facts.todo[uid], facts.scheduled[uid]
         if not all(str(unit[col]) in values for col, values in funds[fund].eligible.items()):
             bad.append(_("unit {unit} is paid by fund '{fund}', which may not pay for it", unit=uid, fund=fund))
-        spent[fund, fy] = spent.get((fund, fy), 0.0) + float(unit["cost"])
+        for year, money in sorted(_money(facts, uid, fy).upgrade.items()):
+            spent[fund, year] = spent.get((fund, year), 0.0) + money
     for (fund, fy), amount in sorted(spent.items()):
         limit = float(funds[fund].amounts.get(fy, 0.0))
         if amount > limit * (1 + _TOLERANCE) + _TOLERANCE:
@@ -609,6 +742,8 @@ CHECKS: tuple[tuple[str, Callable[[ScheduleFacts], list[str]]], ...] = (
     ("mentor", check_mentor),
     ("named_mentor", check_named_mentor),
     ("fund", check_fund),
+    ("category", check_category),
+    ("beyond_horizon", check_beyond_horizon),
 )
 
 

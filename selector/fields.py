@@ -66,6 +66,24 @@ UNIT_FIELDS: tuple[Field, ...] = (
 )
 """Every column selector reads. Any other column is kept and passed through to the schedule."""
 
+COST_FIELDS: tuple[Field, ...] = (
+    Field("cost_y<k>", "number", False, "", "baht", "`cost_y0`, `cost_y1`...: the unit's own spending in its upgrade year (`y0`) and the "
+          "years after; when any is filled they are its profile (empty cells 0) and add up to `cost` (see Costs over fiscal years).",
+          "ค่าใช้จ่ายปีที่ k (บาท)"),
+    Field("profile", "text", False, "", "", "The name of a profile of `[costs.profiles]` the unit's cost follows; empty: the default profile.",
+          "รูปแบบการเบิกจ่าย"),
+    Field("cost_<category>", "number", False, "", "baht", "For each `[budget.<category>]`, the part of `cost` in that category "
+          "(empty: 0); the parts add up to at most `cost`, the rest counts against the total budget only.",
+          "ค่าใช้จ่ายตามหมวด (บาท)"),
+    Field("running_cost", "number", False, "", "baht a year", "What the unit costs every year from the year after its upgrade "
+          "to the end of the horizon (empty: 0), charged to `[costs] running_category`.",
+          "ค่าใช้จ่ายดำเนินการต่อเนื่องต่อปี (บาท)"),
+)
+"""The cost columns of docs/costs.md: read when present, and passed through to the schedule like any other column."""
+
+COST_YEARS_COLUMN = r"cost_y(\d)"
+"""The pattern of the per-year cost columns: cost_y0 (the upgrade year) to cost_y9."""
+
 REQUIRED_COLUMNS = tuple(f.name for f in UNIT_FIELDS if f.required)
 KNOWN_COLUMNS = tuple(f.name for f in UNIT_FIELDS)
 THAI_LABELS = {f.name: f.th for f in UNIT_FIELDS}
@@ -106,6 +124,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("plan", "coverage", "all", "`all`: every unit is upgraded by the last year; `best-effort`: each unit at most "
             "once, as many units as the rules allow (then the objective), the rest listed as `unscheduled`."),
     Setting("budget", "<year>", None, "Budget in baht for each fiscal year of the horizon, e.g. `2556 = 120_000_000`. Every year must be given."),
+    Setting("budget", "after", None, "With `[costs] after_horizon = \"charge\"`: the most baht the plan's profiles may spend after the last year, in all."),
+    Setting("budget.<category>", "<year>", None, "A budget category (e.g. `investment`, `operations`): its ceiling in each fiscal year of the horizon, every year named; the units' `cost_<category>` parts and its running costs count against it."),
+    Setting("budget.<category>", "profile", None, "Optional profile of the category's part of each unit's cost, e.g. `[0.5, 0.5]`."),
     Setting("pilots", "min", 1, "Least number of pilot units."),
     Setting("pilots", "max", "ceil(10% of units to schedule)", "Greatest number of pilot units."),
     Setting("pilots", "max_mean_risk", None, "Optional cap on the pilots' mean raw `risk` value."),
@@ -123,6 +144,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("mentors", "lag", 1, "Years between a group's first upgrade (or a named mentor's) and its followers."),
     Setting("mentors", "max_mentors", 1, "Most units a group may upgrade in its first year (its mentors)."),
     Setting("mentors", "mentor_column", None, "Optional column of unit_ids: each unit follows the unit it names at least `lag` years later."),
+    Setting("costs", "profile", [1.0], "Default profile: the shares of a unit's cost spent in its upgrade year and the years after, summing to 1, e.g. `[0.6, 0.4]`."),
+    Setting("costs", "pilot_profile", None, "Optional profile of the pilots' cost (units upgraded in the pilot year)."),
+    Setting("costs.profiles", "<name>", None, "Named profiles for the `profile` column, e.g. `building = [0.6, 0.4]`."),
+    Setting("costs", "after_horizon", "refuse", "`refuse`: a unit starts early enough for all its spending to fall within the horizon; `charge`: spending after the last year is allowed up to `[budget] after`."),
+    Setting("costs", "running_category", None, "The `[budget.<category>]` the units' `running_cost` is charged to (always also to the total budget)."),
     Setting("criteria", "scale", [1, 5], "The scale [lo, hi] of every criterion."),
     Setting("criteria", "cost_type", ["risk"], "Criteria where lower is better."),
     Setting("weights.pilot", "<criterion>", "infrastructure 0.25, staff 0.15, leadership 0.15, success 0.25, risk 0.20",
@@ -160,7 +186,7 @@ DEFAULT_ROLLOUT_WEIGHTS = {"importance": 0.35, "workload": 0.35, "infrastructure
 def columns_table_markdown() -> str:
     """The table of CSV columns in docs/scenario-format.md."""
     rows = ["| column | Thai header | required | type | unit | default | meaning |", "|---|---|---|---|---|---|---|"]
-    for f in UNIT_FIELDS:
+    for f in UNIT_FIELDS + COST_FIELDS:
         thai = ", ".join(f"`{h}`" for h in (f.th, *f.th_aliases))
         rows.append(
             f"| `{f.name}` | {thai} | {'yes' if f.required else 'no'} | {f.kind} | {f.unit} | {f.default} | {f.description} |"
@@ -172,7 +198,7 @@ def settings_table_markdown() -> str:
     """The table of settings keys in docs/scenario-format.md."""
     rows = ["| section | key | default | meaning |", "|---|---|---|---|"]
     for s in SETTINGS:
-        default = "required" if s.default is None and s.section == "budget" else (
+        default = "required" if s.default is None and s.section == "budget" and s.key == "<year>" else (
             "none" if s.default is None else f"`{s.default}`" if not isinstance(s.default, str) or s.key in ("name",) else s.default
         )
         rows.append(f"| `[{s.section}]` | `{s.key}` | {default} | {s.description} |")

@@ -13,6 +13,7 @@ from selector.data.scenario import Scenario
 from selector.fields import KNOWN_COLUMNS
 from selector.model.balance import balance_table
 from selector.model.build import Model
+from selector.model.costs import costs_active, spending_table
 from selector.solvers.options import SolveOptions
 from selector.status import Status
 
@@ -72,10 +73,14 @@ class Plan:
         total = int((~self.scenario.units["done"]).sum())
         done_before = int(self.scenario.units["done"].sum())
         cumulative = 0
+        # With the rules of docs/costs.md a year's cost is its spending (profiles, running costs).
+        spent = self.spending.set_index("fiscal_year")["total"] if costs_active(self.scenario) else None
         for year in settings.years:
             in_year = sched[sched["fiscal_year"] == year] if sched is not None else sched
             units = int(len(in_year)) if in_year is not None else 0
             cost = float(in_year["cost"].sum()) if in_year is not None else 0.0
+            if spent is not None:
+                cost = float(spent[year])
             cumulative += units
             budget = float(settings.budget[year])
             rows.append({
@@ -91,6 +96,18 @@ class Plan:
                 "value_per_million": None if self.marginal is None else self.marginal.get(year),
             })
         return pd.DataFrame(rows)
+
+    @property
+    def spending(self) -> pd.DataFrame:
+        """Per fiscal year what the plan spends (docs/costs.md): ``started`` (units upgraded that year),
+        ``carried`` (the commitments of units started earlier), ``running``, ``total`` and one column
+        per budget category; a last row, fiscal_year = last + 1, holds what falls after the horizon."""
+        starts: dict[str, int] = {}
+        if self.schedule is not None:
+            for uid, year, phase in zip(self.schedule["unit_id"], self.schedule["fiscal_year"], self.schedule["phase"]):
+                if phase != "done" and not pd.isna(year):
+                    starts[uid] = int(year)
+        return spending_table(self.scenario, starts)
 
     @property
     def pilots(self) -> pd.DataFrame:

@@ -182,6 +182,14 @@ BREAKS = [
         "fund 'central' pays 2 baht in FY2555, more than its 1"]),
     ("fund", SCENARIO, SETTINGS + FUNDS, HEADER, {},
      ["the schedule has no 'fund' column but the scenario has [[funds]]"]),
+    ("category", with_column(SCENARIO, "cost_investment", {"P": "1", "Q": "1"}),
+     SETTINGS + "[budget.investment]\n2555 = 1\n2556 = 1\n2557 = 1\n", HEADER, {},
+     ["FY2555 spends 2 baht of investment, over its ceiling of 1 (by 1) ([budget.investment])"]),
+    ("beyond_horizon", SCENARIO, SETTINGS + "[costs]\nprofile = [0, 1]\n", HEADER, {},
+     ['unit S starts in FY2557 but its profile spends 1 baht after FY2557 ([costs] after_horizon = "refuse")']),
+    ("beyond_horizon", SCENARIO, SETTINGS.replace("2557 = 2\n", "2557 = 2\nafter = 0\n")
+     + '[costs]\nprofile = [0, 1]\nafter_horizon = "charge"\n', HEADER, {},
+     ["the profiles spend 1 baht after FY2557, over [budget] after = 0"]),
 ]
 
 

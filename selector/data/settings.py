@@ -47,7 +47,10 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "replan": ("stability", "later_factor"),
     "monitoring": MONITORING_KEYS,  # with [[indicators]]: selector.data.indicators
     "report": ("title", "department", "prepared_by", "date", "font"),
+    "costs": ("profile", "pilot_profile", "profiles", "after_horizon", "running_category"),
 }
+AFTER_HORIZON = ("refuse", "charge")
+MAX_PROFILE_YEARS = 10  # cost_y0..cost_y9
 _BALANCE_KEYS = ("columns", "tolerance")
 _GROUP_CAPACITY_KEYS = ("max_per_year",)
 DEFAULT_BALANCE_TOLERANCE = 0.25
@@ -124,6 +127,28 @@ def _parse_report(data: Mapping[str, Any], bad) -> ReportInfo:
 
 
 @dataclass(frozen=True)
+class Category:
+    """A budget category (``[budget.<name>]``): its ceiling in baht per fiscal year, and the optional
+    profile of its part of each unit's cost (empty: the default one). See docs/costs.md."""
+
+    name: str
+    amounts: Mapping[int, float]
+    profile: tuple[float, ...] = ()
+
+    @property
+    def column(self) -> str:
+        """The units' column holding each unit's part of its cost in this category."""
+        return f"cost_{self.name}"
+
+    def __reduce__(self):
+        return (_category_from_plain, (self.name, dict(self.amounts), self.profile))
+
+
+def _category_from_plain(name: str, amounts: dict, profile: tuple[float, ...]) -> "Category":
+    return Category(name, MappingProxyType(amounts), profile)
+
+
+@dataclass(frozen=True)
 class Settings:
     """The resolved rules of one scenario. Immutable: change with ``dataclasses.replace``."""
 
@@ -150,6 +175,14 @@ class Settings:
     mentors_max_mentors: int = 1
     mentor_column: str | None = None
     funds: tuple[Fund, ...] = ()
+    # Costs over fiscal years (docs/costs.md), all off by default: [costs], [budget] after, [budget.<category>].
+    cost_profile: tuple[float, ...] = ()  # () = [1.0]: the whole cost in the upgrade year
+    pilot_profile: tuple[float, ...] = ()  # () = as the other units
+    profiles: Mapping[str, tuple[float, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    after_horizon: str = "refuse"
+    budget_after: float | None = None
+    categories: tuple[Category, ...] = ()
+    running_category: str | None = None
     scale: tuple[float, float] = (1.0, 5.0)
     cost_type: tuple[str, ...] = ("risk",)
     pilot_weights: Mapping[str, float] = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_PILOT_WEIGHTS)))
@@ -177,7 +210,8 @@ class Settings:
     def __reduce__(self):
         # MappingProxyType does not pickle: send plain dicts and freeze again (robustness workers need this).
         plain = {f: getattr(self, f) for f in self.__dataclass_fields__}
-        for f in ("budget", "pilot_weights", "rollout_weights", "weight_specs", "max_share", "max_units", "capacity_by"):
+        for f in ("budget", "pilot_weights", "rollout_weights", "weight_specs", "max_share", "max_units", "capacity_by",
+                  "profiles"):
             plain[f] = dict(plain[f])
         return (_settings_from_plain, (plain,))
 
@@ -190,7 +224,7 @@ class Settings:
         return {
             "horizon": {"first_year": self.first_year, "last_year": self.last_year},
             "plan": {"coverage": self.coverage},
-            "budget": {str(y): self.budget[y] for y in sorted(self.budget)},
+            "budget": {**{str(y): self.budget[y] for y in sorted(self.budget)}, **self._categories_dict()},
             "pilots": {
                 "min": self.pilots_min,
                 "max": self.pilots_max,
@@ -213,6 +247,7 @@ class Settings:
             **({"funds": [{"name": f.name, "amounts": {str(y): f.amounts[y] for y in sorted(f.amounts)},
                            "eligible": {c: list(v) for c, v in f.eligible.items()}} for f in self.funds]}
                if self.funds else {}),
+            **self._costs_dict(),
             "criteria": {"scale": list(self.scale), "cost_type": list(self.cost_type)},
             "weights": {k: self.weight_spec(k).to_toml() for k in ("pilot", "rollout")},
             "objective": {"pilot_emphasis": self.pilot_emphasis},
@@ -221,6 +256,35 @@ class Settings:
             **(self.monitoring.to_dict() if self.monitoring.indicators else {}),
             **({"report": self.report.to_dict()} if self.report != ReportInfo() else {}),
         }
+
+    @property
+    def costs_on(self) -> bool:
+        """Is any rule of docs/costs.md set in the TOML (the units' cost columns are read in any case)?"""
+        return bool(self.cost_profile or self.pilot_profile or self.profiles or self.categories
+                    or self.budget_after is not None or self.after_horizon != "refuse")
+
+    def _categories_dict(self) -> dict[str, Any]:
+        """[budget] after and the [budget.<category>] tables, in the TOML's layout (nothing when off)."""
+        out: dict[str, Any] = {} if self.budget_after is None else {"after": self.budget_after}
+        for c in self.categories:
+            out[c.name] = {**{str(y): c.amounts[y] for y in sorted(c.amounts)},
+                           **({"profile": list(c.profile)} if c.profile else {})}
+        return out
+
+    def _costs_dict(self) -> dict[str, Any]:
+        """The [costs] section in the TOML's layout, only when one of its keys is set."""
+        costs: dict[str, Any] = {}
+        if self.cost_profile:
+            costs["profile"] = list(self.cost_profile)
+        if self.pilot_profile:
+            costs["pilot_profile"] = list(self.pilot_profile)
+        if self.profiles:
+            costs["profiles"] = {k: list(v) for k, v in self.profiles.items()}
+        if self.after_horizon != "refuse":
+            costs["after_horizon"] = self.after_horizon
+        if self.running_category is not None:
+            costs["running_category"] = self.running_category
+        return {"costs": costs} if costs else {}
 
 
 def amount_problem(amount: Any) -> str | None:
@@ -261,6 +325,7 @@ def freeze(settings: Settings) -> Settings:
         max_units=MappingProxyType(dict(settings.max_units)),
         capacity_by=MappingProxyType(dict(settings.capacity_by)),
         weight_specs=MappingProxyType(dict(settings.weight_specs)),
+        profiles=MappingProxyType(dict(settings.profiles)),
     )
 
 
@@ -514,6 +579,8 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: L
     raw_budget = data.get("budget", {})
     if isinstance(raw_budget, dict):
         for key, amount in raw_budget.items():
+            if key == "after" or isinstance(amount, dict):
+                continue  # [budget] after and the [budget.<category>] tables: read by _parse_costs
             if not re.fullmatch(r"\d{4}", str(key)):
                 bad("budget", key, _("budget key '{key}' is not a fiscal year", key=key),
                     _("write one line per year, e.g. 2556 = 120_000_000"))
@@ -557,6 +624,7 @@ def parse_settings(data: Mapping[str, Any], name: str = "<settings>", locator: L
     values.update(_parse_rules(data, bad, get, years))
     values["funds"] = _parse_funds(data.get("funds"), years, name, loc, problems)
     values["monitoring"] = parse_indicators(data.get("indicators"), data.get("monitoring"), name, loc, problems, suggest)
+    values.update(_parse_costs(data, bad, years))
 
     scale = get("criteria", "scale", list,
                 lambda v: len(v) == 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v) and v[0] < v[1],
@@ -698,6 +766,112 @@ def _parse_rules(data: Mapping[str, Any], bad, get, years: range) -> dict[str, A
     if isinstance(mentors, dict) and mentors and "column" not in mentors and "mentor_column" not in mentors:
         bad("mentors", None, _("[mentors] needs a column (groups) or a mentor_column (named mentors)"),
             _('write column = "province"'))
+    return values
+
+
+def profile_problem(value: Any) -> str | None:
+    """Why ``value`` is not a cost profile (None when it is one): a list of 1 to MAX_PROFILE_YEARS shares
+    >= 0, one per fiscal year from the upgrade year on, that add up to 1."""
+    if not isinstance(value, list) or not 1 <= len(value) <= MAX_PROFILE_YEARS:
+        return _("a profile is a list of 1 to {most} shares, e.g. [0.6, 0.4]", most=MAX_PROFILE_YEARS)
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0 for v in value):
+        return _("every share of a profile is a number >= 0")
+    if abs(sum(value) - 1) > 1e-6:
+        return _("the shares add up to {total:g}, not 1", total=sum(value))
+    return None
+
+
+def _parse_costs(data: Mapping[str, Any], bad, years: range) -> dict[str, Any]:
+    """[costs], [budget] after and the [budget.<category>] tables (docs/costs.md); every problem reported.
+
+    Whether the units' columns fit these rules (``cost_<category>``, ``profile``...) is checked with the
+    CSV (``selector.data.validate.check_costs``).
+    """
+    values: dict[str, Any] = {}
+    costs = data.get("costs") if isinstance(data.get("costs"), dict) else {}
+
+    def profile(section: str, key: str, raw: Any) -> tuple[float, ...]:
+        if raw is None:
+            return ()
+        why = profile_problem(raw)
+        if why is not None:
+            bad(section, key, _("{key} = {value} is not a profile: {why}", key=key, value=repr(raw), why=why),
+                _("write the shares of the upgrade year and the years after, adding up to 1, e.g. [0.6, 0.4]"))
+            return ()
+        return tuple(float(v) for v in raw)
+
+    values["cost_profile"] = profile("costs", "profile", costs.get("profile"))
+    values["pilot_profile"] = profile("costs", "pilot_profile", costs.get("pilot_profile"))
+    named = costs.get("profiles", {})
+    if not isinstance(named, dict):
+        bad("costs", "profiles", _("profiles must be a table of name = profile"),
+            _("write [costs.profiles] then e.g. building = [0.6, 0.4]"))
+        named = {}
+    values["profiles"] = {str(k): p for k, v in named.items() if (p := profile("costs.profiles", str(k), v))}
+    after_horizon = costs.get("after_horizon", "refuse")
+    if after_horizon not in AFTER_HORIZON:
+        bad("costs", "after_horizon", _("after_horizon = {value} is not allowed", value=repr(after_horizon)),
+            _('write "refuse" (spending must fall within the horizon) or "charge" (up to [budget] after)'))
+        after_horizon = "refuse"
+    values["after_horizon"] = after_horizon
+
+    raw_budget = data.get("budget") if isinstance(data.get("budget"), dict) else {}
+    after = raw_budget.get("after")
+    values["budget_after"] = None
+    if after is not None:
+        if amount_problem(after) is not None:
+            bad("budget", "after", _("after = {value} is not an amount of baht from 0 to {most}", value=repr(after),
+                                     most=baht(MAX_BAHT)), _("write a number, e.g. after = 40_000_000"))
+        elif after_horizon != "charge":
+            bad("budget", "after", _("[budget] after is given but [costs] after_horizon is not \"charge\""),
+                _('write after_horizon = "charge" under [costs], or remove after'))
+        else:
+            values["budget_after"] = float(after)
+    if after_horizon == "charge" and after is None:
+        bad("costs", "after_horizon", _('after_horizon = "charge" needs the amount [budget] after'),
+            _("write e.g. after = 40_000_000 under [budget]"))
+
+    categories = []
+    for cat_name, table in raw_budget.items():
+        if not isinstance(table, dict):
+            continue
+        section = f"budget.{cat_name}"
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", str(cat_name)):
+            bad(section, None, _("the category name '{name}' is not plain lower-case ASCII", name=cat_name),
+                _("name it with a-z, 0-9 and _, e.g. [budget.investment]: the units' column is cost_<name>"))
+            continue
+        amounts: dict[int, float] = {}
+        for key, amount in table.items():
+            if key == "profile":
+                continue
+            if not re.fullmatch(r"\d{4}", str(key)) or int(key) not in years:
+                bad(section, key, _("'{key}' in [{section}] is not a fiscal year of the horizon {first}-{last}",
+                                    key=key, section=section, first=years[0], last=years[-1]),
+                    _("write one fiscal year per line, e.g. 2556 = 100_000_000, or profile = [0.6, 0.4]"))
+            elif amount_problem(amount) is not None:
+                bad(section, key, _("{key} = {value} is not an amount of baht from 0 to {most}", key=key,
+                                    value=repr(amount), most=baht(MAX_BAHT)), _("write a number, e.g. 100_000_000"))
+                amounts[int(key)] = 0.0
+            else:
+                amounts[int(key)] = float(amount)
+        missing = [y for y in years if y not in amounts]
+        if missing:
+            bad(section, None, _("category {name} has no ceiling for fiscal year {years}", name=cat_name,
+                                 years=", ".join(map(str, missing))),
+                _("add a line such as {year} = 100_000_000 under [{section}]", year=missing[0], section=section))
+        categories.append(Category(str(cat_name), MappingProxyType(amounts),
+                                   profile(section, "profile", table.get("profile"))))
+    values["categories"] = tuple(categories)
+    running = costs.get("running_category")
+    values["running_category"] = None
+    if running is not None:
+        if running not in [c.name for c in categories]:
+            bad("costs", "running_category", _("running_category = {value} is not a [budget.<category>]",
+                                               value=repr(running)),
+                suggest(str(running), [c.name for c in categories]) if categories
+                else _("add a [budget.{name}] table, or remove running_category", name=running))
+        else:
+            values["running_category"] = running
     return values
 
 

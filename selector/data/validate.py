@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from typing import Any, Mapping
 
 import pandas as pd
@@ -12,7 +13,7 @@ import pandera.pandas as pa
 from selector.data.csvfiles import escaped, parse_number, read_input_text, shown, text_problem, visible
 from selector.data.settings import MAX_BAHT, Locator, Settings, amount_problem, baht
 from selector.errors import Problem
-from selector.fields import CRITERIA, KEY_COLUMNS
+from selector.fields import COST_YEARS_COLUMN, CRITERIA, KEY_COLUMNS
 from selector.i18n import N_, _
 
 
@@ -79,6 +80,7 @@ def check_scenario(units: pd.DataFrame, settings: Settings, csv_name: str, toml_
     problems += check_cover_columns(units, settings, csv_name, toml_name)
     problems += check_budget_years(settings, toml_name)
     problems += check_pilot_limits(units, settings, toml_name)
+    problems += check_costs(units, settings, csv_name)
     return problems
 
 
@@ -315,3 +317,94 @@ def check_pilot_limits(units: pd.DataFrame | None, settings: Settings, toml_name
                         _("min = {min} is greater than max = {max}", min=settings.pilots_min, max=settings.pilots_max),
                         _("make min <= max (or pass --pilots MIN:MAX)"))]
     return []
+
+
+# ---------------------------------------------------------------------------------------------
+# The cost columns of docs/costs.md: cost_y0.., profile, cost_<category>, running_cost
+
+
+def cost_year_columns(units: pd.DataFrame) -> list[str]:
+    """The units' per-year cost columns (cost_y0, cost_y1...), in the order of their years."""
+    return sorted((c for c in units.columns if re.fullmatch(COST_YEARS_COLUMN, c)), key=lambda c: int(c[6:]))
+
+
+def check_costs(units: pd.DataFrame, settings: Settings, csv_name: str) -> list[Problem]:
+    """Every rule of the cost columns, each by its own check_*."""
+    return (check_cost_years(units, csv_name) + check_profile_names(units, settings, csv_name)
+            + check_category_parts(units, settings, csv_name) + check_running_costs(units, csv_name))
+
+
+def _amounts(units: pd.DataFrame, column: str, csv_name: str, problems: list[Problem]) -> pd.Series:
+    """A cost column as baht (empty cells 0); each cell that is not baht from 0 to MAX_BAHT is a problem."""
+    values = []
+    for line, text in units[column].items():
+        text = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text).strip()
+        value, reason = parse_number(text) if text else (0.0, None)
+        if reason is None and amount_problem(value) is not None:
+            reason = _("is not baht from 0 to {most}", most=baht(MAX_BAHT))
+        if reason:
+            problems.append(Problem(csv_name, int(line), column, _("value {reason}", reason=reason),
+                                    _("write an amount in baht such as 1200000, or leave the cell empty")))
+            value = 0.0
+        values.append(float(value))
+    return pd.Series(values, index=units.index, dtype=float)
+
+
+def check_cost_years(units: pd.DataFrame, csv_name: str) -> list[Problem]:
+    """A unit's cost_y0, cost_y1... (when any is filled) are amounts >= 0 that add up to its cost."""
+    columns = cost_year_columns(units)
+    if not columns:
+        return []
+    problems: list[Problem] = []
+    given = pd.concat([units[c].astype(str).str.strip().replace("nan", "") != "" for c in columns], axis=1).any(axis=1)
+    total = sum(_amounts(units, c, csv_name, problems) for c in columns)
+    for line in units.index[given & ~units["done"]]:
+        cost = float(units.at[line, "cost"])
+        if not math.isnan(cost) and abs(total[line] - cost) > 0.5 + 1e-9 * cost:
+            problems.append(Problem(csv_name, int(line), columns[0],
+                                    _("{columns} add up to {total} but the cost is {cost}", columns=", ".join(columns),
+                                      total=baht(total[line]), cost=baht(cost)),
+                                    _("make the years' amounts add up to the cost, or empty them to use a profile")))
+    return problems
+
+
+def check_profile_names(units: pd.DataFrame, settings: Settings, csv_name: str) -> list[Problem]:
+    """A unit's `profile` names a profile of [costs.profiles] (or is empty)."""
+    if "profile" not in units.columns:
+        return []
+    problems = []
+    for line, name in units["profile"].items():
+        name = "" if not isinstance(name, str) else name.strip()
+        if name and name not in settings.profiles:
+            close = difflib.get_close_matches(name, list(settings.profiles), n=1, cutoff=0.5)
+            problems.append(Problem(csv_name, int(line), "profile",
+                                    _("'{name}' is not a profile of [costs.profiles]", name=name),
+                                    _("did you mean '{close}'?", close=close[0]) if close
+                                    else _("add {name} = [0.6, 0.4] under [costs.profiles], or empty the cell", name=name)))
+    return problems
+
+
+def check_category_parts(units: pd.DataFrame, settings: Settings, csv_name: str) -> list[Problem]:
+    """The cost_<category> parts of a unit are amounts >= 0 that add up to at most its cost."""
+    columns = [c.column for c in settings.categories if c.column in units.columns]
+    if not columns:
+        return []
+    problems: list[Problem] = []
+    total = sum(_amounts(units, c, csv_name, problems) for c in columns)
+    for line in units.index[~units["done"]]:
+        cost = float(units.at[line, "cost"])
+        if not math.isnan(cost) and total[line] > cost + 0.5 + 1e-9 * cost:
+            problems.append(Problem(csv_name, int(line), columns[0],
+                                    _("{columns} add up to {total}, more than the cost of {cost}", columns=", ".join(columns),
+                                      total=baht(total[line]), cost=baht(cost)),
+                                    _("make the categories' parts add up to at most the cost")))
+    return problems
+
+
+def check_running_costs(units: pd.DataFrame, csv_name: str) -> list[Problem]:
+    """A unit's running_cost is an amount of baht a year >= 0 (or empty)."""
+    if "running_cost" not in units.columns:
+        return []
+    problems: list[Problem] = []
+    _amounts(units, "running_cost", csv_name, problems)
+    return problems

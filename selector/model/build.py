@@ -26,6 +26,7 @@ import pulp
 
 from selector.data.scenario import Scenario
 from selector.model.balance import network_stats
+from selector.model.costs import UnitCost, costs_active, running_index, spending, unit_costs
 from selector.model.scoring import score_units
 
 
@@ -46,6 +47,8 @@ class Model:
     fund_sets: list[tuple[int, ...]] = field(default_factory=list)  # the fund sets of the rows fund_set_<k>_<year>
     pilot_lambda: float = 0.0
     count_status: str | None = None  # best-effort: status of the first stage once row coverage_count holds it
+    costs: dict[str, UnitCost] | None = None  # the units' money when a rule of docs/costs.md applies (else None)
+    spend_terms: dict[tuple[str, int], list] | None = None  # ("budget"|"category k"|"beyond", year) -> row terms
 
     def objective_value(self, assignment: dict[str, int | None], pilots: set[str]) -> float:
         """The objective of a given schedule (unit_id -> year), computed from the model's data."""
@@ -83,10 +86,19 @@ def _windows(units: pd.DataFrame, first: int, last: int) -> list[range]:
 
 
 def add_variables(m: Model) -> None:
-    """x[u,y] binary for y in W_u (the window rule: no variable outside it); p[u] binary."""
+    """x[u,y] binary for y in W_u (the window rule: no variable outside it); p[u] binary.
+
+    With ``[costs] after_horizon = "refuse"`` W_u also leaves out the start years s whose spending
+    would run past the last year L: s + r_u(s) <= L, r_u(s) the years u's profile reaches past s
+    (the profile window of docs/costs.md).
+    """
     add = m.prob.add_variable
-    for uid, window in zip(m.units.index, _windows(m.units, m.years[0], m.years[-1])):
+    first, last = m.years[0], m.years[-1]
+    refuse = m.costs is not None and m.scenario.settings.after_horizon == "refuse"
+    for uid, window in zip(m.units.index, _windows(m.units, first, last)):
         name = m.names[uid]
+        if refuse:
+            window = [year for year in window if year + m.costs[uid].reach(year, first) <= last]
         pairs = [(year, add(f"x_{name}_{year}", 0, 1, pulp.LpBinary)) for year in window]
         m.by_unit[uid] = pairs
         for year, var in pairs:
@@ -133,7 +145,17 @@ def add_pilot_year_constraints(m: Model) -> None:
 
 
 def add_budget_constraints(m: Model) -> None:
-    """sum_u cost_u x[u,y] <= budget_y for every year y."""
+    """sum_u cost_u x[u,y] <= budget_y for every year y.
+
+    When a rule of docs/costs.md applies the row counts each year's spending instead (profiles
+    and running costs, ``selector.model.costs``): sum_u sum_{s <= y} a[u,s,y] x[u,s] <= budget_y.
+    """
+    if m.costs is not None:
+        terms_of = spending_terms(m)
+        for year in m.years:
+            m.prob.addConstraint(affine(terms_of.get(("budget", year), [])) <= float(m.scenario.settings.budget[year]),
+                                 f"budget_{year}")
+        return
     cost = m.units["cost"].astype(float).to_dict()
     budget = m.scenario.settings.budget
     terms: dict[int, list] = {year: [] for year in m.years}
@@ -142,6 +164,64 @@ def add_budget_constraints(m: Model) -> None:
             terms[year].append((var, cost[uid]))
     for year in m.years:
         m.prob.addConstraint(affine(terms[year]) <= float(budget[year]), f"budget_{year}")
+
+
+def spending_terms(m: Model) -> dict[tuple[str, int], list]:
+    """The terms of every spending row, in one pass over x (cached on the model):
+
+        ("budget", y):      (x[u,s], a[u,s,y])    for s <= y        the year's total spending
+        ("category", k, y): (x[u,s], a_c[u,s,y])  for category k
+        ("beyond", 0):      (x[u,s], b[u,s])      spending after the last year
+    """
+    if m.spend_terms is not None:
+        return m.spend_terms
+    first, last = m.years[0], m.years[-1]
+    rc = running_index(m.scenario)
+    rows: dict[tuple, list] = {}
+    for (uid, start), var in m.x.items():
+        spent = spending(m.costs[uid], start, first, last, rc)
+        for year, money in spent.total.items():
+            if money != 0:
+                rows.setdefault(("budget", year), []).append((var, money))
+        for (k, year), money in spent.by_category.items():
+            if money != 0:
+                rows.setdefault(("category", k, year), []).append((var, money))
+        if spent.beyond != 0:
+            rows.setdefault(("beyond", 0), []).append((var, spent.beyond))
+    m.spend_terms = rows
+    return rows
+
+
+def add_category_constraints(m: Model) -> None:
+    """sum_u sum_{s <= y} a_c[u,s,y] x[u,s] <= ceiling_{c,y} for every [budget.<category>] c and year y.
+
+    a_c[u,s,y] is what unit u started in year s spends in year y from its part ``cost_<c>``
+    (following its profile) and, when c is ``[costs] running_category``, its running cost
+    (from the year after s). Rows ``category_<k>_<year>``, k numbering the categories in the
+    TOML's order.
+    """
+    categories = m.scenario.settings.categories
+    if m.costs is None or not categories:
+        return
+    terms_of = spending_terms(m)
+    for k, category in enumerate(categories):
+        for year in m.years:
+            m.prob.addConstraint(affine(terms_of.get(("category", k, year), [])) <= float(category.amounts[year]),
+                                 f"category_{k}_{year}")
+
+
+def add_beyond_horizon_constraint(m: Model) -> None:
+    """sum_u sum_s b[u,s] x[u,s] <= after: what the profiles spend after the last year, in all.
+
+    Only with ``[costs] after_horizon = "charge"``; b[u,s] is the share of u's cost its profile
+    puts after the last year L when it starts in s (running costs after L are not this plan's).
+    Row ``beyond_horizon``.
+    """
+    settings = m.scenario.settings
+    if m.costs is None or settings.after_horizon != "charge":
+        return
+    terms = spending_terms(m).get(("beyond", 0), [])
+    m.prob.addConstraint(affine(terms) <= float(settings.budget_after or 0.0), "beyond_horizon")
 
 
 def add_pilot_count_constraints(m: Model) -> None:
@@ -468,7 +548,9 @@ def add_fund_constraints(m: Model) -> None:
     ``[[funds]]``: binary w[u,f,y] (u is upgraded in year y and paid by fund f) exists only for the
     funds f eligible for u, so each unit's cost is covered by exactly one eligible fund, whole (no
     split). A unit with a single eligible fund uses x[u,y] itself. A fund has 0 baht in the years
-    its amounts do not name. The [budget] of each year still caps the total. Rows
+    its amounts do not name. With a cost profile (docs/costs.md) the fund pays the unit's upgrade
+    spending in each year it falls: sum_u sum_{s <= y} a'[u,s,y] w[u,f,s] <= amount_{f,y}, a'
+    without running costs (those are paid from the budget, not a fund). The [budget] of each year still caps the total. Rows
     ``fund_pick_<unit>_<year>`` and ``fund_<j>_<year>`` (j numbers the funds in the TOML's order).
 
     Implied rows tighten the relaxation (Hall's condition; they cut off no whole-unit plan): for
@@ -483,6 +565,7 @@ def add_fund_constraints(m: Model) -> None:
     if not funds:
         return
     eligible = {uid: [j for j, fund in enumerate(funds) if fund.pays_for(row)] for uid, row in m.units.iterrows()}
+    paid = _fund_spending(m)
     spend: dict[tuple[int, int], list] = {}
     for (uid, year), x in m.x.items():
         choices = eligible[uid]
@@ -492,11 +575,11 @@ def add_fund_constraints(m: Model) -> None:
             pairs = [(j, m.prob.add_variable(f"w_{m.names[uid]}_{j}_{year}", 0, 1, pulp.LpBinary)) for j in choices]
             m.prob.addConstraint(affine([(w, 1) for _, w in pairs] + [(x, -1)]) == 0, f"fund_pick_{m.names[uid]}_{year}")
         m.funding[uid, year] = [(funds[j].name, w) for j, w in pairs]
-        cost = float(m.units.at[uid, "cost"])
         for j, w in pairs:
             spend.setdefault((j, year), [])
-            if cost != 0:
-                spend[j, year].append((w, cost))
+            for when, cost in paid(uid, year):
+                if cost != 0:
+                    spend.setdefault((j, when), []).append((w, cost))
     for (j, year), terms in sorted(spend.items()):
         amount = float(funds[j].amounts.get(year, 0.0))
         if terms:
@@ -507,11 +590,20 @@ def add_fund_constraints(m: Model) -> None:
     m.fund_sets = sets
     for number, subset in enumerate(sets):
         for year in m.years:
-            terms = [(x, float(m.units.at[uid, "cost"])) for (uid, y), x in m.x.items()
-                     if y == year and set(eligible[uid]) <= set(subset) and m.units.at[uid, "cost"] != 0]
+            terms = [(x, cost) for (uid, y), x in m.x.items() if set(eligible[uid]) <= set(subset)
+                     for when, cost in paid(uid, y) if when == year and cost != 0]
             if terms:
                 amount = sum(float(funds[j].amounts.get(year, 0.0)) for j in subset)
                 m.prob.addConstraint(affine(terms) <= amount, f"fund_set_{number}_{year}")
+
+
+def _fund_spending(m: Model) -> Callable[[str, int], list[tuple[int, float]]]:
+    """(year, baht) a fund pays for unit u started in year s: [(s, cost_u)], or its profile's years."""
+    if m.costs is None:
+        cost = m.units["cost"].astype(float).to_dict()
+        return lambda uid, start: [(start, cost[uid])]
+    first, last = m.years[0], m.years[-1]
+    return lambda uid, start: sorted(spending(m.costs[uid], start, first, last, None).upgrade.items())
 
 
 def ascii_name(text: str, position: int | None = None) -> str:
@@ -541,6 +633,8 @@ CONSTRAINT_FAMILIES: tuple[Callable[[Model], None], ...] = (
     add_mentor_constraints,
     add_named_mentor_constraints,
     add_fund_constraints,
+    add_category_constraints,
+    add_beyond_horizon_constraint,
 )
 
 
@@ -578,6 +672,7 @@ def _build_model(scenario: Scenario, extra: Callable[[Model], None] | None) -> M
         years=settings.years,
         names=_ascii_names(list(units.index)),
         pilot_lambda=settings.pilot_emphasis * len(settings.years),
+        costs=unit_costs(scenario) if costs_active(scenario) else None,
     )
     add_variables(m)
     add_objective(m)

@@ -1,0 +1,199 @@
+"""What a unit spends in each fiscal year once it starts: profiles, budget categories, running costs.
+
+The rules are those of docs/costs.md. Each unit's cost is split into parts (one per
+``[budget.<category>]``, from its ``cost_<category>`` column, and the uncategorised rest); each part
+follows a profile (shares of the start year and the years after); from the year after its start
+the unit also costs its ``running_cost`` every year. For a unit u started in year s this gives
+
+    a[u,s,y]   = sum_parts part x share[y - s]  +  running_u [y > s]      (spending in year y <= L)
+    a_c[u,s,y] = the same for category c (the running cost when c is [costs] running_category)
+    b[u,s]     = sum_parts part x sum_{k: s + k > L} share[k]                (spending after L)
+
+which the model's budget, category and after-horizon rows use as coefficients (selector.model.build)
+and the plan's spending table sums (``spending_table``). The independent verifier (selector.check)
+recomputes the same numbers with its own code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from selector.data.scenario import Scenario
+from selector.data.validate import cost_year_columns, numeric_column
+
+ONE_YEAR = (1.0,)
+REST = -1  # the part of a unit's cost in no category
+
+
+@dataclass(frozen=True)
+class Profiled:
+    """One group of a unit's money that follows one profile: its shares and baht by category (REST: none)."""
+
+    shares: tuple[float, ...]
+    amounts: tuple[tuple[int, float], ...]  # (category index or REST, baht)
+
+    @property
+    def total(self) -> float:
+        return sum(a for _, a in self.amounts)
+
+
+@dataclass(frozen=True)
+class UnitCost:
+    """A unit's money: its groups when it starts after the pilot year, when it starts in it, its running cost."""
+
+    groups: tuple[Profiled, ...]
+    pilot_groups: tuple[Profiled, ...]
+    running: float
+
+    def groups_at(self, start: int, first: int) -> tuple[Profiled, ...]:
+        return self.pilot_groups if start == first else self.groups
+
+    def reach(self, start: int, first: int) -> int:
+        """Years from the start year to the last one with spending (0: all in the start year)."""
+        reach = 0
+        for g in self.groups_at(start, first):
+            if g.total > 0:
+                reach = max(reach, max((k for k, share in enumerate(g.shares) if share > 0), default=0))
+        return reach
+
+
+@dataclass(frozen=True)
+class Spending:
+    """What one unit started in one year spends: per year of the horizon (total, and by category), after it."""
+
+    total: dict[int, float]  # year -> baht, running costs included
+    upgrade: dict[int, float]  # year -> baht, without running costs (what a fund pays)
+    by_category: dict[tuple[int, int], float]  # (category index, year) -> baht, running cost included
+    running: dict[int, float]  # year -> baht of running cost
+    beyond: float  # baht spent after the last year
+
+
+def costs_active(scenario: Scenario) -> bool:
+    """Does any rule of docs/costs.md apply: a [costs] or category setting, or a filled cost column?"""
+    if scenario.settings.costs_on:
+        return True
+    units = scenario.to_schedule
+    for column in [*cost_year_columns(units), "profile", "running_cost"]:
+        if column in units.columns and (units[column].astype(str).str.strip().replace("nan", "") != "").any():
+            if column != "running_cost" or (_amounts(units, column) > 0).any():
+                return True
+    return False
+
+
+def _amounts(units: pd.DataFrame, column: str) -> pd.Series:
+    """A cost column as baht, empty cells 0 (validated by selector.data.validate.check_costs)."""
+    return numeric_column(units, column)[0].fillna(0.0)
+
+
+def unit_costs(scenario: Scenario) -> dict[str, UnitCost]:
+    """Every unit to schedule's money, by unit_id, following the rules' order of docs/costs.md."""
+    settings = scenario.settings
+    units = scenario.to_schedule
+    cats = settings.categories
+    parts = {k: _amounts(units, c.column) if c.column in units.columns else pd.Series(0.0, index=units.index)
+             for k, c in enumerate(cats)}
+    year_columns = cost_year_columns(units)
+    own_amounts = [_amounts(units, c) for c in year_columns]
+    own_given = [units[c].astype(str).str.strip().replace("nan", "") != "" for c in year_columns]
+    named = units["profile"].astype(str).str.strip().replace("nan", "") if "profile" in units.columns else None
+    running = _amounts(units, "running_cost") if "running_cost" in units.columns else None
+    default = settings.cost_profile or ONE_YEAR
+    out: dict[str, UnitCost] = {}
+    for position, (line, uid) in enumerate(zip(units.index, units["unit_id"])):
+        cost = float(units.at[line, "cost"])
+        amounts = [(k, float(parts[k][line])) for k in range(len(cats))]
+        amounts.append((REST, max(0.0, cost - sum(a for _, a in amounts))))
+        own = None
+        if any(given[line] for given in own_given):
+            values = [float(a[line]) for a in own_amounts]
+            while len(values) > 1 and values[-1] == 0:
+                values.pop()
+            total = sum(values)
+            own = tuple(v / total for v in values) if total > 0 else ONE_YEAR
+        name = named[line] if named is not None else ""
+        normal = own or settings.profiles.get(name) or None
+        pilot = own or settings.pilot_profile or normal
+
+        def grouped(chosen: tuple[float, ...] | None) -> tuple[Profiled, ...]:
+            by_profile: dict[tuple[float, ...], list[tuple[int, float]]] = {}
+            for k, amount in amounts:
+                shares = chosen or (cats[k].profile if k != REST and cats[k].profile else default)
+                by_profile.setdefault(shares, []).append((k, amount))
+            return tuple(Profiled(shares, tuple(a)) for shares, a in by_profile.items())
+
+        groups = grouped(normal)
+        pilot_groups = groups if pilot is normal else grouped(pilot)
+        out[uid] = UnitCost(groups, pilot_groups, float(running[line]) if running is not None else 0.0)
+    return out
+
+
+def running_index(scenario: Scenario) -> int | None:
+    """The index of [costs] running_category among the categories (None: running costs count in the total only)."""
+    names = [c.name for c in scenario.settings.categories]
+    rc = scenario.settings.running_category
+    return names.index(rc) if rc in names else None
+
+
+def spending(cost: UnitCost, start: int, first: int, last: int, running_category: int | None) -> Spending:
+    """a[u,s,y], a_c[u,s,y] and b[u,s] (module docstring) of one unit started in ``start``."""
+    total: dict[int, float] = {}
+    upgrade: dict[int, float] = {}
+    by_category: dict[tuple[int, int], float] = {}
+    running: dict[int, float] = {}
+    beyond = 0.0
+    for group in cost.groups_at(start, first):
+        for offset, share in enumerate(group.shares):
+            if share == 0:
+                continue
+            year = start + offset
+            for k, amount in group.amounts:
+                money = amount * share
+                if money == 0:
+                    continue
+                if year > last:
+                    beyond += money
+                    continue
+                upgrade[year] = upgrade.get(year, 0.0) + money
+                if k != REST:
+                    by_category[k, year] = by_category.get((k, year), 0.0) + money
+    total.update(upgrade)
+    if cost.running > 0:
+        for year in range(start + 1, last + 1):
+            running[year] = cost.running
+            total[year] = total.get(year, 0.0) + cost.running
+            if running_category is not None:
+                by_category[running_category, year] = by_category.get((running_category, year), 0.0) + cost.running
+    return Spending(total, upgrade, by_category, running, beyond)
+
+
+def spending_table(scenario: Scenario, starts: dict[str, int]) -> pd.DataFrame:
+    """The plan's spending per fiscal year: started (units upgraded that year), carried (commitments of
+    units started earlier), running, total, and one column per category; ``starts`` is unit_id -> year.
+
+    A last row ``after`` holds what falls after the horizon (``fiscal_year`` = last + 1).
+    """
+    settings = scenario.settings
+    first, last = settings.first_year, settings.last_year
+    costs = unit_costs(scenario)
+    rc = running_index(scenario)
+    names = [c.name for c in settings.categories]
+    rows = {year: {"started": 0.0, "carried": 0.0, "running": 0.0, **{n: 0.0 for n in names}}
+            for year in range(first, last + 2)}
+    for uid in sorted(starts):
+        if uid not in costs or starts[uid] is None:
+            continue
+        start = int(starts[uid])
+        spent = spending(costs[uid], start, first, last, rc)
+        for year, money in spent.upgrade.items():
+            rows[year]["started" if year == start else "carried"] += money
+        for year, money in spent.running.items():
+            rows[year]["running"] += money
+        for (k, year), money in spent.by_category.items():
+            rows[year][names[k]] += money
+        rows[last + 1]["carried"] += spent.beyond
+    table = pd.DataFrame([{"fiscal_year": year, **row} for year, row in rows.items()])
+    table["total"] = table["started"] + table["carried"] + table["running"]
+    columns = ["fiscal_year", "started", "carried", "running", "total", *names]
+    return table[columns]
