@@ -47,6 +47,7 @@ class Plan:
     diagnosis: list[Finding] = field(default_factory=list)
     marginal: dict[int, float] | None = None  # objective per extra million baht by year (LP relaxation)
     options: SolveOptions | None = None  # what the solve used; None for a schedule read from a file (Status.CHECKED)
+    category_marginal: dict[tuple[str, int], float] | None = None  # per ([budget.<category>], year), as ``marginal``
 
     @property
     def unscheduled(self) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Callable
 import pandas as pd
 
 from selector.analysis.diagnose import basic_findings, diagnose, elastic_findings
-from selector.analysis.duals import marginal_values
+from selector.analysis.duals import category_marginal_values, marginal_values
 from selector.data.scenario import Scenario
 from selector.events import OnProgress, tell
 from selector.i18n import _
@@ -91,4 +91,5 @@ def solve(scenario: Scenario, *, solver: str | None = None, time_limit: float | 
     tell(on_progress, "margins", _("Pricing an extra million baht per year"))
     return Plan(scenario, status, schedule, objective, bound, relative_gap(objective, bound), solver_name,
                 version, solve_seconds, build_seconds, [f.message for f in findings], findings,
-                marginal_values(scenario, lp_duals=lp_duals), options=options)
+                marginal_values(scenario, lp_duals=lp_duals), options=options,
+                category_marginal=category_marginal_values(scenario, lp_duals) if scenario.settings.categories else None)

@@ -34,6 +34,19 @@ def marginal_values(scenario: Scenario, lp_duals: dict[str, float] | None = None
     model = build_model(scenario)
     if not model.x:
         return {year: 0.0 for year in model.years}
+    sign = solved_relaxation(model)
+    if sign is None:
+        return None
+    values = {}
+    for year in model.years:
+        pi = budget_row(model, year).pi
+        values[year] = 0.0 if pi is None else max(0.0, sign * pi * MILLION)
+    return values
+
+
+def solved_relaxation(model: Model) -> float | None:
+    """Solve the model's LP relaxation in place (its rows' ``pi`` filled in); the sign that turns PuLP's
+    duals into d objective / d right-hand side, or None when the relaxation is infeasible."""
     with redirect_stdout_fd(None):
         try:
             highs.solve_lp(model.prob)  # one call, as pulp.HiGHS(mip=False) would fill it in
@@ -42,9 +55,32 @@ def marginal_values(scenario: Scenario, lp_duals: dict[str, float] | None = None
     if model.prob.status != pulp.LpStatusOptimal:
         return None
     # PuLP gives HiGHS the negated objective of a maximisation, so the duals come back negated too.
-    sign = -1.0 if model.prob.sense == pulp.LpMaximize else 1.0
+    return -1.0 if model.prob.sense == pulp.LpMaximize else 1.0
+
+
+def category_marginal_values(scenario: Scenario, lp_duals: dict[str, float] | None = None,
+                             ) -> dict[tuple[str, int], float] | None:
+    """Objective gained per extra million baht of each [budget.<category>] ceiling in each year
+    (docs/costs.md): 1e6 x dual(category_<k>_y) of the LP relaxation, read as ``marginal_values``
+    reads the budget rows. Empty without categories; None when the relaxation is infeasible.
+    ``lp_duals`` as in ``marginal_values``."""
+    categories = scenario.settings.categories
+    if not categories:
+        return {}
+    years = scenario.settings.years
+    if lp_duals is not None:
+        return {(c.name, y): max(0.0, -lp_duals.get(f"category_{k}_{y}", 0.0) * MILLION)
+                for k, c in enumerate(categories) for y in years}
+    model = build_model(scenario)
+    if not model.x:
+        return {(c.name, y): 0.0 for c in categories for y in years}
+    sign = solved_relaxation(model)
+    if sign is None:
+        return None
     values = {}
-    for year in model.years:
-        pi = budget_row(model, year).pi
-        values[year] = 0.0 if pi is None else max(0.0, sign * pi * MILLION)
+    for k, c in enumerate(categories):
+        for y in years:
+            row = model.prob.get_constraint_by_name(f"category_{k}_{y}")
+            pi = None if row is None else row.pi
+            values[c.name, y] = 0.0 if pi is None else max(0.0, sign * pi * MILLION)
     return values

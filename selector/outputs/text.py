@@ -11,6 +11,7 @@ import pandas as pd
 from selector.data.scenario import Scenario
 from selector.i18n import _, current_language, ngettext
 from selector.outputs.words import phase_text
+from selector.model.costs import costs_active
 from selector.plan import Plan
 from selector.status import Status
 
@@ -67,6 +68,7 @@ def summary_text(plan: Plan, out_path: str | Path | None = None, elapsed: float 
     done = int(plan.scenario.units["done"].sum())
     if done:
         lines.append(_("({count} unit(s) already done are not scheduled)", count=done))
+    lines += spending_lines(plan)
     lines.append("")
     unscheduled = plan.unscheduled
     if unscheduled:
@@ -103,6 +105,39 @@ def summary_text(plan: Plan, out_path: str | Path | None = None, elapsed: float 
     if out_path is not None:
         lines.append(_("Schedule written to {path}", path=out_path))
     return "\n".join(lines)
+
+
+def spending_lines(plan: Plan) -> list[str]:
+    """Spending by year and category (docs/costs.md): what the units started that year spend, the
+    commitments carried from earlier years, running costs, each category against its ceiling, the
+    total; nothing when no cost rule applies."""
+    if plan.schedule is None or not costs_active(plan.scenario):
+        return []
+    s = plan.scenario.settings
+    table = plan.spending
+    names = [c.name for c in s.categories]
+    ceilings = {c.name: c.amounts for c in s.categories}
+    rows = []
+    for r in table.to_dict(orient="records"):
+        year = int(r["fiscal_year"])
+        after = year > s.last_year
+        if after and r["total"] == 0 and s.after_horizon == "refuse":
+            continue
+        label = _("after FY{last}", last=s.last_year) if after else f"FY{year}"
+        limit = (s.budget_after or 0.0) if after else float(s.budget[year])
+        cats = [f"{r[n]:,.0f}" + ("" if after else f" / {ceilings[n][year]:,.0f}") for n in names]
+        rows.append([label, f"{r['started']:,.0f}", f"{r['carried']:,.0f}", f"{r['running']:,.0f}", *cats,
+                     f"{r['total']:,.0f}", f"{limit:,.0f}"])
+    header = [_("year"), _("started"), _("carried"), _("running"), *[_("{name} / ceiling", name=n) for n in names],
+              _("total"), _("budget")]
+    lines = ["", _("Spending by fiscal year (baht): started = units upgraded that year; carried = commitments of "
+                   "units started in earlier years; running = running costs of units already upgraded")]
+    lines += text_table(header, rows, set(range(1, len(header))))
+    if plan.category_marginal:
+        lines.append(_("Objective gained per extra million baht of each category's ceiling (LP relaxation): ")
+                     + "; ".join(f"{n} " + ", ".join(f"FY{y} {plan.category_marginal[n, y]:.4f}" for y in s.years)
+                                 for n in names))
+    return lines
 
 
 def fund_lines(plan: Plan) -> list[str]:
