@@ -13,7 +13,7 @@ from selector.data.scenario import Scenario
 from selector.fields import KNOWN_COLUMNS
 from selector.model.balance import balance_table
 from selector.model.build import Model
-from selector.model.costs import costs_active, spending_table
+from selector.model.costs import commitments_table, costs_active, spending_table
 from selector.solvers.options import SolveOptions
 from selector.status import Status
 
@@ -103,12 +103,21 @@ class Plan:
         """Per fiscal year what the plan spends (docs/costs.md): ``started`` (units upgraded that year),
         ``carried`` (the commitments of units started earlier), ``running``, ``total`` and one column
         per budget category; a last row, fiscal_year = last + 1, holds what falls after the horizon."""
+        return spending_table(self.scenario, self._starts())
+
+    @property
+    def commitments(self) -> pd.DataFrame:
+        """The multi-year commitments (docs/costs.md): per start year, what its units' upgrades spend in
+        each fiscal year (the column last + 1: after the horizon)."""
+        return commitments_table(self.scenario, self._starts())
+
+    def _starts(self) -> dict[str, int]:
         starts: dict[str, int] = {}
         if self.schedule is not None:
             for uid, year, phase in zip(self.schedule["unit_id"], self.schedule["fiscal_year"], self.schedule["phase"]):
                 if phase != "done" and not pd.isna(year):
                     starts[uid] = int(year)
-        return spending_table(self.scenario, starts)
+        return starts
 
     @property
     def pilots(self) -> pd.DataFrame:

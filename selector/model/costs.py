@@ -197,3 +197,23 @@ def spending_table(scenario: Scenario, starts: dict[str, int]) -> pd.DataFrame:
     table["total"] = table["started"] + table["carried"] + table["running"]
     columns = ["fiscal_year", "started", "carried", "running", "total", *names]
     return table[columns]
+
+
+def commitments_table(scenario: Scenario, starts: dict[str, int]) -> pd.DataFrame:
+    """The multi-year commitments: one row per start year, the upgrade spending of the units started
+    then in each fiscal year (columns: the years of the horizon, then last + 1 for after it)."""
+    settings = scenario.settings
+    first, last = settings.first_year, settings.last_year
+    costs = unit_costs(scenario)
+    years = list(range(first, last + 2))
+    cells = {start: dict.fromkeys(years, 0.0) for start in range(first, last + 1)}
+    for uid in sorted(starts):
+        if uid in costs and starts[uid] is not None and first <= int(starts[uid]) <= last:
+            start = int(starts[uid])
+            spent = spending(costs[uid], start, first, last, None)
+            for year, money in spent.upgrade.items():
+                cells[start][year] += money
+            cells[start][last + 1] += spent.beyond
+    table = pd.DataFrame.from_dict(cells, orient="index")[years]
+    table.index.name = "start_year"
+    return table

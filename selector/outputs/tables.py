@@ -20,6 +20,7 @@ from selector.data.csvfiles import parse_number
 from selector.data.scenario import Scenario
 from selector.data.settings import normalised_weights
 from selector.fields import CRITERIA
+from selector.model.costs import costs_active
 from selector.model.scoring import score_units
 from selector.outputs.audit import Overrides, reproduce_command
 from selector.outputs.words import (
@@ -27,6 +28,7 @@ from selector.outputs.words import (
     LANGUAGES,
     OBJECTIVE_TEXT,
     RULE_NAMES_TH,
+    SPENDING_TEXT,
     TEXT,
     date_text,
     fiscal_period,
@@ -416,6 +418,48 @@ def moves_table(moves: pd.DataFrame, lang: str) -> Table:
     rows = [[str(r.unit_id), "" if pd.isna(r.name) else str(r.name), number(r.baseline_year), number(r.new_year),
              number(r.years_moved), t.get(f"reason_{r.reason}", str(r.reason))] for r in moves.itertuples(index=False)]
     return Table(t["sheet_moves"], columns, rows, notes=[] if rows else [t["no_moves"]])
+
+
+def spending_tables(plan: Plan, lang: str) -> list[Table]:
+    """The spending sheets (docs/costs.md): per fiscal year what the units started that year spend,
+    the commitments carried from earlier years, running costs, each category against its ceiling and
+    the total against the budget; then the commitments of each start year in each fiscal year.
+    Empty when no cost rule applies (the workbook is then as before)."""
+    if plan.schedule is None or not costs_active(plan.scenario):
+        return []
+    t, w = TEXT[lang], SPENDING_TEXT[lang]
+    s = plan.scenario.settings
+    last = s.last_year
+    names = [c.name for c in s.categories]
+    shown = {n: w.get(f"category_{n}", n) for n in names}
+    columns = [Column("year", t["col_year"]), Column("started", w["col_started"], BAHT),
+               Column("carried", w["col_carried"], BAHT), Column("running", w["col_running"], BAHT)]
+    for n in names:
+        columns += [Column(n, w["col_category"].format(name=shown[n]), BAHT),
+                    Column(f"{n}_ceiling", w["col_ceiling"].format(name=shown[n]), BAHT)]
+    columns += [Column("total", w["col_total_spending"], BAHT), Column("budget", t["col_budget"], BAHT),
+                Column("used", t["col_used"], PERCENT)]
+    rows = []
+    for r in plan.spending.to_dict(orient="records"):
+        year = int(r["fiscal_year"])
+        after = year > last
+        if after and r["total"] == 0:
+            continue
+        limit = s.budget_after if after else float(s.budget[year])
+        cells = [w["after_label"].format(year=last) if after else t["year_label"].format(year=year),
+                 float(r["started"]), float(r["carried"]), float(r["running"])]
+        for c in s.categories:
+            cells += [float(r[c.name]), None if after else float(c.amounts[year])]
+        used = float(r["total"]) / limit if limit else None
+        rows.append(cells + [float(r["total"]), limit, used])
+    spending = Table(w["sheet_spending"], columns, rows, notes=[w["spending_note"]])
+    matrix = plan.commitments
+    columns = [Column("start", w["col_start_year"])] + [
+        Column(str(y), (w["col_spent_after"] if y > last else w["col_spent_in"]).format(year=min(y, last)), BAHT)
+        for y in matrix.columns]
+    rows = [[t["year_label"].format(year=start)] + [float(v) for v in matrix.loc[start]] for start in matrix.index]
+    total = [t["total"]] + [float(v) for v in matrix.sum()]
+    return [spending, Table(w["sheet_commitments"], columns, rows, total, notes=[w["commitments_note"]])]
 
 
 def plan_tables(plan: Plan, lang: str = "th", day: dt.date | None = None,

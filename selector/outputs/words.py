@@ -247,3 +247,32 @@ def phase_text(phase: str, lang: str) -> str:
     if phase.startswith("wave "):
         return t["phase_wave"].format(n=phase.split()[1])
     return phase
+
+
+# The spending sheets of the workbook (docs/costs.md), apart from TEXT so that each stays easy to merge.
+SPENDING_TEXT: dict[str, dict[str, str]] = {
+    "th": {
+        "sheet_spending": "การใช้จ่ายรายปี", "sheet_commitments": "ภาระผูกพันข้ามปี",
+        "col_started": "หน่วยที่เริ่มในปีนี้ (บาท)", "col_carried": "ภาระผูกพันจากปีก่อน (บาท)",
+        "col_running": "ค่าใช้จ่ายดำเนินการต่อเนื่อง (บาท)", "col_category": "{name} (บาท)",
+        "col_ceiling": "วงเงิน{name} (บาท)", "col_total_spending": "รวมการใช้จ่าย (บาท)",
+        "after_label": "หลังปีงบประมาณ พ.ศ. {year}", "col_start_year": "ปีที่เริ่มดำเนินการ",
+        "col_spent_in": "ใช้จ่ายในปีงบประมาณ {year} (บาท)", "col_spent_after": "ใช้จ่ายหลังปีงบประมาณ {year} (บาท)",
+        "spending_note": "ภาระผูกพันจากปีก่อน = เงินที่ปีนี้ต้องจ่ายให้หน่วยที่เริ่มดำเนินการในปีก่อนหน้า "
+                         "(รายการผูกพันข้ามปีงบประมาณ) ก่อนจะเริ่มหน่วยใหม่",
+        "commitments_note": "แต่ละแถวคือหน่วยที่เริ่มดำเนินการในปีนั้น และเงินที่ผูกพันในแต่ละปีงบประมาณ",
+        "category_investment": "งบลงทุน", "category_operations": "งบดำเนินงาน",
+    },
+    "en": {
+        "sheet_spending": "Spending", "sheet_commitments": "Commitments",
+        "col_started": "Units started this year (baht)", "col_carried": "Commitments carried from earlier years (baht)",
+        "col_running": "Running costs (baht)", "col_category": "{name} (baht)",
+        "col_ceiling": "{name} ceiling (baht)", "col_total_spending": "Total spending (baht)",
+        "after_label": "After FY {year} (B.E.)", "col_start_year": "Start year",
+        "col_spent_in": "Spent in FY{year} (baht)", "col_spent_after": "Spent after FY{year} (baht)",
+        "spending_note": "Commitments carried = what the year owes the units started in earlier years "
+                         "(multi-year obligations) before it pays for new ones.",
+        "commitments_note": "Each row: the units started in that year, and the money they commit in each fiscal year.",
+        "category_investment": "Investment", "category_operations": "Operations",
+    },
+}

@@ -30,6 +30,7 @@ from selector.outputs.tables import (
     Table,
     format_value,
     plan_tables,
+    spending_tables,
 )
 from selector.outputs.words import TEXT, date_text
 from selector.plan import Plan
@@ -146,6 +147,15 @@ def _write_cover(sheet, tables, formats: dict, map_png: bytes | None, no_map: st
     return row + 1
 
 
+def write_spending_sheets(book, plan: Plan, lang: str, formats: dict, header: str, footer: str) -> None:
+    """The sheets of spending by year and category and of the multi-year commitments (docs/costs.md),
+    after the others, set up to print as they are; none when no cost rule applies."""
+    for table in spending_tables(plan, lang):
+        sheet = book.add_worksheet(table.name)
+        last = _write_table(sheet, table, formats)
+        print_setup(sheet, last, len(table.columns) - 1, 1, header, footer)
+
+
 def write_workbook(plan: Plan, target: str | Path, lang: str = "th", day: dt.date | None = None,
                    provenance: Provenance | None = None) -> None:
     """Write the plan as an .xlsx workbook: a cover, the summary, one sheet per fiscal year, pilots,
@@ -203,5 +213,6 @@ def write_workbook(plan: Plan, target: str | Path, lang: str = "th", day: dt.dat
             sheet = book.add_worksheet(table.name)
             last = _write_table(sheet, table, formats)
             print_setup(sheet, last, len(table.columns) - 1, 1, header, footer)
+        write_spending_sheets(book, plan, lang, formats, header, footer)
         cover.activate()
         book.close()
