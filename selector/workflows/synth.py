@@ -150,19 +150,26 @@ def reference_plan(units: pd.DataFrame, seed: int = 0) -> np.ndarray:
     return years
 
 
-def synth_settings(units: pd.DataFrame, years: np.ndarray) -> str:
-    """The settings TOML for the units, with budgets and pilot rules taken from a feasible plan."""
-    cost = units["cost"].to_numpy(dtype=np.int64)
-    spend = {y: cost[years == y].sum() * (1 + LAST_YEAR_HEADROOM if y == LAST_YEAR else 1)
-             for y in range(FIRST_YEAR, LAST_YEAR + 1)}
-    budget = {y: int(math.ceil(amount / BUDGET_STEP) * BUDGET_STEP) for y, amount in spend.items()}
+def _budget_lines(spend: dict[int, float]) -> str:
+    """One TOML line per year: the spending plus the last year's reserve, rounded up to BUDGET_STEP."""
+    budget = {y: int(math.ceil(amount * (1 + LAST_YEAR_HEADROOM if y == LAST_YEAR else 1) / BUDGET_STEP) * BUDGET_STEP)
+              for y, amount in spend.items()}
+    return "\n".join(f"{y} = {b:_}" for y, b in budget.items())
+
+
+def synth_settings(units: pd.DataFrame, years: np.ndarray, spend: dict[int, float] | None = None) -> str:
+    """The settings TOML for the units, with budgets and pilot rules taken from a feasible plan
+    (``spend``: that plan's spending per year when it is not each year's cost, see ``cost_rules``)."""
+    if spend is None:
+        cost = units["cost"].to_numpy(dtype=np.int64)
+        spend = {y: cost[years == y].sum() for y in range(FIRST_YEAR, LAST_YEAR + 1)}
+    budget_lines = _budget_lines(spend)
     pilots = years == FIRST_YEAR
     regions = len(set(units["region"]))
     pilots_min = regions
     pilots_max = max(regions, int(pilots.sum()) * 2)
     mean_risk = float(units["risk"].to_numpy()[pilots].mean())
     risk_cap = max(2.5, math.ceil(mean_risk * 10 - 1e-9) / 10)
-    budget_lines = "\n".join(f"{y} = {b:_}" for y, b in budget.items())
     return f"""\
 # selector synthetic scenario: {len(units):,} units (selector synth; ILLUSTRATIVE, not real data).
 # Units spread over the 77 provinces by population; criteria and costs by a seeded rule (selector/synth.py).
@@ -192,14 +199,67 @@ gap = 0.0001
 """
 
 
-def synth(units: int, seed: int = 0, out: str | Path = ".") -> Path:
+# Costs over fiscal years (docs/costs.md), off unless asked for (``synth(costs=True)``, ``--costs``).
+BUILDING_PROFILE = (0.6, 0.4)  # hubs are building works paid over two years; branches in one
+INVESTMENT_SHARE = {"hub": 0.80, "branch": 0.70}  # the rest of the cost is operations
+RUNNING_SHARE = 0.02  # running cost a year: 2% of the cost, rounded to 1,000 baht, charged to operations
+
+
+def add_cost_columns(units: pd.DataFrame) -> pd.DataFrame:
+    """The units with the cost columns of docs/costs.md, by a fixed rule (no random draw):
+    ``profile`` = building for a hub (60/40 over two years), empty for a branch (all in one year);
+    ``cost_investment`` = 80% of a hub's cost and 70% of a branch's, rounded to 10,000 baht;
+    ``cost_operations`` = the rest; ``running_cost`` = 2% of the cost a year, rounded to 1,000 baht."""
+    hub = (units["kind"] == "hub").to_numpy()
+    cost = units["cost"].to_numpy(dtype=np.int64)
+    investment = (np.rint(cost * np.where(hub, INVESTMENT_SHARE["hub"], INVESTMENT_SHARE["branch"]) / 10_000)
+                  * 10_000).astype(np.int64)
+    return units.assign(profile=np.where(hub, "building", ""), cost_investment=investment,
+                        cost_operations=cost - investment,
+                        running_cost=(np.rint(cost * RUNNING_SHARE / 1_000) * 1_000).astype(np.int64))
+
+
+def cost_rules(units: pd.DataFrame, years: np.ndarray) -> tuple[np.ndarray, dict[int, float], str]:
+    """The reference plan moved so that no hub's profile runs past the last year (a hub of the last year
+    starts a year earlier), its spending per year (total), and the TOML of the cost rules: the two
+    categories' ceilings (that plan's spending by category, rounded up as the budgets are), the
+    running costs charged to operations, the building profile, spending after the horizon refused."""
+    hub = (units["kind"] == "hub").to_numpy()
+    years = np.where(hub & (years == LAST_YEAR), LAST_YEAR - 1, years)
+    cost = units["cost"].to_numpy(dtype=float)
+    investment = units["cost_investment"].to_numpy(dtype=float)
+    running = units["running_cost"].to_numpy(dtype=float)
+    spend = {"investment": {}, "operations": {}}
+    for y in range(FIRST_YEAR, LAST_YEAR + 1):
+        share = np.zeros(len(units))
+        for offset, part in enumerate(BUILDING_PROFILE):
+            share += np.where(hub & (years + offset == y), part, 0.0)
+        share += np.where(~hub & (years == y), 1.0, 0.0)
+        spend["investment"][y] = float((investment * share).sum())
+        spend["operations"][y] = float(((cost - investment) * share).sum() + running[years < y].sum())
+    total = {y: spend["investment"][y] + spend["operations"][y] for y in spend["investment"]}
+    toml = "".join(f"\n[budget.{name}]\n{_budget_lines(amounts)}\n" for name, amounts in spend.items())
+    toml += (f'\n[costs]\nrunning_category = "operations"\nafter_horizon = "refuse"\n\n'
+             f"[costs.profiles]\nbuilding = [{BUILDING_PROFILE[0]}, {BUILDING_PROFILE[1]}]\n")
+    return years, total, toml
+
+
+def synth(units: int, seed: int = 0, out: str | Path = ".", costs: bool = False) -> Path:
     """Write ``out/synth-<units>.csv`` and ``.toml``, a synthetic scenario; return the CSV's path.
 
     Deterministic: the same ``units`` and ``seed`` give byte-identical files. Both files are
     written atomically (the folder must exist). Raises ``ValueError`` for a size out of range.
+    ``costs`` adds cost profiles, two budget categories and running costs (``add_cost_columns``,
+    ``cost_rules``); without it the files are those of a scenario without them.
     """
     table = synth_units(units, seed)
-    toml_text = synth_settings(table, reference_plan(table, seed))
+    years = reference_plan(table, seed)
+    if costs:
+        table = add_cost_columns(table)
+        years, spend, cost_toml = cost_rules(table, years)
+        toml_text = synth_settings(table, years, spend) + cost_toml
+    else:
+        toml_text = synth_settings(table, years)
     out = Path(out)
     csv_path = out / f"synth-{units}.csv"
     with OutputTransaction([csv_path, csv_path.with_suffix(".toml")]):  # both files or neither
