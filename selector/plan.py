@@ -62,6 +62,12 @@ class Plan:
         return {int(f.key): float(f.shortfall) for f in self.diagnosis if f.rule == "budget"}
 
     @property
+    def extra_money(self) -> list[Finding]:
+        """Best-effort: every extra amount (a year's budget, a category's ceiling, [budget] after) that
+        would schedule every unit (from ``diagnosis``)."""
+        return [f for f in self.diagnosis if f.rule in ("budget", "category", "after_budget")]
+
+    @property
     def proven_optimal(self) -> bool:
         return self.status == Status.OPTIMAL
 

@@ -79,7 +79,8 @@ def solve(scenario: Scenario, *, solver: str | None = None, time_limit: float | 
     findings = []
     if any(year is None for year in assignment.values()):
         tell(on_progress, "diagnose", _("Finding the extra budget that would schedule the rest"))
-        findings = elastic_findings(scenario, rules=("budget",), solver=solver, time_limit=time_limit)
+        findings = elastic_findings(scenario, rules=("budget", "category", "after_budget"), solver=solver,
+                                    time_limit=time_limit)
         if findings is None:  # money alone cannot schedule them: say what else must change
             findings = elastic_findings(scenario, solver=solver, time_limit=time_limit) or []
 

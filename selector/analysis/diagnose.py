@@ -23,6 +23,7 @@ from selector.data.scenario import Scenario
 from selector.i18n import _
 from selector.model.balance import network_stats
 from selector.model.build import ascii_name, build_model
+from selector.model.costs import costs_active, unit_costs
 from selector.solvers.backends import SOLVERS
 from selector.status import Status
 
@@ -80,9 +81,17 @@ def basic_findings(scenario: Scenario, deep: bool = False) -> list[Finding]:
     if units.empty:
         return found
 
+    # With profiles or running costs (docs/costs.md) a unit's cost is not all spent in its year: the
+    # year-by-year money checks below do not hold, the total one does (with the line after the horizon).
+    spread = costs_active(scenario)
     total_cost = float(units["cost"].sum())
-    total_budget = float(sum(s.budget[y] for y in s.years))
-    if total_cost > total_budget and s.coverage == "all":
+    total_budget = float(sum(s.budget[y] for y in s.years)) + ((s.budget_after or 0.0) if spread else 0.0)
+    if total_cost > total_budget and s.coverage == "all" and spread and s.budget_after:
+        found.append(Finding("total_budget", None, total_budget, total_cost, total_cost - total_budget,
+                             _("the units cost {cost} in all but the budgets of FY{first}-{last} and [budget] after "
+                               "add up to {budget}: short by {short}", cost=_baht(total_cost), first=first, last=last,
+                               budget=_baht(total_budget), short=_baht(total_cost - total_budget))))
+    elif total_cost > total_budget and s.coverage == "all":
         found.append(Finding("total_budget", None, total_budget, total_cost, total_cost - total_budget,
                              _("the units cost {total_cost} in all but the budgets of FY{first}-{last} add up to {total_budget}: short by {value}", total_cost=_baht(total_cost), first=first, last=last, total_budget=_baht(total_budget), value=_baht(total_cost - total_budget))))
 
@@ -110,7 +119,9 @@ def basic_findings(scenario: Scenario, deep: bool = False) -> list[Finding]:
 
     cheapest = sorted(eligible["cost"])[: max(s.pilots_min, len(must))]
     budget_first = float(s.budget[first])
-    if must["cost"].sum() > budget_first:
+    if spread:
+        pass  # the pilots pay only their first year's share in FY first
+    elif must["cost"].sum() > budget_first:
         need = float(must["cost"].sum())
         found.append(Finding("budget", first, budget_first, need, need - budget_first,
                              _("the must-pilots cost {need} but the FY{first} budget is {budget_first}", need=_baht(need), first=first, budget_first=_baht(budget_first))))
@@ -136,8 +147,12 @@ def basic_findings(scenario: Scenario, deep: bool = False) -> list[Finding]:
             found.append(Finding("capacity", None, s.max_units_per_year, needed, needed - s.max_units_per_year,
                                  _("capacity of {max_units_per_year} units a year cannot upgrade {units} units in {years} years (at most {capacity})", max_units_per_year=s.max_units_per_year, units=len(units), years=len(s.years), capacity=capacity)))
 
+    if spread:
+        found += _profile_window_findings(scenario, windows)
     cost_of = dict(zip(units["unit_id"], units["cost"].astype(float)))  # a lookup per unit, not a scan
     for uid, (lo, hi) in windows.items():
+        if spread:
+            break  # a unit's cost is spread over years: its year's budget need not hold it all
         cost = cost_of[uid]
         best = max(s.budget[y] for y in range(lo, hi + 1)) if lo <= hi else -math.inf
         if cost > best and s.coverage == "all":
@@ -145,8 +160,27 @@ def basic_findings(scenario: Scenario, deep: bool = False) -> list[Finding]:
                                  _("unit {unit} costs {cost}, more than the budget of any year it may be upgraded in (FY{lo}-{hi}, largest {best})", unit=uid, cost=_baht(cost), lo=lo, hi=hi, best=_baht(best))))
 
     found += _planning_rule_findings(scenario, eligible)
-    if deep and s.coverage == "all":
+    if deep and s.coverage == "all" and not spread:
         found += _year_by_year_money(scenario, windows)
+    return found
+
+
+def _profile_window_findings(scenario: Scenario, windows: dict[str, tuple[int, int]]) -> list[Finding]:
+    """Units that no start year fits under [costs] after_horizon = "refuse": their profile runs past
+    the last year from every year of their window."""
+    s = scenario.settings
+    if s.after_horizon != "refuse" or s.coverage != "all":
+        return []
+    costs = unit_costs(scenario)
+    found = []
+    for uid, (lo, hi) in windows.items():
+        if lo <= hi and all(year + costs[uid].reach(year, s.first_year) > s.last_year for year in range(lo, hi + 1)):
+            reach = costs[uid].reach(hi, s.first_year)
+            found.append(Finding("profile_window", uid, hi, s.last_year - reach, hi - (s.last_year - reach),
+                                 _("unit {uid} cannot start by FY{latest}: its cost profile runs {reach} year(s) past "
+                                   "its start and [costs] after_horizon = \"refuse\" keeps spending within "
+                                   "FY{last}; allow an earlier start or set after_horizon = \"charge\"",
+                                   uid=uid, latest=s.last_year - reach, reach=reach, last=s.last_year)))
     return found
 
 
@@ -246,6 +280,7 @@ ELASTIC_WEIGHTS: dict[str, float] = {
     "budget": 1.0, "capacity": 1.0, "pilots_min": 1.0, "pilots_max": 1.0, "pilot_risk": 1.0,
     "cover": 2.0, "window": 2.0,
     "capacity_years": 1.0, "team_capacity": 1.0, "max_share": 1.0, "fairness_min": 1.0, "balance": 1.0, "funds": 1.0,
+    "category": 1.0, "after_budget": 1.0,
 }
 
 _ELASTIC_GAP = 1e-7
@@ -384,6 +419,13 @@ def _planning_rule_slacks(scenario: Scenario, m, rules, slack, money: float) -> 
             var = slack("balance", column, f"balance_{position}", 1.0 / (sd * max(scenario.pilots_max, 1)))
             _add_slack(prob, f"balance_{name}_hi", var, -1)
             _add_slack(prob, f"balance_{name}_lo", var, +1)
+    if "category" in rules and s.categories:  # money, like the budget: a slack per category and year
+        for k, category in enumerate(s.categories):
+            for year in m.years:
+                row = f"category_{k}_{year}"
+                _add_slack(prob, row, slack("category", (category.name, year), row, 1.0 / money), -1)
+    if "after_budget" in rules and s.after_horizon == "charge" and m.costs is not None:
+        _add_slack(prob, "beyond_horizon", slack("after_budget", None, "beyond_horizon", 1.0 / money), -1)
     if "funds" in rules and s.funds:
         fund_slack = {}
         for row in rows(r"fund_\d+_\d+"):
@@ -479,6 +521,22 @@ def _planning_rule_findings_from_slacks(scenario: Scenario, value: dict, pilots:
             needed = math.ceil((t + amount / (pilots * sd)) * 1000) / 1000
             found.append(Finding("balance", key, t, needed, needed - t,
                                  _("[pilots.balance] tolerance = {t} is too tight for {key} under the other rules: needs {needed}", t=f"{t:g}", key=key, needed=f"{needed:g}")))
+        elif rule == "category":
+            short = math.ceil(amount - 0.5e-3)
+            if short > 0:
+                name, year = key
+                have = float(next(c for c in s.categories if c.name == name).amounts[year])
+                found.append(Finding("category", f"{name}={year}", have, have + short, float(short),
+                                     _("FY{year} {category} ceiling is short by {short} (needs {needs}, has {has}) "
+                                       "([budget.{category}])", year=year, category=name, short=_baht(short),
+                                       needs=f"{have + short:,.0f}", has=f"{have:,.0f}")))
+        elif rule == "after_budget":
+            short = math.ceil(amount - 0.5e-3)
+            if short > 0:
+                have = float(s.budget_after or 0.0)
+                found.append(Finding("after_budget", None, have, have + short, float(short),
+                                     _("[budget] after is short by {short} (needs {needs}, has {has})",
+                                       short=_baht(short), needs=f"{have + short:,.0f}", has=f"{have:,.0f}")))
         elif rule == "funds":
             short = math.ceil(amount - 0.5e-3)
             if short > 0:

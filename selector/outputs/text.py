@@ -74,9 +74,11 @@ def summary_text(plan: Plan, out_path: str | Path | None = None, elapsed: float 
     if unscheduled:
         lines.append(_("{count} unit(s) unscheduled (best-effort): {units}", count=len(unscheduled),
                        units=", ".join(unscheduled)))
-        if plan.extra_budget:
-            lines.append(_("Extra budget that would schedule them: {amounts}", amounts="; ".join(
-                _("FY{year} +{amount} baht", year=y, amount=f"{v:,.0f}") for y, v in sorted(plan.extra_budget.items()))))
+        if plan.extra_money:
+            if plan.extra_budget:
+                lines.append(_("Extra budget that would schedule them: {amounts}", amounts="; ".join(
+                    _("FY{year} +{amount} baht", year=y, amount=f"{v:,.0f}") for y, v in sorted(plan.extra_budget.items()))))
+            lines += [_("Also needed: {change}", change=f.message) for f in plan.extra_money if f.rule != "budget"]
         else:
             lines += [_("To schedule them: {reason}", reason=r) for r in plan.reasons]
     pilots = plan.pilots
