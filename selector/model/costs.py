@@ -46,17 +46,20 @@ class UnitCost:
     groups: tuple[Profiled, ...]
     pilot_groups: tuple[Profiled, ...]
     running: float
+    normal_reach: int = 0  # years the money runs past a start after the pilot year
+    pilot_reach: int = 0  # the same for a start in the pilot year
+    offsets: tuple[tuple[int, int, float], ...] = ()  # (years after the start, category or REST, baht), from groups
+    pilot_offsets: tuple[tuple[int, int, float], ...] = ()  # the same from pilot_groups
+
+    def offsets_at(self, start: int, first: int) -> tuple[tuple[int, int, float], ...]:
+        return self.pilot_offsets if start == first else self.offsets
 
     def groups_at(self, start: int, first: int) -> tuple[Profiled, ...]:
         return self.pilot_groups if start == first else self.groups
 
     def reach(self, start: int, first: int) -> int:
         """Years from the start year to the last one with spending (0: all in the start year)."""
-        reach = 0
-        for g in self.groups_at(start, first):
-            if g.total > 0:
-                reach = max(reach, max((k for k, share in enumerate(g.shares) if share > 0), default=0))
-        return reach
+        return self.pilot_reach if start == first else self.normal_reach
 
 
 @dataclass(frozen=True)
@@ -92,41 +95,64 @@ def unit_costs(scenario: Scenario) -> dict[str, UnitCost]:
     settings = scenario.settings
     units = scenario.to_schedule
     cats = settings.categories
-    parts = {k: _amounts(units, c.column) if c.column in units.columns else pd.Series(0.0, index=units.index)
-             for k, c in enumerate(cats)}
+    n = len(units)
+    parts = [(_amounts(units, c.column) if c.column in units.columns else pd.Series(0.0, index=units.index)).tolist()
+             for c in cats]
     year_columns = cost_year_columns(units)
-    own_amounts = [_amounts(units, c) for c in year_columns]
-    own_given = [units[c].astype(str).str.strip().replace("nan", "") != "" for c in year_columns]
-    named = units["profile"].astype(str).str.strip().replace("nan", "") if "profile" in units.columns else None
-    running = _amounts(units, "running_cost") if "running_cost" in units.columns else None
+    own_amounts = [_amounts(units, c).tolist() for c in year_columns]
+    own_given = [(units[c].astype(str).str.strip().replace("nan", "") != "").tolist() for c in year_columns]
+    named = (units["profile"].astype(str).str.strip().replace("nan", "").tolist() if "profile" in units.columns
+             else [""] * n)
+    running = _amounts(units, "running_cost").tolist() if "running_cost" in units.columns else [0.0] * n
+    costs = units["cost"].astype(float).tolist()
     default = settings.cost_profile or ONE_YEAR
+    category_profile = [c.profile or default for c in cats]
+    memo: dict[tuple, tuple[Profiled, ...]] = {}
+
+    def grouped(chosen: tuple[float, ...] | None, amounts: tuple[tuple[int, float], ...]) -> tuple[Profiled, ...]:
+        key = (chosen, amounts)
+        if key not in memo:  # many units share their parts and profiles: build each grouping once
+            by_profile: dict[tuple[float, ...], list[tuple[int, float]]] = {}
+            for k, amount in amounts:
+                shares = chosen or (category_profile[k] if k != REST else default)
+                by_profile.setdefault(shares, []).append((k, amount))
+            memo[key] = tuple(Profiled(shares, tuple(a)) for shares, a in by_profile.items())
+        return memo[key]
+
     out: dict[str, UnitCost] = {}
-    for position, (line, uid) in enumerate(zip(units.index, units["unit_id"])):
-        cost = float(units.at[line, "cost"])
-        amounts = [(k, float(parts[k][line])) for k in range(len(cats))]
-        amounts.append((REST, max(0.0, cost - sum(a for _, a in amounts))))
+    for i, uid in enumerate(units["unit_id"].tolist()):
+        amounts = [(k, parts[k][i]) for k in range(len(cats))]
+        amounts.append((REST, max(0.0, costs[i] - sum(a for _, a in amounts))))
         own = None
-        if any(given[line] for given in own_given):
-            values = [float(a[line]) for a in own_amounts]
+        if any(given[i] for given in own_given):
+            values = [a[i] for a in own_amounts]
             while len(values) > 1 and values[-1] == 0:
                 values.pop()
             total = sum(values)
             own = tuple(v / total for v in values) if total > 0 else ONE_YEAR
-        name = named[line] if named is not None else ""
-        normal = own or settings.profiles.get(name) or None
+        normal = own or settings.profiles.get(named[i]) or None
         pilot = own or settings.pilot_profile or normal
-
-        def grouped(chosen: tuple[float, ...] | None) -> tuple[Profiled, ...]:
-            by_profile: dict[tuple[float, ...], list[tuple[int, float]]] = {}
-            for k, amount in amounts:
-                shares = chosen or (cats[k].profile if k != REST and cats[k].profile else default)
-                by_profile.setdefault(shares, []).append((k, amount))
-            return tuple(Profiled(shares, tuple(a)) for shares, a in by_profile.items())
-
-        groups = grouped(normal)
-        pilot_groups = groups if pilot is normal else grouped(pilot)
-        out[uid] = UnitCost(groups, pilot_groups, float(running[line]) if running is not None else 0.0)
+        groups = grouped(normal, tuple(amounts))
+        pilot_groups = groups if pilot is normal else grouped(pilot, tuple(amounts))
+        offsets = _offsets(groups)
+        out[uid] = UnitCost(groups, pilot_groups, running[i], _reach(groups), _reach(pilot_groups), offsets,
+                            offsets if pilot_groups is groups else _offsets(pilot_groups))
     return out
+
+
+def _offsets(groups: tuple[Profiled, ...]) -> tuple[tuple[int, int, float], ...]:
+    """(k, category, part x share[k]) for every nonzero share of every part: the money k years after the start."""
+    return tuple((offset, category, amount * share) for g in groups for offset, share in enumerate(g.shares)
+                 if share != 0 for category, amount in g.amounts if amount * share != 0)
+
+
+def _reach(groups: tuple[Profiled, ...]) -> int:
+    """Years from the start year to the last one with spending (0: all in the start year)."""
+    reach = 0
+    for g in groups:
+        if g.total > 0:
+            reach = max(reach, max((k for k, share in enumerate(g.shares) if share > 0), default=0))
+    return reach
 
 
 def running_index(scenario: Scenario) -> int | None:
@@ -143,21 +169,14 @@ def spending(cost: UnitCost, start: int, first: int, last: int, running_category
     by_category: dict[tuple[int, int], float] = {}
     running: dict[int, float] = {}
     beyond = 0.0
-    for group in cost.groups_at(start, first):
-        for offset, share in enumerate(group.shares):
-            if share == 0:
-                continue
-            year = start + offset
-            for k, amount in group.amounts:
-                money = amount * share
-                if money == 0:
-                    continue
-                if year > last:
-                    beyond += money
-                    continue
-                upgrade[year] = upgrade.get(year, 0.0) + money
-                if k != REST:
-                    by_category[k, year] = by_category.get((k, year), 0.0) + money
+    for offset, k, money in cost.offsets_at(start, first):
+        year = start + offset
+        if year > last:
+            beyond += money
+            continue
+        upgrade[year] = upgrade.get(year, 0.0) + money
+        if k != REST:
+            by_category[k, year] = by_category.get((k, year), 0.0) + money
     total.update(upgrade)
     if cost.running > 0:
         for year in range(start + 1, last + 1):

@@ -6,6 +6,11 @@
   unit by the last year; an exact MIP (minimise the scale t) solved to a relative gap.
 - ``frontier``: the best objective as the total budget grows (same shares) from that minimum to the
   budget where more money changes nothing.
+
+With ``[budget.<category>]`` ceilings (docs/costs.md) the categories are scaled together with the
+total: each ceiling keeps its share of the total budget (ceiling_{c,y} / sum_y budget_y), so a
+frontier step at total T has ceilings share_{c,y} T. With cost profiles or running costs the money a
+plan needs in a year is its spending that year, not the cost of the units started in it.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from selector.errors import InfeasibleError
 from selector.events import OnProgress, tell
 from selector.i18n import _
 from selector.model.build import Model, build_model
+from selector.model.costs import spending_table
 from selector.plan import schedule_from_values
 from selector.solvers.backends import SOLVERS
 from selector.solvers.options import SolveOptions
@@ -59,6 +65,33 @@ def _shares(scenario: Scenario) -> dict[int, float]:
     return {y: float(s.budget[y]) / total for y in s.years}
 
 
+def _category_shares(scenario: Scenario) -> dict[tuple[int, int], float]:
+    """(category index, year) -> its ceiling's share of the total budget: the categories scale with it."""
+    s = scenario.settings
+    total = float(sum(s.budget[y] for y in s.years))
+    return {(k, y): (float(c.amounts[y]) / total if total > 0 else 1.0 / len(s.years))
+            for k, c in enumerate(s.categories) for y in s.years}
+
+
+def _category_row(model: Model, k: int, year: int) -> pulp.LpConstraint:
+    return model.prob.get_constraint_by_name(f"category_{k}_{year}")
+
+
+def _needed_total(model: Model, schedule: pd.DataFrame, shares: dict[int, float]) -> float:
+    """The least total T (same shares, categories scaled with it) that pays the schedule, year by year."""
+    if model.costs is None:
+        spent = schedule.dropna(subset=["fiscal_year"]).groupby("fiscal_year")["cost"].sum()
+        return max((float(spent.get(y, 0.0)) / shares[y] for y in model.years if shares[y] > 0), default=0.0)
+    starts = {u: int(y) for u, y in zip(schedule["unit_id"], schedule["fiscal_year"])
+              if not pd.isna(y) and u in model.units.index}
+    table = spending_table(model.scenario, starts).set_index("fiscal_year")
+    needed = max((float(table.at[y, "total"]) / shares[y] for y in model.years if shares[y] > 0), default=0.0)
+    for (k, y), share in _category_shares(model.scenario).items():
+        if share > 0:
+            needed = max(needed, float(table.at[y, model.scenario.settings.categories[k].name]) / share)
+    return needed
+
+
 def _full_coverage(scenario: Scenario) -> Scenario:
     return replace(scenario, settings=replace(scenario.settings, coverage="all"))
 
@@ -68,7 +101,8 @@ def minimum_budget(scenario: Scenario, *, solver: str | None = None, time_limit:
     """min T  s.t. sum_u cost_u x[u,y] <= share_y T for every year y, and every other rule of the model.
 
     share_y = budget_y / sum of the budgets (the scenario's own split). Solved as a MIP to the
-    relative ``gap`` (default 0.1%); the total is then rounded up to whole baht per year.
+    relative ``gap`` (default 0.1%); the total is then rounded up to whole baht per year. With
+    categories each ceiling row becomes spending_{c,y} <= share_{c,y} T too (module docstring).
     """
 
     s = scenario.settings
@@ -80,15 +114,18 @@ def minimum_budget(scenario: Scenario, *, solver: str | None = None, time_limit:
         row = budget_row(model, year)
         row.addInPlace(pulp.LpAffineExpression([(total, -shares[year])]))
         row.changeRHS(0)
+    for (k, year), share in _category_shares(scenario).items():
+        row = _category_row(model, k, year)
+        row.addInPlace(pulp.LpAffineExpression([(total, -share)]))
+        row.changeRHS(0)
     model.prob.setObjective(pulp.LpAffineExpression([(total, -1.0 / MILLION)]))  # max -T, in millions
     run = SOLVERS[options.solver](model.prob, options.time_limit, options.gap, False)
     if run.status not in (Status.OPTIMAL, Status.FEASIBLE):
         raise InfeasibleError([f"no budget lets every unit be upgraded by FY{s.last_year} ({run.status}); "
                                "run `selector solve` on the scenario to see which other rule stands in the way"])
     schedule = schedule_from_values(model, run.values)
-    spent = schedule.dropna(subset=["fiscal_year"]).groupby("fiscal_year")["cost"].sum()
     # The least T that pays the plan found, year by year (exact arithmetic, not the solver's tolerance).
-    needed = max((float(spent.get(y, 0.0)) / shares[y] for y in model.years if shares[y] > 0), default=0.0)
+    needed = _needed_total(model, schedule, shares)
     budget = {y: math.ceil(shares[y] * needed - 1e-9) for y in model.years}
     lower = -run.bound * MILLION if run.bound is not None else 0.0
     return MinimumBudget(float(sum(budget.values())), min(lower, float(sum(budget.values()))), run.status,
@@ -126,15 +163,22 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
     tell(on_progress, "saturation", _("Finding the budget beyond which more money changes nothing"))
     model = build_model(_full_coverage(scenario))
     resolve = _resolver(model, solver if reuse else f"plain-{solver}", time_limit, gap)
+    category_shares = _category_shares(scenario)
 
     # Saturation: solve with every budget too large to bind, then price the plan found.
     huge = float(model.units["cost"].sum()) / min((v for v in shares.values() if v > 0), default=1.0) + 1.0
-    run = resolve({y: shares[y] * huge for y in model.years}, None)
+    saturation = {y: shares[y] * huge for y in model.years}
+    ceilings = None
+    if model.costs is not None:  # running costs and categories: lift every money row above any spending
+        most = sum(c.groups[0].total + sum(g.total for g in c.groups[1:]) + c.running * len(model.years)
+                   for c in model.costs.values()) + 1.0
+        saturation = {y: max(v, most) for y, v in saturation.items()}
+        ceilings = {key: most for key in category_shares}
+    run = resolve(saturation, None, ceilings)
     if run.status not in (Status.OPTIMAL, Status.FEASIBLE):
         raise InfeasibleError([f"no plan upgrades every unit even without budget limits ({run.status})"])
     free = schedule_from_values(model, run.values)
-    spent = free.dropna(subset=["fiscal_year"]).groupby("fiscal_year")["cost"].sum()
-    saturated = max((float(spent.get(y, 0.0)) / shares[y] for y in model.years if shares[y] > 0), default=0.0)
+    saturated = _needed_total(model, free, shares)
     saturated = max(float(math.ceil(saturated)), least.total)
 
     totals = [least.total] if steps == 1 else [
@@ -146,7 +190,16 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
     for step, total in enumerate(totals):
         budget = ({y: float(v) for y, v in least.budget.items()} if step == 0
                   else {y: float(max(math.floor(shares[y] * total + 1e-6), least.budget[y])) for y in model.years})
-        run = resolve(budget, previous)
+        ceilings = None
+        if category_shares:  # scaled together with the total (module docstring)
+            ceilings = {}
+            for key, share in category_shares.items():
+                floor = math.ceil(share * least.total - 1e-9)
+                # down to whole baht, except at the last step, which must pay the saturated plan (profiles split baht)
+                rounded = (math.ceil(share * total - 1e-9) if step == len(totals) - 1
+                           else math.floor(share * total + 1e-6))
+                ceilings[key] = floor if step == 0 else max(rounded, floor)
+        run = resolve(budget, previous, ceilings)
         status, bound = run.status, run.bound
         if run.status in (Status.OPTIMAL, Status.FEASIBLE):
             previous = run.values
@@ -173,23 +226,35 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
 
 
 def _resolver(model: Model, solver: str, time_limit: float, gap: float
-              ) -> Callable[[dict[int, float], dict[str, float] | None], SolverRun]:
-    """resolve(budget by year, start values or None) -> SolverRun: one session for HiGHS, else (another
-    solver, or ``plain-<solver>``) a plain re-solve of the PuLP problem from scratch."""
+              ) -> Callable[..., SolverRun]:
+    """resolve(budget by year, start values or None, ceilings or None) -> SolverRun: one session for
+    HiGHS, else (another solver, or ``plain-<solver>``) a plain re-solve of the PuLP problem from
+    scratch. ``ceilings`` ((category index, year) -> baht) sets the category rows too (docs/costs.md)."""
     rows = {y: budget_row(model, y) for y in model.years}
+    category_rows = {(k, y): _category_row(model, k, y) for k in range(len(model.scenario.settings.categories))
+                     for y in model.years} if model.costs is not None else {}
     if solver != "highs":
-        def plain(budget: dict[int, float], start: dict[str, float] | None) -> SolverRun:
+        def plain(budget: dict[int, float], start: dict[str, float] | None,
+                  ceilings: dict[tuple[int, int], float] | None = None) -> SolverRun:
             for y, row in rows.items():
                 row.changeRHS(budget[y])
+            for key, amount in (ceilings or {}).items():
+                category_rows[key].changeRHS(amount)
             return SOLVERS[solver.removeprefix("plain-")](model.prob, time_limit, gap, False)
         return plain
     session = Session(model.prob, gap, time_limit)
     indices = np.array([session.row[row.name] for row in rows.values()], dtype=np.int32)
+    category_indices = {key: session.row[row.name] for key, row in category_rows.items()}
     names = [v.name for v in session.arrays.variables]
 
-    def warm(budget: dict[int, float], start: dict[str, float] | None) -> SolverRun:
+    def warm(budget: dict[int, float], start: dict[str, float] | None,
+             ceilings: dict[tuple[int, int], float] | None = None) -> SolverRun:
         upper = np.array([budget[y] for y in rows], dtype=float)
         session.set_row_bounds(indices, np.full(len(upper), -np.inf), upper)
+        if ceilings:
+            keys = sorted(ceilings)
+            session.set_row_bounds(np.array([category_indices[k] for k in keys], dtype=np.int32),
+                                   np.full(len(keys), -np.inf), np.array([ceilings[k] for k in keys], dtype=float))
         values = None if start is None else np.array([start.get(n, 0.0) for n in names])
         return session.run(values)
     return warm

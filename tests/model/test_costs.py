@@ -243,3 +243,24 @@ def test_the_cost_model_is_exact_against_brute_force(tmp_path_factory, data, bud
         assert plan.status == "optimal", plan.reasons
         assert plan.objective == pytest.approx(best, abs=1e-6)
         assert passes_check(plan, tmp) == []
+
+
+def test_minimum_budget_scales_the_categories_with_the_total(write_scenario):
+    """The least total budget when the investment ceilings keep their share of it (0.1 of the total in
+    each year). Profile 50/50, refused after 2557: the pilot X starts in 2555, the other two in 2556.
+    A's running cost of 1 a year (investment) starts the year after A's upgrade. The investment of
+    2556 is 0.5 (8 + 8 + 3) = 9.5 plus A's running cost if A is the pilot: piloting B (or C) needs
+    9.5 <= 0.1 T, T >= 95; piloting A needs 10.5, T >= 105; the total budget rows need T >= 44 only.
+    So T = 95, rounded up per year to 24 + 48 + 24 = 96, where B pilots (3 + A 1 + C 0.5 = 4.5). The
+    best plan without money rules pilots A (7.0) and needs T = 105: the frontier ends there, with the
+    budgets rounded down per year (26 + 52 + 26 = 104) and the ceilings up (10.5 -> 11)."""
+    rules = '[costs]\nprofile = [0.5, 0.5]\nrunning_category = "investment"\n'
+    text = toml((10, 20, 10), rules).replace("[pilots]", "[budget.investment]\n2555 = 4\n2556 = 4\n2557 = 4\n[pilots]")
+    scenario = selector.load(write_scenario(units(",cost_investment,running_cost", A=",8,1", B=",8,", C=",3,"), text))
+    least = selector.minimum_budget(scenario)
+    assert least.status == "optimal"
+    assert least.budget == {2555: 24, 2556: 48, 2557: 24}
+    assert 95 - 1e-6 <= least.lower <= least.total == 96
+    table, _ = selector.frontier(scenario, steps=2)
+    assert list(table["total_budget"]) == [96.0, 104.0]
+    assert list(table["objective"]) == [pytest.approx(4.5), pytest.approx(7.0)]
