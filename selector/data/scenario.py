@@ -171,8 +171,9 @@ def _validated_changes(current: Settings, changes: Mapping[str, Any]) -> dict[st
     layout = current.to_dict()
     for key, value in changes.items():
         section, toml_key = _TOML_KEYS[key]
-        if key == "budget":
-            layout["budget"] = {str(y): v for y, v in value.items()}
+        if key == "budget":  # the years change; [budget] after and the [budget.<category>] tables stay
+            layout["budget"] = {**{str(y): v for y, v in value.items()},
+                                **{k: v for k, v in layout["budget"].items() if not str(k).isdigit()}}
         elif section == "weights":
             layout["weights"][toml_key] = dict(value)
         elif key == "max_units":

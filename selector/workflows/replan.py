@@ -45,6 +45,7 @@ from selector.errors import Problem, ScenarioError
 from selector.events import OnProgress, tell
 from selector.i18n import _
 from selector.model.build import Model, affine, build_model
+from selector.model.costs import costs_active, spending_table
 from selector.plan import Plan, schedule_from_values
 from selector.solvers.backends import SOLVERS
 from selector.solvers.options import SolveOptions
@@ -132,8 +133,14 @@ def _overloaded_years(scenario: Scenario, hist: History) -> dict[int, str]:
         if year is not None and year >= hist.from_year and uid in units.index and hist.returning.get(uid) != DEFERRED:
             planned.setdefault(year, []).append(uid)
     out = {}
+    spent = None
+    if costs_active(scenario):  # a year's money is its spending: profiles of earlier starts, running costs
+        starts = {u: y for u, y in hist.baseline.year.items() if y is not None and u in units.index
+                  and hist.returning.get(u) != DEFERRED}
+        spent = spending_table(scenario, starts).set_index("fiscal_year")["total"]
     for year, members in planned.items():
-        if float(units.loc[members, "cost"].sum()) > float(s.budget[year]) * (1 + 1e-9):
+        money = float(units.loc[members, "cost"].sum()) if spent is None else float(spent[year])
+        if money > float(s.budget[year]) * (1 + 1e-9):
             out[year] = BUDGET_CUT
         elif s.max_units_per_year is not None and len(members) > s.max_units_per_year:
             out[year] = CAPACITY
@@ -183,14 +190,38 @@ def list_moves(scenario: Scenario, hist: History, schedule: pd.DataFrame) -> pd.
     return order.sort_values(["_b", "_n", "unit_id"], kind="mergesort").drop(columns=["_b", "_n"]).reset_index(drop=True)
 
 
+def carried_commitments(scenario: Scenario, hist: History) -> dict[int, float]:
+    """What the units of the frozen years before ``from_year`` still spend in each later year (the
+    second share of a profile, running costs: docs/costs.md); empty when no cost rule applies.
+
+    The re-plan keeps those units in the model at their years, so its budget rows carry this money
+    as the plan did; this is what a year owes before it pays for anything new.
+    """
+    if not costs_active(scenario):
+        return {}
+    past = {u: y for u, y in hist.frozen.items() if y < hist.from_year}
+    table = spending_table(scenario, past).set_index("fiscal_year")["total"]
+    return {y: float(table[y]) for y in scenario.settings.years if y >= hist.from_year}
+
+
 def _money_reasons(scenario: Scenario, hist: History) -> list[str]:
-    """The remaining years cannot pay for the units still to upgrade."""
+    """The remaining years cannot pay for the units still to upgrade (and the commitments carried)."""
     s = scenario.settings
     todo = scenario.to_schedule
     past = [u for u, y in hist.frozen.items() if y < hist.from_year]
     later = [y for y in s.years if y >= hist.from_year]
     need = float(todo.loc[~todo["unit_id"].isin(past), "cost"].sum())
     have = float(sum(s.budget[y] for y in later))
+    carried = sum(carried_commitments(scenario, hist).values())
+    if carried:
+        have += float(s.budget_after or 0.0)  # under "charge" part of a new unit's cost may fall after the horizon
+        if need + carried > have:
+            return [_("the units still to upgrade in FY{start}-{end} cost {need} baht and the units of the frozen "
+                      "years carry {carried} baht of commitments into them, but the budgets add up to {have} baht: "
+                      "short by {short} baht (raise a budget with --budget YEAR=BAHT)", start=later[0], end=later[-1],
+                      need=f"{need:,.0f}", carried=f"{carried:,.0f}", have=f"{have:,.0f}",
+                      short=f"{need + carried - have:,.0f}")]
+        return []
     if need > have:
         return [f"the units still to upgrade in FY{later[0]}-{later[-1]} cost {need:,.0f} baht but the budgets of "
                 f"those years add up to {have:,.0f} baht: short by {need - have:,.0f} baht (raise a budget with "
