@@ -8,6 +8,7 @@ import pandas as pd
 
 from selector.data.scenario import Scenario
 from selector.i18n import _, current_language
+from selector.model.costs import costs_active, running_index, spending, unit_costs
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,15 @@ class PlanFacts:
             if y is not None and uid in self.todo.index:
                 self.spent[y] += float(self.rows[uid]["cost"])
                 self.count[y] += 1
+        # With cost profiles or running costs (docs/costs.md) a year's money is its spending.
+        self.costs = unit_costs(scenario) if costs_active(scenario) else None
+        if self.costs is not None:
+            rc = running_index(scenario)
+            self.spent = {y: 0.0 for y in s.years}
+            for uid, y in year_of.items():
+                if y is not None and uid in self.costs and s.first_year <= y <= s.last_year:
+                    for year, money in spending(self.costs[uid], y, s.first_year, s.last_year, rc).total.items():
+                        self.spent[year] += money
         self.pilots = sorted(u for u in ids if pilot_of.get(u))
         self.first = s.first_year
         # Looked up once per unit below: computed here so that 50,000 units stay linear, not quadratic.
@@ -63,6 +73,23 @@ class PlanFacts:
 
     def left(self, year: int) -> float:
         return float(self.settings.budget[year]) - self.spent[year]
+
+    def money_binding(self, uid: str, target: int) -> Binding | None:
+        """With spread costs: the first year where starting ``uid`` in ``target`` instead of its own
+        year would spend more than is left (None when every year could pay the difference)."""
+        s = self.settings
+        first, last = s.first_year, s.last_year
+        rc = running_index(self.scenario)
+        new = spending(self.costs[uid], target, first, last, rc).total
+        year = self.year_of.get(uid)
+        old = spending(self.costs[uid], year, first, last, rc).total if year is not None else {}
+        for z in s.years:
+            extra = new.get(z, 0.0) - old.get(z, 0.0)
+            if extra > self.left(z) + 1e-6:
+                return Binding("budget", z, _("FY{year} has {left} baht left and starting the unit in FY{target} "
+                                              "would spend {extra} more in it", year=z, left=f"{self.left(z):,.0f}",
+                                              target=target, extra=f"{extra:,.0f}"))
+        return None
 
     def window(self, uid: str) -> tuple[int, int]:
         row = self.rows[uid]
@@ -113,7 +140,10 @@ class PlanFacts:
             if mean > s.max_mean_risk + 1e-9:
                 binding.append(Binding("pilot_risk", None, _("as one more pilot it would raise the pilots' mean risk to {mean}, above max_mean_risk = {max_mean_risk}", mean=f"{mean:.3g}", max_mean_risk=f"{s.max_mean_risk:g}")))
         cost = float(row["cost"])
-        if cost > self.left(self.first) + 1e-6:
+        if self.costs is not None:
+            money = self.money_binding(uid, self.first)
+            binding += [money] if money is not None else []
+        elif cost > self.left(self.first) + 1e-6:
             binding.append(Binding("budget", self.first, _("FY{year} has {left} baht left and the unit costs {cost}", year=self.first,
                                                            left=f"{self.left(self.first):,.0f}", cost=f"{cost:,.0f}")))
         return reasons + [b.detail for b in binding], binding
@@ -128,7 +158,10 @@ class PlanFacts:
         if lo > target:
             binding.append(Binding("window", uid, _("its earliest_year is {lo}", lo=lo)))
         cost = float(row["cost"])
-        if cost > self.left(target) + 1e-6:
+        if self.costs is not None:
+            money = self.money_binding(uid, target)
+            binding += [money] if money is not None else []
+        elif cost > self.left(target) + 1e-6:
             binding.append(Binding("budget", target, _("FY{year} has {left} baht left and the unit costs {cost}", year=target,
                                                        left=f"{self.left(target):,.0f}", cost=f"{cost:,.0f}")))
         cap = self.settings.max_units_per_year
@@ -152,6 +185,9 @@ class PlanFacts:
             most = max(self.left(year) for year in self.settings.years)
             reasons = [_("rollout-priority rank {rank} of {count}", rank=self.rollout_rank[uid], count=len(self.todo))]
             binding = [Binding("budget", None, _("no year has budget left for its {cost} baht (most left {most})", cost=f"{cost:,.0f}", most=f"{most:,.0f}"))] if cost > most + 1e-6 else []
+            if self.costs is not None:  # spread costs: no start year whose spending every year could pay
+                stuck = [self.money_binding(uid, year) for year in self.settings.years]
+                binding = [stuck[-1]] if all(b is not None for b in stuck) else []
             return reasons + [b.detail for b in binding], binding
         if y == self.first + 1:
             return self.not_pilot_reasons(uid)
