@@ -868,8 +868,10 @@ def _parse_costs(data: Mapping[str, Any], bad, years: range) -> dict[str, Any]:
         if running not in [c.name for c in categories]:
             bad("costs", "running_category", _("running_category = {value} is not a [budget.<category>]",
                                                value=repr(running)),
-                suggest(str(running), [c.name for c in categories]) if categories
-                else _("add a [budget.{name}] table, or remove running_category", name=running))
+                _("did you mean '{name}'?", name=close[0]) if (close := difflib.get_close_matches(
+                    str(running), [c.name for c in categories], n=1, cutoff=0.5))
+                else _("name one of the categories ({names}), or add a [budget.{name}] table",
+                       names=", ".join(c.name for c in categories) or _("none yet"), name=running))
         else:
             values["running_category"] = running
     return values
