@@ -83,3 +83,24 @@ def test_cli_refuses_zero_units(tmp_path):
     result = CliRunner().invoke(main, ["synth", "--units", "0", "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("units,seed", [(7, 1), (300, 2)])
+def test_synth_with_costs_is_feasible_and_checked(tmp_path, units, seed):
+    """``--costs``: hubs on the 60/40 building profile, two categories, running costs; the budgets and
+    ceilings come from a feasible plan, so the scenario has a plan, and the plan passes check."""
+    csv_path = selector.synth(units, seed=seed, out=tmp_path, costs=True)
+    scenario = selector.load(csv_path)
+    assert [c.name for c in scenario.settings.categories] == ["investment", "operations"]
+    assert scenario.settings.profiles == {"building": (0.6, 0.4)}
+    plan = selector.solve(scenario)
+    assert plan.status == "optimal"
+    schedule = tmp_path / "schedule.csv"
+    write_schedule_csv(plan, schedule)
+    assert selector.check_schedule(scenario, schedule).violations == []
+    assert plan.spending["running"].sum() > 0
+
+
+def test_synth_without_costs_has_no_cost_columns(tmp_path):
+    text = selector.synth(50, seed=1, out=tmp_path).read_text(encoding="utf-8-sig")
+    assert "running_cost" not in text.splitlines()[0] and "[costs]" not in (tmp_path / "synth-50.toml").read_text()
