@@ -26,7 +26,7 @@ import pulp
 
 from selector.data.scenario import Scenario
 from selector.model.balance import network_stats
-from selector.model.costs import UnitCost, costs_active, running_index, spending, unit_costs
+from selector.model.costs import UnitCost, cost_arrays, costs_active, running_index, spending, unit_costs
 from selector.model.scoring import score_units
 
 
@@ -177,17 +177,40 @@ def spending_terms(m: Model) -> dict[tuple[str, int], list]:
         return m.spend_terms
     first, last = m.years[0], m.years[-1]
     rc = running_index(m.scenario)
+    categories = len(m.scenario.settings.categories)
+    ids = list(m.by_unit)
+    money = cost_arrays(m.costs, ids, categories)
+    width = money.total.shape[1]
+    by_start: dict[int, tuple[list[int], list]] = {year: ([], []) for year in m.years}
+    for i, uid in enumerate(ids):
+        for start, var in m.by_unit[uid]:
+            by_start[start][0].append(i)
+            by_start[start][1].append(var)
     rows: dict[tuple, list] = {}
-    for (uid, start), var in m.x.items():
-        spent = spending(m.costs[uid], start, first, last, rc)
-        for year, money in spent.total.items():
-            if money != 0:
-                rows.setdefault(("budget", year), []).append((var, money))
-        for (k, year), money in spent.by_category.items():
-            if money != 0:
-                rows.setdefault(("category", k, year), []).append((var, money))
-        if spent.beyond != 0:
-            rows.setdefault(("beyond", 0), []).append((var, spent.beyond))
+
+    def add(key: tuple, variables: np.ndarray, coefficients) -> None:
+        coefficients = np.broadcast_to(np.asarray(coefficients, dtype=float), variables.shape)
+        keep = coefficients != 0
+        if keep.any():
+            rows.setdefault(key, []).extend(zip(variables[keep].tolist(), coefficients[keep].tolist()))
+
+    for start, (index, variables) in by_start.items():  # a[u,s,y] for all u at once, one start year s at a time
+        if not index:
+            continue
+        units = np.array(index)
+        x = np.empty(len(variables), dtype=object)
+        x[:] = variables
+        total, by_category = money.at(start, first)
+        running = money.running[units]
+        for year in range(start, last + 1):
+            k = year - start
+            later = running if year > start else 0.0
+            add(("budget", year), x, (total[units, k] if k < width else 0.0) + later)
+            for c in range(categories):
+                add(("category", c, year), x, (by_category[c, units, k] if k < width else 0.0)
+                    + (later if c == rc else 0.0))
+        if last - start + 1 < width:
+            add(("beyond", 0), x, total[units, last - start + 1:].sum(axis=1))
     m.spend_terms = rows
     return rows
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from selector.data.scenario import Scenario
@@ -185,6 +186,39 @@ def spending(cost: UnitCost, start: int, first: int, last: int, running_category
             if running_category is not None:
                 by_category[running_category, year] = by_category.get((running_category, year), 0.0) + cost.running
     return Spending(total, upgrade, by_category, running, beyond)
+
+
+@dataclass(frozen=True)
+class CostArrays:
+    """The units' money k years after their start, as arrays for the model's rows (units in ``unit_ids``
+    order): ``total[i, k]`` and ``category[c, i, k]`` for a start after the pilot year, the ``pilot_``
+    ones for a start in it; ``running[i]`` a year from the year after the start (not in the arrays)."""
+
+    total: np.ndarray
+    category: np.ndarray
+    pilot_total: np.ndarray
+    pilot_category: np.ndarray
+    running: np.ndarray
+
+    def at(self, start: int, first: int) -> tuple[np.ndarray, np.ndarray]:
+        return (self.pilot_total, self.pilot_category) if start == first else (self.total, self.category)
+
+
+def cost_arrays(costs: dict[str, UnitCost], unit_ids: list[str], categories: int) -> CostArrays:
+    """``CostArrays`` of the units, from their offsets (the same sums as ``spending``)."""
+    width = 1 + max((max(c.normal_reach, c.pilot_reach) for c in costs.values()), default=0)
+    n = len(unit_ids)
+    arrays = [np.zeros((n, width)), np.zeros((categories, n, width)), np.zeros((n, width)),
+              np.zeros((categories, n, width))]
+    for i, uid in enumerate(unit_ids):
+        cost = costs[uid]
+        for total, category, offsets in ((arrays[0], arrays[1], cost.offsets), (arrays[2], arrays[3], cost.pilot_offsets)):
+            for offset, k, money in offsets:
+                total[i, offset] += money
+                if k != REST:
+                    category[k, i, offset] += money
+    running = np.array([costs[uid].running for uid in unit_ids], dtype=float)
+    return CostArrays(*arrays, running)
 
 
 def spending_table(scenario: Scenario, starts: dict[str, int]) -> pd.DataFrame:
