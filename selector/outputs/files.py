@@ -18,6 +18,7 @@ import pandas as pd
 from selector._version import __version__
 from selector.atomic import write_text_atomic
 from selector.data.csvfiles import escape_cell
+from selector.model.costs import costs_active
 from selector.outputs.audit import Overrides, reproduce_command
 from selector.plan import Plan
 
@@ -118,6 +119,13 @@ def plan_record(plan: Plan, elapsed: float | None = None, overrides: Overrides |
         record["balance"] = _records(plan.balance)
         if plan.scenario.settings.funds:
             record["funds"] = _records(plan.by_fund)
+        if costs_active(plan.scenario):  # docs/costs.md: spending by year and category, commitments
+            record["spending"] = _records(plan.spending)
+            record["commitments"] = [{"start_year": int(start), **{str(y): float(v) for y, v in row.items()}}
+                                     for start, row in plan.commitments.iterrows()]
+            if plan.category_marginal:
+                record["category_marginal"] = [{"category": c, "fiscal_year": y, "value_per_million": v}
+                                               for (c, y), v in sorted(plan.category_marginal.items())]
     return record
 
 
