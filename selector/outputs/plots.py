@@ -30,6 +30,7 @@ except ImportError as exc:  # the plots are an extra: say how to get them
 
 from selector.fields import CRITERIA
 from selector.i18n import _, language
+from selector.model.costs import costs_active
 from selector.outputs import fonts
 
 # THAI_FONTS, THAI_SAMPLE, covers, thai_font and NoThaiFontWarning are part of this module's interface too
@@ -212,6 +213,10 @@ def budget_chart(plan: Plan, *, ax=None) -> Figure:
         ax.bar(x - 0.2, by_year["budget"] / 1e6, width=0.4, color=BUDGET_COLOUR, label=_("budget"))
         bars = ax.bar(x + 0.2, by_year["cost"] / 1e6, width=0.4, color=COST_COLOUR, label=_("used"))
         ax.bar_label(bars, labels=[f"{u:.0%}" for u in by_year["budget_used"]], fontsize=8, padding=2)
+        if costs_active(plan.scenario):  # docs/costs.md: the commitments each year carries, hatched
+            carried = plan.spending.set_index("fiscal_year")["carried"].loc[list(by_year["fiscal_year"])]
+            ax.bar(x + 0.2, carried.to_numpy() / 1e6, width=0.4, fill=False, hatch="//", edgecolor="white",
+                   label=_("carried from earlier years"))
         ax.set_xticks(x, labels=_year_labels(by_year["fiscal_year"]))
         ax.set_ylabel(_("million baht"))
         _finish(ax, families, _("Budget used per fiscal year"))

@@ -52,3 +52,13 @@ def test_without_a_cost_rule_the_workbook_has_no_spending_sheet(write_scenario, 
     write_workbook(plan, path, lang="en")
     assert "Spending" not in openpyxl.load_workbook(path).sheetnames
     assert "carried" not in summary_text(plan)
+
+
+def test_the_budget_chart_hatches_the_commitments_carried(write_scenario):
+    from selector.outputs.plots import budget_chart
+
+    figure = budget_chart(plan_of(write_scenario))
+    ax = figure.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["budget", "used", "carried from earlier years"]
+    carried = ax.containers[2]
+    assert [round(bar.get_height() * 1e6) for bar in carried] == [0, 5, 10]  # baht: A's half, B and C's halves
