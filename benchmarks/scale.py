@@ -29,7 +29,6 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -125,8 +124,8 @@ def in_process(csv_path: Path, baseline: bool, baseline_limit: float) -> dict:
     import highspy
 
     import selector
-    from selector.solvers import highs
     from selector.model.build import build_model
+    from selector.solvers import highs
     from selector.solvers.pulp_highs import run_highs_plain
 
     scenario = selector.load(csv_path)
