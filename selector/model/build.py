@@ -49,6 +49,7 @@ class Model:
     count_status: str | None = None  # best-effort: status of the first stage once row coverage_count holds it
     costs: dict[str, UnitCost] | None = None  # the units' money when a rule of docs/costs.md applies (else None)
     spend_terms: dict[tuple[str, int], list] | None = None  # ("budget"|"category k"|"beyond", year) -> row terms
+    running: dict[int, pulp.LpVariable] = field(default_factory=dict)  # run[y]: running costs in year y (costs.md)
 
     def objective_value(self, assignment: dict[str, int | None], pilots: set[str]) -> float:
         """The objective of a given schedule (unit_id -> year), computed from the model's data."""
@@ -149,12 +150,22 @@ def add_budget_constraints(m: Model) -> None:
 
     When a rule of docs/costs.md applies the row counts each year's spending instead (profiles
     and running costs, ``selector.model.costs``): sum_u sum_{s <= y} a[u,s,y] x[u,s] <= budget_y.
+    The running costs enter it through one continuous variable per year, run[y] = the running
+    costs of the units upgraded before y, defined recursively (each x[u,s] appears once, not in
+    every later year's rows):
+
+        run[y] = run[y-1] + sum_u r_u x[u,y-1]   for y = F+1..L, run[F] = 0     (running_<year>)
     """
     if m.costs is not None:
         terms_of = spending_terms(m)
         for year in m.years:
             m.prob.addConstraint(affine(terms_of.get(("budget", year), [])) <= float(m.scenario.settings.budget[year]),
                                  f"budget_{year}")
+        for year, run in m.running.items():
+            terms = [(run, 1.0)] + ([(m.running[year - 1], -1.0)] if year - 1 in m.running else [])
+            terms += [(x, -m.costs[uid].running) for uid, pairs in m.by_unit.items() if m.costs[uid].running
+                      for start, x in pairs if start == year - 1]
+            m.prob.addConstraint(affine(terms) == 0, f"running_{year}")
         return
     cost = m.units["cost"].astype(float).to_dict()
     budget = m.scenario.settings.budget
@@ -172,6 +183,9 @@ def spending_terms(m: Model) -> dict[tuple[str, int], list]:
         ("budget", y):      (x[u,s], a[u,s,y])    for s <= y        the year's total spending
         ("category", k, y): (x[u,s], a_c[u,s,y])  for category k
         ("beyond", 0):      (x[u,s], b[u,s])      spending after the last year
+
+    The running costs in a and a_c are the term (run[y], 1) (``add_budget_constraints``); the
+    variables run[y] are made here, in ``m.running``, when some unit has a running cost.
     """
     if m.spend_terms is not None:
         return m.spend_terms
@@ -201,16 +215,20 @@ def spending_terms(m: Model) -> dict[tuple[str, int], list]:
         x = np.empty(len(variables), dtype=object)
         x[:] = variables
         total, by_category = money.at(start, first)
-        running = money.running[units]
-        for year in range(start, last + 1):
+        for year in range(start, min(last, start + width - 1) + 1):
             k = year - start
-            later = running if year > start else 0.0
-            add(("budget", year), x, (total[units, k] if k < width else 0.0) + later)
+            add(("budget", year), x, total[units, k])
             for c in range(categories):
-                add(("category", c, year), x, (by_category[c, units, k] if k < width else 0.0)
-                    + (later if c == rc else 0.0))
+                add(("category", c, year), x, by_category[c, units, k])
         if last - start + 1 < width:
             add(("beyond", 0), x, total[units, last - start + 1:].sum(axis=1))
+    if money.running.any():  # run[y]: the running costs of the units upgraded before y, at most all of them
+        most = float(money.running.sum())
+        for year in m.years[1:]:
+            m.running[year] = m.prob.add_variable(f"running_total_{year}", 0, most, pulp.LpContinuous)
+            rows.setdefault(("budget", year), []).append((m.running[year], 1.0))
+            if rc is not None:
+                rows.setdefault(("category", rc, year), []).append((m.running[year], 1.0))
     m.spend_terms = rows
     return rows
 
