@@ -3,7 +3,8 @@
     python -m benchmarks.scale                       # 200, 1,000, 10,000, 30,000, 50,000 units
     python -m benchmarks.scale --sizes 200,1000      # a quick smoke run
     python -m benchmarks.scale --out results.md --baseline-max 10000 --seed 1
-    python -m benchmarks.scale --sizes 50000 --costs      # with cost profiles, two categories, running costs
+    python -m benchmarks.scale --sizes 50000 --costs      # with cost profiles and two budget categories
+    python -m benchmarks.scale --sizes 50000 --costs --running-costs   # and running costs
 
 For each size, on ``selector synth --units N --seed S``:
 
@@ -175,7 +176,7 @@ def render(rows: list[dict], info: dict[str, str], args) -> str:
         "",
         "Written by `" + " ".join(["python -m benchmarks.scale", *sys.argv[1:]]) + "`"
         + f" on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Synthetic scenarios from "
-        f"`selector synth --units N --seed {args.seed}{' --costs' if args.costs else ''}`; relative gap {GAP:g} (0.01%).",
+        f"`selector synth --units N --seed {args.seed}{' --costs' if args.costs else ''}{' --running-costs' if args.running_costs else ''}`; relative gap {GAP:g} (0.01%).",
         "",
         "## Machine",
         "",
@@ -222,8 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-limit", type=float, default=300, help="baseline time limit (s)")
     parser.add_argument("--no-default", action="store_true", help="skip the default scenario (195 DLT offices)")
     parser.add_argument("--costs", action="store_true",
-                        help="synthetic scenarios with cost profiles, two budget categories and running costs "
+                        help="synthetic scenarios with cost profiles and two budget categories "
                              "(selector synth --costs, docs/costs.md)")
+    parser.add_argument("--running-costs", action="store_true", help="with --costs: running costs too")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.md", help="the Markdown report")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -238,7 +240,8 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         cases = [] if args.no_default else [("default (DLT, 195)", ROOT / "scenarios" / "dlt-offices.csv", 195)]
         for units in sizes:
-            cases.append((f"{units:,}", selector.synth(units, seed=args.seed, out=work, costs=args.costs), units))
+            cases.append((f"{units:,}", selector.synth(units, seed=args.seed, out=work, costs=args.costs or args.running_costs,
+                                                         running_costs=args.running_costs), units))
         for label, csv_path, units in cases:
             runs = [end_to_end(csv_path, work, args.time_limit) for _ in range(max(1, args.repeat))]
             row = dict(sorted(runs, key=lambda r: r["wall"])[len(runs) // 2])

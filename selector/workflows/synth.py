@@ -205,18 +205,21 @@ INVESTMENT_SHARE = {"hub": 0.80, "branch": 0.70}  # the rest of the cost is oper
 RUNNING_SHARE = 0.02  # running cost a year: 2% of the cost, rounded to 1,000 baht, charged to operations
 
 
-def add_cost_columns(units: pd.DataFrame) -> pd.DataFrame:
+def add_cost_columns(units: pd.DataFrame, running: bool = True) -> pd.DataFrame:
     """The units with the cost columns of docs/costs.md, by a fixed rule (no random draw):
     ``profile`` = building for a hub (60/40 over two years), empty for a branch (all in one year);
     ``cost_investment`` = 80% of a hub's cost and 70% of a branch's, rounded to 10,000 baht;
-    ``cost_operations`` = the rest; ``running_cost`` = 2% of the cost a year, rounded to 1,000 baht."""
+    ``cost_operations`` = the rest; with ``running``, ``running_cost`` = 2% of the cost a year, rounded to
+    1,000 baht."""
     hub = (units["kind"] == "hub").to_numpy()
     cost = units["cost"].to_numpy(dtype=np.int64)
     investment = (np.rint(cost * np.where(hub, INVESTMENT_SHARE["hub"], INVESTMENT_SHARE["branch"]) / 10_000)
                   * 10_000).astype(np.int64)
-    return units.assign(profile=np.where(hub, "building", ""), cost_investment=investment,
-                        cost_operations=cost - investment,
-                        running_cost=(np.rint(cost * RUNNING_SHARE / 1_000) * 1_000).astype(np.int64))
+    units = units.assign(profile=np.where(hub, "building", ""), cost_investment=investment,
+                         cost_operations=cost - investment)
+    if running:
+        units = units.assign(running_cost=(np.rint(cost * RUNNING_SHARE / 1_000) * 1_000).astype(np.int64))
+    return units
 
 
 def cost_rules(units: pd.DataFrame, years: np.ndarray) -> tuple[np.ndarray, dict[int, float], str]:
@@ -228,7 +231,8 @@ def cost_rules(units: pd.DataFrame, years: np.ndarray) -> tuple[np.ndarray, dict
     years = np.where(hub & (years == LAST_YEAR), LAST_YEAR - 1, years)
     cost = units["cost"].to_numpy(dtype=float)
     investment = units["cost_investment"].to_numpy(dtype=float)
-    running = units["running_cost"].to_numpy(dtype=float)
+    running = (units["running_cost"].to_numpy(dtype=float) if "running_cost" in units.columns
+               else np.zeros(len(units)))
     spend = {"investment": {}, "operations": {}}
     for y in range(FIRST_YEAR, LAST_YEAR + 1):
         share = np.zeros(len(units))
@@ -239,23 +243,24 @@ def cost_rules(units: pd.DataFrame, years: np.ndarray) -> tuple[np.ndarray, dict
         spend["operations"][y] = float(((cost - investment) * share).sum() + running[years < y].sum())
     total = {y: spend["investment"][y] + spend["operations"][y] for y in spend["investment"]}
     toml = "".join(f"\n[budget.{name}]\n{_budget_lines(amounts)}\n" for name, amounts in spend.items())
-    toml += (f'\n[costs]\nrunning_category = "operations"\nafter_horizon = "refuse"\n\n'
+    toml += ("\n[costs]\n" + ('running_category = "operations"\n' if "running_cost" in units.columns else "")
+             + 'after_horizon = "refuse"\n\n'
              f"[costs.profiles]\nbuilding = [{BUILDING_PROFILE[0]}, {BUILDING_PROFILE[1]}]\n")
     return years, total, toml
 
 
-def synth(units: int, seed: int = 0, out: str | Path = ".", costs: bool = False) -> Path:
+def synth(units: int, seed: int = 0, out: str | Path = ".", costs: bool = False, running_costs: bool = False) -> Path:
     """Write ``out/synth-<units>.csv`` and ``.toml``, a synthetic scenario; return the CSV's path.
 
     Deterministic: the same ``units`` and ``seed`` give byte-identical files. Both files are
     written atomically (the folder must exist). Raises ``ValueError`` for a size out of range.
-    ``costs`` adds cost profiles, two budget categories and running costs (``add_cost_columns``,
-    ``cost_rules``); without it the files are those of a scenario without them.
+    ``costs`` adds cost profiles and two budget categories, ``running_costs`` (with ``costs``) running
+    costs too (``add_cost_columns``, ``cost_rules``); without them the files are those of before.
     """
     table = synth_units(units, seed)
     years = reference_plan(table, seed)
     if costs:
-        table = add_cost_columns(table)
+        table = add_cost_columns(table, running=running_costs)
         years, spend, cost_toml = cost_rules(table, years)
         toml_text = synth_settings(table, years, spend) + cost_toml
     else:

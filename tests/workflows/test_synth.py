@@ -85,11 +85,11 @@ def test_cli_refuses_zero_units(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.parametrize("units,seed", [(7, 1), (300, 2)])
-def test_synth_with_costs_is_feasible_and_checked(tmp_path, units, seed):
-    """``--costs``: hubs on the 60/40 building profile, two categories, running costs; the budgets and
-    ceilings come from a feasible plan, so the scenario has a plan, and the plan passes check."""
-    csv_path = selector.synth(units, seed=seed, out=tmp_path, costs=True)
+@pytest.mark.parametrize("units,seed,running", [(7, 1, True), (300, 2, True), (300, 3, False)])
+def test_synth_with_costs_is_feasible_and_checked(tmp_path, units, seed, running):
+    """``--costs``: hubs on the 60/40 building profile, two categories (and running costs); the budgets
+    and ceilings come from a feasible plan, so the scenario has a plan, and the plan passes check."""
+    csv_path = selector.synth(units, seed=seed, out=tmp_path, costs=True, running_costs=running)
     scenario = selector.load(csv_path)
     assert [c.name for c in scenario.settings.categories] == ["investment", "operations"]
     assert scenario.settings.profiles == {"building": (0.6, 0.4)}
@@ -98,7 +98,7 @@ def test_synth_with_costs_is_feasible_and_checked(tmp_path, units, seed):
     schedule = tmp_path / "schedule.csv"
     write_schedule_csv(plan, schedule)
     assert selector.check_schedule(scenario, schedule).violations == []
-    assert plan.spending["running"].sum() > 0
+    assert (plan.spending["running"].sum() > 0) == running
 
 
 def test_synth_without_costs_has_no_cost_columns(tmp_path):
