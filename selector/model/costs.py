@@ -91,8 +91,23 @@ def _amounts(units: pd.DataFrame, column: str) -> pd.Series:
     return numeric_column(units, column)[0].fillna(0.0)
 
 
+_LAST: list = [None, None]  # (scenario, its unit_costs): the model, the plan's tables and the reasons share one
+
+
 def unit_costs(scenario: Scenario) -> dict[str, UnitCost]:
-    """Every unit to schedule's money, by unit_id, following the rules' order of docs/costs.md."""
+    """Every unit to schedule's money, by unit_id, following the rules' order of docs/costs.md.
+
+    The last scenario's answer is kept (by identity: a Scenario is immutable), since building the
+    model, the explanation column, the summary and the workbook each ask for it.
+    """
+    if _LAST[0] is scenario:
+        return _LAST[1]
+    _LAST[1] = _unit_costs(scenario)
+    _LAST[0] = scenario
+    return _LAST[1]
+
+
+def _unit_costs(scenario: Scenario) -> dict[str, UnitCost]:
     settings = scenario.settings
     units = scenario.to_schedule
     cats = settings.categories
