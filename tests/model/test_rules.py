@@ -468,8 +468,8 @@ def test_solved_plans_pass_the_independent_check(tmp_path_factory, data, rule):
 # Every rule of the model (one per family of CONSTRAINT_FAMILIES, plus windows, a done unit and
 # the per-year capacity); the brute-force test below draws any combination of them.
 BRUTE_RULES = ("budget", "cover", "risk", "per_year", "max_units", "pilot_rule", "window", "after", "balance",
-               "share", "by", "min", "gap", "mentors", "named", "funds", "done")
-BRUTE_HEAD = HEAD + ",province,pilot,earliest_year,latest_year,after,mentor,done"
+               "share", "by", "min", "gap", "mentors", "named", "funds", "done", "profile", "category", "running")
+BRUTE_HEAD = HEAD + ",province,pilot,earliest_year,latest_year,after,mentor,done,cost_investment,running_cost"
 BRUTE_TEXT = {
     "cover": "",  # cover = ["region"] in [pilots]
     "risk": "",  # max_mean_risk in [pilots]
@@ -479,6 +479,10 @@ BRUTE_TEXT = {
     "by": "[capacity.by]\nregion = {max_per_year = 1}\n",
     "funds": ('[[funds]]\nname = "central"\namounts = {2555 = 1, 2556 = 2, 2557 = 1, 2558 = 10}\n'
               '[[funds]]\nname = "north"\namounts = {2555 = 1, 2556 = 1}\neligible = {region = "N"}\n'),
+    # docs/costs.md: a 50/50 profile with 1 baht allowed after the horizon; an investment ceiling
+    # (the units' cost_investment: 1 baht each); a running cost of 1 a year for U0, from the year after.
+    "profile": '[costs]\nprofile = [0.5, 0.5]\nafter_horizon = "charge"\n',
+    "category": "[budget.investment]\n2555 = 1\n2556 = 1\n2557 = 2\n2558 = 10\n",
 }
 BRUTE_UNIT = st.tuples(
     st.sampled_from("NS"), st.sampled_from(["P1", "P2"]), st.integers(1, 5), st.integers(1, 5), st.integers(1, 5),
@@ -500,10 +504,11 @@ def brute_scenario(data, rules) -> tuple[str, str]:
             f"U{i}", f"unit U{i}", reg, str(cost if "budget" in rules else 1), "3", "3", "3", str(imp), str(work),
             str(succ), str(risk if "risk" in rules else 3), prov, rule if "pilot_rule" in rules else "",
             *("" if y is None else str(y) for y in window),
-            leader if "after" in rules else "", leader if "named" in rules else "", "false"]))
+            leader if "after" in rules else "", leader if "named" in rules else "", "false",
+            "1" if "category" in rules else "", "1" if "running" in rules and i == 0 else ""]))
     if "done" in rules:
         lines.append(",".join(["U3", "unit U3", "N", "1", "3", "3", "3", "3", "3", "3", "3", "P1", "", "", "", "", "",
-                               "true"]))
+                               "true", "", ""]))
     budget = 3 if "budget" in rules else 10
     fairness = [key for rule, key in (("min", "min_per_year = 1"), ("gap", "max_completion_gap = 1")) if rule in rules]
     mentors = [key for rule, key in (("mentors", 'column = "province"'), ("named", 'mentor_column = "mentor"'))
@@ -517,6 +522,8 @@ def brute_scenario(data, rules) -> tuple[str, str]:
         text += "[mentors]\nlag = 1\n" + "\n".join(mentors) + "\n"
     toml_text = toml(4, (0, 2), text, cover='["region"]' if "cover" in rules else "[]")
     toml_text = toml_text.replace(" = 10\n", f" = {budget}\n")
+    if "profile" in rules:  # [budget] after, for the profile's share after FY2558
+        toml_text = toml_text.replace("[pilots]\n", "after = 1\n[pilots]\n", 1)
     if "risk" in rules:
         toml_text = toml_text.replace("[pilots]\n", "[pilots]\nmax_mean_risk = 3\n")
     return "\n".join(lines) + "\n", toml_text
@@ -584,7 +591,8 @@ def test_the_brute_force_draws_every_rule_of_the_model():
 
     always = {"coverage", "pilot_year", "pilot_count"}
     rule_of = {"pilot_risk": "risk", "capacity": "per_year", "group_capacity": "by", "fairness_min": "min",
-               "fairness_gap": "gap", "mentor": "mentors", "named_mentor": "named", "fund": "funds"}
+               "fairness_gap": "gap", "mentor": "mentors", "named_mentor": "named", "fund": "funds",
+               "beyond_horizon": "profile"}
     for name in (name for name, _ in CHECKS if name not in always):
         assert rule_of.get(name, name) in BRUTE_RULES, name
 
