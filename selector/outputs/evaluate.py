@@ -30,6 +30,40 @@ def power_paragraph(e: Evaluation) -> str:
         best = max(e.designs, key=lambda x: x.power)
         text += " " + _("Of the {n} schedules compared, {name} has the highest power, {power:.0%}.",
                         n=len(e.designs), name=best.name, power=best.power)
+    if e.randomised is not None:
+        text += " " + randomised_sentence(e)
+    return text
+
+
+def randomised_sentence(e: Evaluation) -> str:
+    """What drawing the plan at random among the near-optimal plans does to the power of the first schedule."""
+    r = e.randomised
+    pct = f"{100 * r.within:g}%"
+    chosen = e.designs[0].power
+    if r.equal_power:
+        if r.same_counts:
+            text = _("All {n} plans within {pct} of the optimum have the same power, {power:.1%}: they start the "
+                     "same number of units each year and, with the same number of people in every unit, power "
+                     "depends only on those numbers, so randomising among them changes nothing for power (its "
+                     "case is against confounding). Give --per-unit a column (e.g. workload) to compare unequal "
+                     "units.", n=len(r.plans), pct=pct, power=r.mean_power)
+        else:
+            text = _("All {n} plans within {pct} of the optimum have the same power, {power:.1%}, so randomising "
+                     "among them changes nothing for power.", n=len(r.plans), pct=pct, power=r.mean_power)
+    else:
+        fields = dict(n=len(r.plans), pct=pct, chosen=chosen, mean=r.mean_power, low=r.min_power, high=r.max_power)
+        text = (_("Randomising among the {n} plans within {pct} of the optimum raises power from {chosen:.1%} to "
+                  "{mean:.1%} (the mean power if one plan is drawn at random; {low:.1%} to {high:.1%} over the "
+                  "plans).", **fields) if r.mean_power > chosen else
+                _("Randomising among the {n} plans within {pct} of the optimum lowers power from {chosen:.1%} to "
+                  "{mean:.1%} (the mean power if one plan is drawn at random; {low:.1%} to {high:.1%} over the "
+                  "plans).", **fields))
+    if len(r.plans) == 1:
+        text += " " + _("Only the optimum was found within {pct}: there is nothing to randomise among.", pct=pct)
+    elif r.smallest_p_value > e.alpha:
+        text += " " + _("A randomisation test over {n} equally likely plans cannot give a p-value below {p:.3g}, "
+                        "above alpha {alpha:g}: the analysis is the model-based test of this power.",
+                        n=len(r.plans), p=r.smallest_p_value, alpha=e.alpha)
     return text
 
 
@@ -45,5 +79,15 @@ def evaluation_text(e: Evaluation) -> str:
     lines = [_("Stepped-wedge power (Hussey & Hughes 2007) to detect an effect of {effect:g}: sd {sd:g}, ICC {icc:g}, "
                "{people}, two-sided alpha {alpha:g}; random orders: {n} (seed {seed})", effect=e.effect, sd=e.sd,
                icc=e.icc, people=_people(e), alpha=e.alpha, n=e.permutations, seed=e.seed),
-             *text_table(header, rows, {2, 3, 4, 5}), "", power_paragraph(e)]
+             *text_table(header, rows, {2, 3, 4, 5})]
+    if e.randomised is not None:
+        r = e.randomised
+        lines += ["", _("Plans within {pct} of the optimum (selector alternatives, differing in at least {differ} "
+                        "{what}):", pct=f"{100 * r.within:g}%", differ=r.differ,
+                        what=_("pilots") if r.focus == "pilots" else _("units' years")),
+                  *text_table([_("plan"), _("loss %"), _("units per year"), _("std. error"), _("power")],
+                              [[p.name, f"{p.loss_pct:.3f}", " ".join(f"{y}:{n}" for y, n in sorted(p.units_per_year.items())),
+                                f"{math.sqrt(p.variance) if math.isfinite(p.variance) else math.inf:.4f}",
+                                f"{p.power:.3f}"] for p in r.plans], {1, 3, 4})]
+    lines += ["", power_paragraph(e)]
     return "\n".join(lines)

@@ -40,6 +40,25 @@ with equal m, U, V and W depend only on the number of units starting each year, 
 the same counts has the same variance: the order matters for power only through unequal unit sizes.
 The case for randomising the order is that it removes confounding (a plan puts its readiest units
 first), which no power figure shows.
+
+**Randomising among near-optimal plans** (``alternatives=K``, ``within``). The committee may draw
+the plan to carry out at random, with equal chances, from the K best distinct plans within
+``within`` of the optimum (``selector.workflows.alternatives``: plan 1 the optimum). The analysis
+after the rollout conditions on the plan drawn (the draw is ancillary: it carries no information
+on theta), so each plan's power is its own Hussey & Hughes power, and the power of the randomised
+design, before the draw, is the expectation over the draw::
+
+    power_random = (1/K) sum_k power(D, Var_k)
+
+the criterion of constrained randomisation (Moulton 2004, Clinical Trials 1:297-305; Li, Turner,
+Heagerty, Murray, Vollmer & DeLong 2016, Statistics in Medicine 35:1565-1579, who average the power
+over the constrained randomisation space). The lowest and highest power over the plans are
+reported too (the worst and best draw). A randomisation (permutation) test over K equally likely
+plans cannot give a p-value below 1/K (Li et al. 2016 warn against randomisation spaces that are
+too small), so with K < 1/alpha only the model-based test above can show the effect: this is
+reported, and no randomisation-test power is claimed. With equal unit sizes and the same number
+of units per year, every plan has the same power (see above): this is said, rather than a change
+from A to A.
 """
 
 from __future__ import annotations
@@ -52,10 +71,13 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from selector.analysis.reasons import schedule_maps
 from selector.data.progress import Baseline, read_baseline
 from selector.data.scenario import Scenario
 from selector.errors import Problem, ScenarioError
+from selector.events import OnProgress
 from selector.i18n import _
+from selector.workflows.alternatives import alternatives as find_alternatives
 
 DEFAULT_PERMUTATIONS = 1000
 
@@ -123,6 +145,57 @@ class Design:
     random_power_max: float
 
 
+@dataclass(frozen=True)
+class PlanPower:
+    """One near-optimal plan as a stepped-wedge design: its objective, loss against the optimum and power."""
+
+    name: str
+    objective: float
+    loss_pct: float
+    units_per_year: dict[int, int]
+    variance: float
+    power: float
+
+
+@dataclass(frozen=True)
+class Randomised:
+    """Drawing the plan at random among near-optimal plans (the module docstring): each plan's power and
+    the power of the draw (their mean), with the search that found the plans."""
+
+    count: int  # the plans asked for (the optimum included)
+    within: float  # a fraction: 0.01 = 1% of the optimum
+    differ: int
+    focus: str
+    exhausted: bool | None  # as ``Alternatives.exhausted``
+    plans: tuple[PlanPower, ...]
+
+    @property
+    def mean_power(self) -> float:
+        return float(np.mean([p.power for p in self.plans]))
+
+    @property
+    def min_power(self) -> float:
+        return min(p.power for p in self.plans)
+
+    @property
+    def max_power(self) -> float:
+        return max(p.power for p in self.plans)
+
+    @property
+    def smallest_p_value(self) -> float:
+        """The smallest p-value a randomisation test over these equally likely plans can give."""
+        return 1.0 / len(self.plans)
+
+    @property
+    def equal_power(self) -> bool:
+        """Whether every plan has the same power (to 1e-9): with equal sizes, the same counts per year."""
+        return self.max_power - self.min_power <= 1e-9
+
+    @property
+    def same_counts(self) -> bool:
+        return all(p.units_per_year == self.plans[0].units_per_year for p in self.plans)
+
+
 @dataclass
 class Evaluation:
     """The power of each schedule to detect ``effect``, and of the same counts per year in random orders."""
@@ -137,6 +210,16 @@ class Evaluation:
     designs: list[Design]
     units: int
     periods: int  # the baseline period and every fiscal year of the horizon
+    randomised: Randomised | None = None  # with ``alternatives``: drawing among near-optimal plans
+
+    @property
+    def plans_table(self) -> pd.DataFrame:
+        """One row per near-optimal plan (empty without ``alternatives``): objective, loss, counts, power."""
+        plans = self.randomised.plans if self.randomised else ()
+        return pd.DataFrame([{"plan": p.name, "objective": p.objective, "loss_pct": p.loss_pct,
+                              "units_per_year": " ".join(f"{y}:{n}" for y, n in sorted(p.units_per_year.items())),
+                              "variance": p.variance, "power": p.power} for p in plans],
+                            columns=["plan", "objective", "loss_pct", "units_per_year", "variance", "power"])
 
     @property
     def table(self) -> pd.DataFrame:
@@ -164,12 +247,17 @@ def _unit_sizes(scenario: Scenario, per_unit: float | str, unit_ids: list[str]) 
 
 def evaluate(scenario: Scenario, schedules: Sequence, effect: float, icc: float, per_unit: float | str = 1.0,
              alpha: float = 0.05, sd: float = 1.0, permutations: int = DEFAULT_PERMUTATIONS, seed: int = 0,
-             names: Sequence[str] | None = None) -> Evaluation:
+             names: Sequence[str] | None = None, alternatives: int = 0, within: float = 0.01, differ: int = 1,
+             focus: str = "pilots", time_limit: float | None = None, gap: float | None = None,
+             on_progress: OnProgress = None) -> Evaluation:
     """The stepped-wedge power of each schedule (path, DataFrame or ``Baseline``); never prints.
 
     ``effect`` is in the indicator's units (``sd`` its standard deviation between people), ``icc`` the
     intra-class correlation of units, ``per_unit`` the people measured per unit and year (a number,
     or a column of the scenario). Units already ``done`` take no part. Bad input raises ``ScenarioError``.
+    With ``alternatives`` = K >= 1, up to K distinct plans within ``within`` (a fraction) of the optimum
+    are found by ``selector.workflows.alternatives`` (``differ``, ``focus``, ``time_limit``, ``gap`` and
+    ``on_progress`` are passed on) and ``randomised`` holds each plan's power and that of drawing one.
     """
     problems = []
     for flag, value, ok, fix in (
@@ -177,7 +265,9 @@ def evaluate(scenario: Scenario, schedules: Sequence, effect: float, icc: float,
             ("--icc", icc, 0 <= icc < 1, _("give an intra-class correlation from 0 to below 1, e.g. 0.05")),
             ("--alpha", alpha, 0 < alpha < 1, _("give a significance level such as 0.05")),
             ("--sd", sd, math.isfinite(sd) and sd > 0, _("give the indicator's standard deviation, > 0")),
-            ("--permutations", permutations, permutations >= 0, _("give a whole number >= 0"))):
+            ("--permutations", permutations, permutations >= 0, _("give a whole number >= 0")),
+            ("--alternatives", alternatives, isinstance(alternatives, int) and alternatives >= 0,
+             _("give how many near-optimal plans to compare, e.g. 5 (0: none)"))):
         if not ok:
             problems.append(Problem(flag, None, None, _("{value} is out of range", value=value), fix))
     if not isinstance(per_unit, str) and not (math.isfinite(per_unit) and per_unit > 0):
@@ -203,11 +293,27 @@ def evaluate(scenario: Scenario, schedules: Sequence, effect: float, icc: float,
         X = design_matrix(years, s.first_year, s.last_year)
         v = variance(X)
         shuffled = [power(effect, variance(X[rng.permutation(len(unit_ids))]), alpha) for _ in range(permutations)]
-        counts = pd.Series([y for y in years if y is not None], dtype=int).value_counts().sort_index()
         name = names[index] if names else (base.name if not isinstance(source, pd.DataFrame) else f"schedule {index + 1}")
         p = power(effect, v, alpha)
-        designs.append(Design(name, {int(y): int(n) for y, n in counts.items()}, v, p,
-                              float(np.mean(shuffled)) if shuffled else p, min(shuffled, default=p),
-                              max(shuffled, default=p)))
+        designs.append(Design(name, units_per_year(years), v, p, float(np.mean(shuffled)) if shuffled else p,
+                              min(shuffled, default=p), max(shuffled, default=p)))
+    randomised = None
+    if alternatives:
+        found = find_alternatives(scenario, alternatives, within, differ, focus, time_limit=time_limit, gap=gap,
+                                  on_progress=on_progress)
+        plans = []
+        for plan, row in zip(found.plans, found.table.itertuples()):
+            year_of, _pilot_of = schedule_maps(plan.schedule)
+            years = [year_of.get(u) for u in unit_ids]
+            v = variance(design_matrix(years, s.first_year, s.last_year))
+            plans.append(PlanPower(row.plan, float(row.objective), float(row.loss_pct), units_per_year(years), v,
+                                   power(effect, v, alpha)))
+        randomised = Randomised(alternatives, float(within), int(differ), focus, found.exhausted, tuple(plans))
     return Evaluation(float(effect), float(icc), float(sd), per_unit, float(alpha), int(permutations), int(seed),
-                      designs, len(unit_ids), s.last_year - s.first_year + 2)
+                      designs, len(unit_ids), s.last_year - s.first_year + 2, randomised)
+
+
+def units_per_year(years: Sequence[int | None]) -> dict[int, int]:
+    """How many units start in each fiscal year (unscheduled units left out), by year."""
+    counts = pd.Series([y for y in years if y is not None], dtype=int).value_counts().sort_index()
+    return {int(y): int(n) for y, n in counts.items()}
