@@ -40,6 +40,9 @@ def randomised_sentence(e: Evaluation) -> str:
     r = e.randomised
     pct = f"{100 * r.within:g}%"
     chosen = e.designs[0].power
+    if len(r.plans) == 1:
+        return _("Only the optimum was found within {pct} of it (power {power:.1%}): there is no other plan to "
+                 "randomise among.", pct=pct, power=r.mean_power)
     if r.equal_power:
         if r.same_counts:
             text = _("All {n} plans within {pct} of the optimum have the same power, {power:.1%}: they start the "
@@ -52,15 +55,18 @@ def randomised_sentence(e: Evaluation) -> str:
                      "among them changes nothing for power.", n=len(r.plans), pct=pct, power=r.mean_power)
     else:
         fields = dict(n=len(r.plans), pct=pct, chosen=chosen, mean=r.mean_power, low=r.min_power, high=r.max_power)
-        text = (_("Randomising among the {n} plans within {pct} of the optimum raises power from {chosen:.1%} to "
-                  "{mean:.1%} (the mean power if one plan is drawn at random; {low:.1%} to {high:.1%} over the "
-                  "plans).", **fields) if r.mean_power > chosen else
-                _("Randomising among the {n} plans within {pct} of the optimum lowers power from {chosen:.1%} to "
-                  "{mean:.1%} (the mean power if one plan is drawn at random; {low:.1%} to {high:.1%} over the "
-                  "plans).", **fields))
-    if len(r.plans) == 1:
-        text += " " + _("Only the optimum was found within {pct}: there is nothing to randomise among.", pct=pct)
-    elif r.smallest_p_value > e.alpha:
+        if f"{r.mean_power:.1%}" == f"{chosen:.1%}":  # a change the figures shown cannot show is no change
+            text = _("Randomising among the {n} plans within {pct} of the optimum leaves power at {chosen:.1%} (the "
+                     "mean power if one plan is drawn at random; {low:.1%} to {high:.1%} over the plans).", **fields)
+        elif r.mean_power > chosen:
+            text = _("Randomising among the {n} plans within {pct} of the optimum raises power from {chosen:.1%} to "
+                     "{mean:.1%} (the mean power if one plan is drawn at random; {low:.1%} to {high:.1%} over the "
+                     "plans).", **fields)
+        else:
+            text = _("Randomising among the {n} plans within {pct} of the optimum lowers power from {chosen:.1%} to "
+                     "{mean:.1%} (the mean power if one plan is drawn at random; {low:.1%} to {high:.1%} over the "
+                     "plans).", **fields)
+    if r.smallest_p_value > e.alpha:
         text += " " + _("A randomisation test over {n} equally likely plans cannot give a p-value below {p:.3g}, "
                         "above alpha {alpha:g}: the analysis is the model-based test of this power.",
                         n=len(r.plans), p=r.smallest_p_value, alpha=e.alpha)

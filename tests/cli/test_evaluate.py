@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
 from click.testing import CliRunner
 
 from selector.cli import main
@@ -47,3 +48,32 @@ def test_evaluate_refuses_bad_parameters_with_exit_2(tmp_path, write_scenario):
     assert result.exit_code == 2
     assert "--icc: 1.5 is out of range. Fix: give an intra-class correlation from 0 to below 1" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_evaluate_with_alternatives_on_the_default_scenario(tmp_path):
+    """K = 2 within 1% on scenarios/dlt-offices.csv with the workload as unit sizes: the plans' table,
+    and the sentence whose figures are the schedule's power and the mean of the two plans' powers."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    scenario = root / "scenarios" / "dlt-offices.csv"
+    schedule = tmp_path / "schedule.csv"
+    solved = CliRunner().invoke(main, ["solve", str(scenario), "--out", str(schedule)])
+    assert solved.exit_code == 0, solved.output
+    result = CliRunner().invoke(main, ["evaluate", str(scenario), "--schedule", str(schedule), "--effect", "0.05",
+                                       "--icc", "0.05", "--per-unit", "workload", "--permutations", "0",
+                                       "--alternatives", "2", "--within", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert "Plans within 1% of the optimum (selector alternatives, differing in at least 1 pilots):" in result.stdout
+    rows = re.findall(r"^(plan \d)\s+([\d.]+)\s+(\S+ \S+ \S+ \S+)\s+([\d.]+)\s+([\d.]+)$", result.stdout, re.M)
+    assert [r[0] for r in rows] == ["plan 1", "plan 2"] and float(rows[0][1]) == 0.0 and float(rows[1][1]) <= 1.0
+    sentence = re.search(r"Randomising among the 2 plans within 1% of the optimum (raises|lowers) power from "
+                         r"([\d.]+)% to ([\d.]+)%", result.stdout)
+    assert sentence, result.stdout
+    chosen = re.search(r"^\S+schedule\.csv\s+\S+ \S+ \S+ \S+\s+[\d.]+\s+([\d.]+)", result.stdout, re.M)
+    assert float(sentence[2]) == pytest.approx(100 * float(chosen[1]), abs=0.06)
+    mean = (float(rows[0][4]) + float(rows[1][4])) / 2
+    assert float(sentence[3]) == pytest.approx(100 * mean, abs=0.06)
+    assert "cannot give a p-value below 0.5" in result.stdout

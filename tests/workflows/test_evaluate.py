@@ -166,3 +166,80 @@ def test_bad_parameters_are_reported_together(tiny):
     assert {p.file for p in err.value.problems} == {"--icc", "--alpha", "--per-unit"}
     with pytest.raises(ScenarioError, match="'size' is neither a number nor a column"):
         evaluate(sc, [schedule], effect=0.5, icc=0.1, per_unit="size")
+
+
+PILOTS_TWO = TOML.replace("= 10", "= 2") + "\n[pilots]\nmin = 2\nmax = 2\n"
+
+
+@pytest.fixture
+def tight(tmp_path, write_scenario):
+    """Six units of cost 1, 2 baht a year and exactly 2 pilots: two units start each year, and the
+    distinct pilot pairs give distinct near-optimal plans (with 50% allowed, at least four)."""
+    csv = write_scenario(UNITS, PILOTS_TWO, stem="tight")
+    sc = selector.load(csv)
+    plan = selector.solve(sc)
+    schedule = tmp_path / "tight-schedule.csv"
+    schedule.write_text(plan.schedule[["unit_id", "fiscal_year", "pilot"]].to_csv(index=False), encoding="utf-8")
+    return sc, schedule
+
+
+def independent_power(effect: float, variance: float, alpha: float = 0.05) -> float:
+    """Hussey & Hughes (2007) eq. 9, Phi(D / se - z), plus the far tail Phi(-D / se - z)."""
+    from statistics import NormalDist
+    z, se = NormalDist().inv_cdf(1 - alpha / 2), variance ** 0.5
+    return NormalDist().cdf(effect / se - z) + NormalDist().cdf(-effect / se - z)
+
+
+def years_of(plan, unit_ids):
+    year = dict(zip(plan.schedule["unit_id"], plan.schedule["fiscal_year"]))
+    return [None if year[u] != year[u] else int(year[u]) for u in unit_ids]
+
+
+def test_each_alternative_has_the_independent_hussey_hughes_power_of_its_schedule(tight):
+    """Unequal sizes (the people column): each plan's power is the independent full-matrix GLS power of
+    its own schedule, the power of drawing a plan at random is their mean, and the sentence says it."""
+    from selector.outputs.evaluate import power_paragraph
+    from selector.workflows.alternatives import alternatives
+
+    sc, schedule = tight
+    e = evaluate(sc, [schedule], effect=0.2, icc=0.1, per_unit="people", permutations=0, alternatives=4, within=0.5)
+    found = alternatives(sc, count=4, within=0.5)
+    r = e.randomised
+    assert [p.name for p in r.plans] == found.names and len(r.plans) == 4
+    sizes = np.array([10, 200, 30, 400, 50, 60])  # A..F, the people column
+    expected = [independent_power(0.2, full_gls_variance(design_matrix(years_of(plan, list("ABCDEF")), 2556, 2558),
+                                                         0.9 / sizes, 0.1)) for plan in found.plans]
+    assert [p.power for p in r.plans] == pytest.approx(expected, rel=1e-9)
+    assert r.mean_power == pytest.approx(sum(expected) / 4, rel=1e-9)
+    assert r.plans[0].power == pytest.approx(e.designs[0].power, rel=1e-12)  # plan 1 is the solved schedule
+    assert not r.equal_power and r.smallest_p_value == 0.25
+    verb = "raises" if r.mean_power > e.designs[0].power else "lowers"
+    sentence = (f"Randomising among the 4 plans within 50% of the optimum {verb} power from {e.designs[0].power:.1%} "
+                f"to {r.mean_power:.1%} (the mean power if one plan is drawn at random; {min(expected):.1%} to "
+                f"{max(expected):.1%} over the plans).")
+    assert sentence in power_paragraph(e)
+    assert "cannot give a p-value below 0.25, above alpha 0.05" in power_paragraph(e)
+    assert list(e.plans_table["power"]) == pytest.approx(expected, rel=1e-9)
+
+
+def test_with_equal_sizes_and_counts_the_alternatives_are_said_to_have_the_same_power(tight):
+    """Two units a year in every plan and 20 people everywhere: every plan has the closed-form power of
+    the standard design c = 2, s = 3, k = 20 (Heo et al. 2018), and the text says so, never 'from A to A'."""
+    from selector.outputs.evaluate import power_paragraph
+
+    sc, schedule = tight
+    e = evaluate(sc, [schedule], effect=0.2, icc=0.1, per_unit=20, permutations=0, alternatives=3, within=0.5)
+    expected = independent_power(0.2, heo_variance(2, 3, 20, 0.1))
+    assert [p.power for p in e.randomised.plans] == pytest.approx([expected] * 3, rel=1e-9)
+    assert e.randomised.equal_power and e.randomised.same_counts
+    text = power_paragraph(e)
+    assert f"All 3 plans within 50% of the optimum have the same power, {expected:.1%}" in text
+    assert "raises" not in text and "lowers" not in text
+
+
+def test_no_alternatives_by_default_and_a_bad_count_is_refused(tiny):
+    sc, schedule = tiny
+    e = evaluate(sc, [schedule], effect=0.5, icc=0.1, permutations=0)
+    assert e.randomised is None and e.plans_table.empty
+    with pytest.raises(ScenarioError, match="--alternatives"):
+        evaluate(sc, [schedule], effect=0.5, icc=0.1, alternatives=-1)
