@@ -18,6 +18,8 @@ import pandas as pd
 from selector._version import __version__
 from selector.atomic import atomic_path, write_text_atomic
 from selector.data.indicators import DIMENSION_EN, DIMENSION_TH
+from selector.i18n import language
+from selector.outputs.evaluate import randomised_sentence
 from selector.outputs.html import CSS, table_html
 from selector.outputs.tables import Column, Table
 from selector.outputs.words import date_text, plan_date
@@ -52,6 +54,8 @@ SCORECARD_TEXT: dict[str, dict[str, str]] = {
         "no_effect": "ช่วงความเชื่อมั่นครอบคลุมกรณีไม่มีผล: ข้อมูลหน่วยนำร่องยังบอกไม่ได้ว่าความพร้อมมีผลหรือไม่",
         "schedule": "แผน", "variance": "ความแปรปรวนของผลการยกระดับ", "power": "อำนาจการทดสอบ",
         "random": "อำนาจเฉลี่ยเมื่อสุ่มลำดับ", "random_min": "ต่ำสุด", "random_max": "สูงสุด",
+        "plan": "ทางเลือก", "objective": "ค่าเป้าหมาย", "loss_pct": "ลดลงจากค่าที่ดีที่สุด (ร้อยละ)",
+        "units_per_year": "จำนวนหน่วยต่อปี", "h_plans": "ทางเลือกที่ใกล้เคียงแผนที่ดีที่สุด (ไม่เกินร้อยละ {pct})",
         "h_units": "ผลการประเมินรายหน่วย", "h_pilots": "แบบประเมินของหน่วยนำร่อง", "h_region": "ผลสำเร็จตามแผนแยกตามภาค",
         "unit_id": "รหัสหน่วย", "name": "ชื่อหน่วยงาน", "overall": "คะแนนรวม",
         "power_paragraph": "เมื่อมองแผนเป็นการทดลองแบบขั้นบันได (stepped wedge; Hussey & Hughes 2007) แผนนี้มีโอกาส "
@@ -85,6 +89,8 @@ SCORECARD_TEXT: dict[str, dict[str, str]] = {
         "no_effect": "The interval includes no effect: the pilots cannot yet tell whether readiness matters",
         "schedule": "Schedule", "variance": "Variance of the effect", "power": "Power",
         "random": "Mean power, random order", "random_min": "Lowest", "random_max": "Highest",
+        "plan": "Plan", "objective": "Objective", "loss_pct": "Loss against the optimum (%)",
+        "units_per_year": "Units per year", "h_plans": "Plans within {pct}% of the optimum",
         "h_units": "Scores by unit", "h_pilots": "Scorecards of the pilots", "h_region": "Plan achievement by region",
         "unit_id": "Unit", "name": "Name", "overall": "Overall score",
         "power_paragraph": "Read as a stepped-wedge design (Hussey & Hughes 2007), the plan has a {power:.0%} chance "
@@ -193,21 +199,40 @@ def _learning_sheet(b: _Book, learning: Learning, t: dict[str, str]) -> None:
     sheet.set_column(0, 7, 16)
 
 
-def _power_sheet(b: _Book, e: Evaluation, t: dict[str, str]) -> None:
+def _power_sheet(b: _Book, e: Evaluation, t: dict[str, str], lang: str) -> None:
     sheet = b.book.add_worksheet(t["sheet_power"][:31])
     rows = [[d.name, d.variance, d.power, d.random_power_mean, d.random_power_min, d.random_power_max] for d in e.designs]
     end = b.table(sheet, 0, [t["schedule"], t["variance"], t["power"], t["random"], t["random_min"], t["random_max"]],
                   rows, ["General", VARIANCE_FORMAT, SCORE_FORMAT, SCORE_FORMAT, SCORE_FORMAT, SCORE_FORMAT])
-    sheet.write_string(end + 1, 0, power_paragraph_words(e, t), b.text)
+    if e.randomised is not None:
+        plans = _plans_table(e, t)
+        sheet.write_string(end + 1, 0, plans.name, b.bold)
+        end = b.table(sheet, end + 2, [c.header for c in plans.columns], plans.rows,
+                      [c.number_format or "General" for c in plans.columns])
+    sheet.write_string(end + 1, 0, power_paragraph_words(e, t, lang), b.text)
     sheet.set_column(0, 0, 40)
     sheet.set_column(1, 5, 16)
 
 
-def power_paragraph_words(e: Evaluation, t: dict[str, str]) -> str:
-    """The evaluation-power paragraph of the workbook and report, in the workbook's language."""
+def _plans_table(e: Evaluation, t: dict[str, str]) -> Table:
+    """The near-optimal plans of ``evaluate(alternatives=K)``: objective, loss, units per year, variance, power."""
+    columns = [Column("plan", t["plan"]), Column("objective", t["objective"], SCORE_FORMAT),
+               Column("loss_pct", t["loss_pct"], SCORE_FORMAT), Column("units_per_year", t["units_per_year"]),
+               Column("variance", t["variance"], VARIANCE_FORMAT), Column("power", t["power"], SCORE_FORMAT)]
+    rows = [list(r) for r in e.plans_table.itertuples(index=False)]
+    return Table(t["h_plans"].format(pct=f"{100 * e.randomised.within:g}"), columns, rows)
+
+
+def power_paragraph_words(e: Evaluation, t: dict[str, str], lang: str) -> str:
+    """The evaluation-power paragraph of the workbook and report, in the workbook's language; with
+    alternatives, the sentence on randomising among them (the catalogue's words for ``lang``)."""
     d = e.designs[0]
-    return t["power_paragraph"].format(power=d.power, effect=e.effect, sd=e.sd, icc=e.icc, alpha=e.alpha,
+    text = t["power_paragraph"].format(power=d.power, effect=e.effect, sd=e.sd, icc=e.icc, alpha=e.alpha,
                                        units=e.units, periods=e.periods, mean=d.random_power_mean)
+    if e.randomised is not None:
+        with language(lang):
+            text += " " + randomised_sentence(e)
+    return text
 
 
 def write_scorecard_workbook(target: str | Path, lang: str = "th", monitor: MonitorRound | None = None,
@@ -225,7 +250,7 @@ def write_scorecard_workbook(target: str | Path, lang: str = "th", monitor: Moni
         if learning is not None:
             _learning_sheet(b, learning, t)
         if evaluation is not None:
-            _power_sheet(b, evaluation, t)
+            _power_sheet(b, evaluation, t, lang)
         b.book.close()
 
 
@@ -294,8 +319,12 @@ def scorecard_report_html(m: MonitorRound, lang: str = "th", learning: Learning 
                 parts.append(f"<p>{esc(t['no_effect'])}</p>")
         parts.append("</section>")
     if evaluation is not None:
-        parts += [f"<section><h2>{esc(t['sheet_power'])}</h2>", f"<p>{esc(power_paragraph_words(evaluation, t))}</p>",
-                  "</section>"]
+        parts += [f"<section><h2>{esc(t['sheet_power'])}</h2>",
+                  f"<p>{esc(power_paragraph_words(evaluation, t, lang))}</p>"]
+        if evaluation.randomised is not None:
+            parts += [f"<h3>{esc(_plans_table(evaluation, t).name)}</h3>", table_html(_plans_table(evaluation, t),
+                                                                                     css_class="small")]
+        parts.append("</section>")
     pilots = m.pilots.sort_values("unit_id")
     if len(pilots):
         parts.append(f"<section><h2>{esc(t['h_pilots'])}</h2>")

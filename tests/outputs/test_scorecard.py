@@ -93,3 +93,35 @@ def test_the_report_has_achievement_the_pilots_scorecards_and_the_power_paragrap
     english = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "<h2>Plan achievement</h2>" in english and "Evaluation power" not in english
     assert "<td class=\"short\">not reported</td>" in english  # C's verdict in the table of every unit
+
+
+def test_the_power_sheet_and_report_show_the_near_optimal_plans_in_thai_and_english(tmp_path, write_scenario, round12):
+    """The tight scenario of tests/workflows/test_evaluate.py (two units a year, exactly two pilots) with
+    unequal sizes: the plans' table under the schedule's row, and the sentence on randomising in both languages."""
+    from selector.outputs.scorecard import scorecard_report_html
+
+    from ..workflows.test_evaluate import PILOTS_TWO
+    from ..workflows.test_evaluate import UNITS as TIGHT_UNITS
+
+    sc = selector.load(write_scenario(TIGHT_UNITS, PILOTS_TWO, stem="tight"))
+    schedule = tmp_path / "tight-schedule.csv"
+    schedule.write_text(selector.solve(sc).schedule[["unit_id", "fiscal_year", "pilot"]].to_csv(index=False),
+                        encoding="utf-8")
+    e = evaluate(sc, [schedule], effect=0.2, icc=0.1, per_unit="people", permutations=0, alternatives=3, within=0.5)
+    powers = [p.power for p in e.randomised.plans]
+    verb_en, verb_th = ("raises", "เพิ่ม") if e.randomised.mean_power > e.designs[0].power else ("lowers", "ลด")
+    for lang, title, verb, head in (("en", "Evaluation power", verb_en, "Plans within 50% of the optimum"),
+                                    ("th", "อำนาจการทดสอบ", verb_th, "ทางเลือกที่ใกล้เคียงแผนที่ดีที่สุด (ไม่เกินร้อยละ 50)")):
+        target = tmp_path / f"power-{lang}.xlsx"
+        write_scorecard_workbook(target, lang, evaluation=e, day=DAY)
+        sheet = rows(openpyxl.load_workbook(target)[title])
+        assert sheet[3][0] == head
+        assert [r[0] for r in sheet[5:8]] == ["plan 1", "plan 2", "plan 3"]
+        assert [r[5] for r in sheet[5:8]] == pytest.approx(powers)
+        assert sheet[5][3] == "2556:2 2557:2 2558:2"
+        paragraph = sheet[9][0]
+        assert f"{e.designs[0].power:.1%}" in paragraph and f"{e.randomised.mean_power:.1%}" in paragraph
+        assert verb in paragraph and ("0.333" in paragraph)  # the 1/K floor of a randomisation test, K = 3
+    page = scorecard_report_html(round12[2], "th", evaluation=e, day=DAY)
+    assert "ทางเลือกที่ใกล้เคียงแผนที่ดีที่สุด (ไม่เกินร้อยละ 50)</h3>" in page
+    assert f"การสุ่มเลือกหนึ่งในทางเลือก 3 แบบที่ห่างจากค่าที่ดีที่สุดไม่เกิน 50% {verb_th}อำนาจการทดสอบจาก" in page
