@@ -79,8 +79,8 @@ def evaluation_text(e: Evaluation) -> str:
     for d in e.designs:
         se = math.sqrt(d.variance) if math.isfinite(d.variance) else math.inf
         rows.append([d.name, " ".join(f"{y}:{n}" for y, n in sorted(d.units_per_year.items())), f"{se:.4f}",
-                     f"{d.power:.3f}", f"{d.random_power_mean:.3f}",
-                     f"{d.random_power_min:.3f}-{d.random_power_max:.3f}"])
+                     f"{d.power:.3f}", "-" if d.random_power_mean is None else f"{d.random_power_mean:.3f}",
+                     "-" if d.random_power_min is None else f"{d.random_power_min:.3f}-{d.random_power_max:.3f}"])
     header = [_("schedule"), _("units per year"), _("std. error"), _("power"), _("random order"), _("range")]
     lines = [_("Stepped-wedge power (Hussey & Hughes 2007) to detect an effect of {effect:g}: sd {sd:g}, ICC {icc:g}, "
                "{people}, two-sided alpha {alpha:g}; random orders: {n} (seed {seed})", effect=e.effect, sd=e.sd,

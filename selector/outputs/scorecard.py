@@ -60,8 +60,8 @@ SCORECARD_TEXT: dict[str, dict[str, str]] = {
         "unit_id": "รหัสหน่วย", "name": "ชื่อหน่วยงาน", "overall": "คะแนนรวม",
         "power_paragraph": "เมื่อมองแผนเป็นการทดลองแบบขั้นบันได (stepped wedge; Hussey & Hughes 2007) แผนนี้มีโอกาส "
                            "{power:.0%} ที่จะแสดงผลของการยกระดับขนาด {effect:g} (ส่วนเบี่ยงเบนมาตรฐาน {sd:g} "
-                           "สหสัมพันธ์ภายในหน่วย {icc:g}) ที่ระดับนัยสำคัญ {alpha:g} จาก {units} หน่วย {periods} ช่วงเวลา; "
-                           "หากสุ่มลำดับโดยคงจำนวนหน่วยต่อปีไว้ อำนาจเฉลี่ยเป็น {mean:.0%}",
+                           "สหสัมพันธ์ภายในหน่วย {icc:g}) ที่ระดับนัยสำคัญ {alpha:g} จาก {units} หน่วย {periods} ช่วงเวลา",
+        "power_random": "; หากสุ่มลำดับโดยคงจำนวนหน่วยต่อปีไว้ อำนาจเฉลี่ยเป็น {mean:.0%}",
     },
     "en": {
         "title": "Performance agreement evaluation, fiscal year {year} (B.E.), round {round} months",
@@ -95,8 +95,8 @@ SCORECARD_TEXT: dict[str, dict[str, str]] = {
         "unit_id": "Unit", "name": "Name", "overall": "Overall score",
         "power_paragraph": "Read as a stepped-wedge design (Hussey & Hughes 2007), the plan has a {power:.0%} chance "
                            "of showing an effect of {effect:g} (sd {sd:g}, intra-class correlation {icc:g}) at the "
-                           "{alpha:g} level over {units} units and {periods} periods; the same number of units per "
-                           "year in a random order gives {mean:.0%} on average",
+                           "{alpha:g} level over {units} units and {periods} periods",
+        "power_random": "; the same number of units per year in a random order gives {mean:.0%} on average",
     },
 }
 SCORE_FORMAT, PERCENT_FORMAT, VARIANCE_FORMAT = "0.0000", "0.00", "0.000000"
@@ -228,7 +228,9 @@ def power_paragraph_words(e: Evaluation, t: dict[str, str], lang: str) -> str:
     alternatives, the sentence on randomising among them (the catalogue's words for ``lang``)."""
     d = e.designs[0]
     text = t["power_paragraph"].format(power=d.power, effect=e.effect, sd=e.sd, icc=e.icc, alpha=e.alpha,
-                                       units=e.units, periods=e.periods, mean=d.random_power_mean)
+                                       units=e.units, periods=e.periods)
+    if d.random_power_mean is not None:  # random orders were drawn (permutations > 0)
+        text += t["power_random"].format(mean=d.random_power_mean)
     if e.randomised is not None:
         with language(lang):
             text += " " + randomised_sentence(e)

@@ -140,9 +140,9 @@ class Design:
     units_per_year: dict[int, int]
     variance: float
     power: float
-    random_power_mean: float
-    random_power_min: float
-    random_power_max: float
+    random_power_mean: float | None  # None when no random order was drawn (permutations = 0)
+    random_power_min: float | None
+    random_power_max: float | None
 
 
 @dataclass(frozen=True)
@@ -295,8 +295,8 @@ def evaluate(scenario: Scenario, schedules: Sequence, effect: float, icc: float,
         shuffled = [power(effect, variance(X[rng.permutation(len(unit_ids))]), alpha) for _ in range(permutations)]
         name = names[index] if names else (base.name if not isinstance(source, pd.DataFrame) else f"schedule {index + 1}")
         p = power(effect, v, alpha)
-        designs.append(Design(name, units_per_year(years), v, p, float(np.mean(shuffled)) if shuffled else p,
-                              min(shuffled, default=p), max(shuffled, default=p)))
+        designs.append(Design(name, units_per_year(years), v, p, float(np.mean(shuffled)) if shuffled else None,
+                              min(shuffled, default=None), max(shuffled, default=None)))
     randomised = None
     if alternatives:
         found = find_alternatives(scenario, alternatives, within, differ, focus, time_limit=time_limit, gap=gap,

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import selector
 from selector.errors import ScenarioError
+from selector.outputs.evaluate import evaluation_text, power_paragraph
 from selector.workflows.evaluate import design_matrix, evaluate, gls_variance, hussey_hughes_variance, power
 
 from ..conftest import examples
@@ -157,6 +158,17 @@ def test_several_schedules_are_compared(tiny, tmp_path):
     e = evaluate(sc, [schedule, late], effect=0.5, icc=0.1, per_unit=20, permutations=0)
     assert [d.name for d in e.designs] == [str(schedule), str(late)]
     assert e.designs[0].power > e.designs[1].power  # two even steps beat one unit then a crowd
+
+
+def test_without_random_orders_no_random_power_is_reported(tiny):
+    """permutations=0 draws no random order: nothing may stand in for their power (not the plan's own)."""
+    sc, schedule = tiny
+    e = evaluate(sc, [schedule], effect=0.5, icc=0.1, per_unit=20, permutations=0)
+    d = e.designs[0]
+    assert (d.random_power_mean, d.random_power_min, d.random_power_max) == (None, None, None)
+    assert "random order" not in power_paragraph(e)
+    row = next(line for line in evaluation_text(e).splitlines() if line.startswith(str(schedule)))
+    assert row.split()[-2:] == ["-", "-"]
 
 
 def test_bad_parameters_are_reported_together(tiny):
