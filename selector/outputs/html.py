@@ -11,6 +11,7 @@ import datetime as dt
 import html
 import warnings
 from pathlib import Path
+from typing import Sequence
 
 from selector.atomic import write_text_atomic
 from selector.outputs.fonts import chart_rc
@@ -66,7 +67,7 @@ def table_html(table: Table, keys: list[str] | None = None, css_class: str = "",
         cells = []
         for j in picked:
             col: Column = table.columns[j]
-            fmt = table.value_formats[i] if table.value_formats is not None and j == 1 else col.number_format
+            fmt = table.cell_format(i, j)
             value = row[j]
             if shown and col.key in shown and isinstance(value, str):
                 value = shown[col.key].get(value, value)
@@ -165,8 +166,9 @@ def map_sections(plan: Plan, lang: str) -> list[str]:
 
 
 def report_html(plan: Plan, lang: str = "th", day: dt.date | None = None, tables: PlanTables | None = None,
-                provenance: Provenance | None = None) -> str:
-    """The whole report as HTML text (with a re-plan's moves when ``provenance`` carries them)."""
+                provenance: Provenance | None = None, extra: Sequence[Table] = ()) -> str:
+    """The whole report as HTML text (with a re-plan's moves when ``provenance`` carries them, and the
+    ``extra`` tables, such as the alternatives side by side, in a section after the summary)."""
     tables = tables or plan_tables(plan, lang, day, provenance)
     t = TEXT[lang]
     esc = html.escape
@@ -195,6 +197,7 @@ def report_html(plan: Plan, lang: str = "th", day: dt.date | None = None, tables
         *[f'<p class="meta">{esc(note)}</p>' for note in tables.summary.notes],
         f'<p class="meta">{esc(t["fy_note"].format(year=first, period=fiscal_period(first, lang)))}</p>',
         "</section>",
+        *extra_section(extra, t["h_extra"]),
         f'<section class="chart"><h2>{esc(t["h_phase_chart"])}</h2>{phase_chart_svg(plan, lang)}</section>',
         *map_sections(plan, lang),
         f'<section class="chart"><h2>{esc(t["h_budget_chart"])}</h2>{budget_chart_svg(plan, lang)}</section>',
@@ -217,7 +220,19 @@ def report_html(plan: Plan, lang: str = "th", day: dt.date | None = None, tables
     return "\n".join(parts)
 
 
+def extra_section(extra: Sequence[Table], heading: str) -> list[str]:
+    """The ``extra`` tables in one section: each under its own heading (its name), its notes below it."""
+    if not extra:
+        return []
+    esc = html.escape
+    parts = [f'<section class="extra"><h2>{esc(heading)}</h2>']
+    for table in extra:
+        parts += [f"<h3>{esc(table.name)}</h3>", table_html(table, None, "small"),
+                  *[f'<p class="meta">{esc(note)}</p>' for note in table.notes]]
+    return parts + ["</section>"]
+
+
 def write_report(plan: Plan, target: str | Path, lang: str = "th", day: dt.date | None = None,
-                 provenance: Provenance | None = None) -> None:
+                 provenance: Provenance | None = None, extra: Sequence[Table] = ()) -> None:
     """Write the HTML report atomically (UTF-8)."""
-    write_text_atomic(target, report_html(plan, lang, day, provenance=provenance))
+    write_text_atomic(target, report_html(plan, lang, day, provenance=provenance, extra=extra))

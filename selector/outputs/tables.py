@@ -66,6 +66,15 @@ class Table:
     total: list[Any] | None = None
     notes: list[str] = field(default_factory=list)
     value_formats: list[str | None] | None = None  # per-row number format of column 2 (key-value tables)
+    row_formats: list[str | None] | None = None  # per-row number format of every column but the first
+
+    def cell_format(self, i: int, j: int) -> str | None:
+        """The number format of body row ``i`` (the totals row after the rows), column ``j``."""
+        if self.value_formats is not None and j == 1 and i < len(self.value_formats):
+            return self.value_formats[i]
+        if self.row_formats is not None and j > 0 and i < len(self.row_formats):
+            return self.row_formats[i]
+        return self.columns[j].number_format
 
 
 @dataclass

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import unicodedata
 from pathlib import Path
+from typing import Sequence
 
 from selector._version import __version__
 from selector.atomic import atomic_path
@@ -65,7 +66,7 @@ def _write_table(sheet, table: Table, formats: dict, first_row: int = 0) -> int:
     for i, row in enumerate(body, start=1):
         bold = table.total is not None and i == len(body)
         for j, (value, col) in enumerate(zip(row, table.columns)):
-            fmt_name = table.value_formats[i - 1] if table.value_formats is not None and j == 1 else col.number_format
+            fmt_name = table.cell_format(i - 1, j)
             if value is None or value == "":
                 if bold:
                     sheet.write_blank(first_row + i, j, None, formats[("bold", None)])
@@ -157,9 +158,10 @@ def write_spending_sheets(book, plan: Plan, lang: str, formats: dict, header: st
 
 
 def write_workbook(plan: Plan, target: str | Path, lang: str = "th", day: dt.date | None = None,
-                   provenance: Provenance | None = None) -> None:
-    """Write the plan as an .xlsx workbook: a cover, the summary, one sheet per fiscal year, pilots,
-    (a re-plan's moves,) assumptions; every sheet set up to print on A4 landscape, one page wide.
+                   provenance: Provenance | None = None, extra: Sequence[Table] = ()) -> None:
+    """Write the plan as an .xlsx workbook: a cover, the summary, (the ``extra`` tables, one sheet each,
+    such as the alternatives side by side,) one sheet per fiscal year, pilots, (a re-plan's moves,)
+    assumptions; every sheet set up to print on A4 landscape, one page wide.
 
     The font is ``[report] font`` (TH Sarabun New by default). The cover carries the province map
     when the units have a ``province`` column. The file is written atomically. Its creation date is
@@ -208,7 +210,7 @@ def write_workbook(plan: Plan, target: str | Path, lang: str = "th", day: dt.dat
         print_setup(cover, max(last, 24 if map_png is not None else 0), 2 + MAP_COLUMNS if map_png is not None else 1,
                     0, header, footer)
         cover.fit_to_pages(1, 1)  # the cover is one page
-        for table in [tables.summary] + [year for _, year in tables.years] + [tables.pilots] + (
+        for table in [tables.summary] + list(extra) + [year for _, year in tables.years] + [tables.pilots] + (
                 [tables.moves] if tables.moves else []) + [tables.assumptions]:
             sheet = book.add_worksheet(table.name)
             last = _write_table(sheet, table, formats)
