@@ -8,7 +8,7 @@ In one run, on the default scenario (195 units):
   the costs change), against a from-scratch solve per sample (``selector.solve`` on the scenario
   with the sample's weights) timed on the first ``--baseline-samples`` samples; the ratio is of
   CPU seconds per sample, and the two must give the same objectives within the gap;
-- frontier: ``--steps`` budgets, the session with warm starts from the previous step, against
+- frontier: ``--steps`` budgets, the session with every step started from the least budget's plan, against
   ``frontier(reuse=False)``, every solve (minimum budget, saturation, steps) from scratch;
 - alternatives: K = ``--count`` within 1%, cuts added in place, against a fresh model with the
   cuts built in (``selector.solve(extra=...)``) for each plan;

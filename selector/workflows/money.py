@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,7 @@ from selector.solvers.options import SolveOptions
 from selector.solvers.run import SolverRun
 from selector.solvers.session import Session
 from selector.status import Status, relative_gap
+from selector.workflows.robustness.execution import run_dask, split_into_chunks
 
 # ---------------------------------------------------------------------------------------------
 # The least budget for full coverage
@@ -138,19 +139,25 @@ def minimum_budget(scenario: Scenario, *, solver: str | None = None, time_limit:
 
 def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, time_limit: float | None = None,
              gap: float | None = None, on_progress: OnProgress = None,
-             reuse: bool = True) -> tuple[pd.DataFrame, MinimumBudget]:
+             reuse: bool = True, scheduler: Any = None, chunk_size: int = 4) -> tuple[pd.DataFrame, MinimumBudget]:
     """The best objective and the units upgraded by each year, over ``steps`` total budgets.
 
     From T_min (``minimum_budget``) to T_sat, evenly spaced, each year getting its share of the
     total. T_sat is where more money changes nothing: the least total (same shares) that pays, year
     by year, the best plan without any budget rule. The model is built once and, with HiGHS, handed
     to one solver session (``selector.solvers.session``); each step changes only the right-hand
-    sides of the budget rows. A plan found at a smaller budget is still feasible at a larger one, so
-    each step starts from the previous step's plan (the step is proven within the gap whatever its
-    start, so the start changes the speed, not what is proven) and keeps it if the solver's plan is
-    worse: the objective never decreases. The first step starts from the minimum budget's own plan,
-    which fits its budgets by construction. ``on_progress`` is told each phase (``minimum``,
-    ``saturation``) and each budget step done (``frontier``, with ``done`` of ``total``).
+    sides of the budget rows. Every step starts from the minimum budget's own plan, which fits every
+    step's budgets (each is at least the minimum's, year by year): the step is proven within the gap
+    whatever its start, so the start changes the speed, not what is proven. As a plan found at a
+    smaller budget is still feasible at a larger one, a step whose plan is worse than an earlier
+    step's keeps the earlier one (status ``feasible``): the objective never decreases.
+
+    The steps depend on nothing but their budgets and that start, so they can run anywhere:
+    ``scheduler`` (a Dask address such as tcp://HOST:8786, or a ``distributed.Client``) runs them
+    on that cluster, in chunks of ``chunk_size`` steps, one model and session per chunk, with the
+    same results byte for byte as a local run (HiGHS's search state is cleared before every solve,
+    so a solve depends only on the model and its start). ``on_progress`` is told each phase
+    (``minimum``, ``saturation``) and each budget step done (``frontier``, with ``done`` of ``total``).
     ``reuse=False`` solves every step from scratch instead (no session, no start): the baseline of
     ``benchmarks/resolves.py``.
     """
@@ -183,10 +190,7 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
 
     totals = [least.total] if steps == 1 else [
         least.total + (saturated - least.total) * i / (steps - 1) for i in range(steps)]
-    records = []
-    best: tuple[float, pd.DataFrame] | None = None
-    tell(on_progress, "frontier", _("Budget steps"), 0, len(totals))
-    previous = least.values  # the least budget's plan pays step 1's budgets (rounded up from its spending)
+    steps_todo = []  # (step, budget by year, category ceilings or None)
     for step, total in enumerate(totals):
         budget = ({y: float(v) for y, v in least.budget.items()} if step == 0
                   else {y: float(max(math.floor(shares[y] * total + 1e-6), least.budget[y])) for y in model.years})
@@ -199,11 +203,31 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
                 rounded = (math.ceil(share * total - 1e-9) if step == len(totals) - 1
                            else math.floor(share * total + 1e-6))
                 ceilings[key] = floor if step == 0 else max(rounded, floor)
-        run = resolve(budget, previous, ceilings)
-        status, bound = run.status, run.bound
-        if run.status in (Status.OPTIMAL, Status.FEASIBLE):
-            previous = run.values
-            schedule = schedule_from_values(model, run.values)
+        steps_todo.append((step, budget, ceilings))
+    # the least budget's plan pays every step's budgets (rounded up from its spending): the start of every step
+    job = StepJob(_full_coverage(scenario), solver if reuse else f"plain-{solver}", time_limit, gap,
+                  least.values if reuse else None)
+    tell(on_progress, "frontier", _("Budget steps"), 0, len(totals))
+    done = 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        tell(on_progress, "frontier", _("Budget steps"), done, len(totals))
+
+    if scheduler is None:
+        runs = []
+        for todo in steps_todo:  # one session for every step: the model is built once
+            runs += solve_steps(job, [todo], resolve=resolve)
+            advance(1)
+    else:
+        chunks = split_into_chunks(steps_todo, max(1, int(chunk_size)))
+        runs = sorted(run_dask(job, chunks, scheduler, advance, task=solve_steps), key=lambda r: r[0])
+    records = []
+    best: tuple[float, pd.DataFrame] | None = None
+    for (step, status, bound, values), (_step, budget, _ceilings), total in zip(runs, steps_todo, totals):
+        if status in (Status.OPTIMAL, Status.FEASIBLE):
+            schedule = schedule_from_values(model, values)
             objective = _objective(model, schedule)
             if best is not None and best[0] > objective:  # the smaller budget's plan is still feasible
                 objective, schedule, status = best[0], best[1], Status.FEASIBLE
@@ -211,7 +235,7 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
         elif best is not None:  # the solver stopped without a plan: the last plan still holds
             objective, schedule, status = best[0], best[1], Status.FEASIBLE
         else:
-            raise InfeasibleError([f"no plan at the minimum budget of {total:,.0f} baht ({run.status})"])
+            raise InfeasibleError([f"no plan at the minimum budget of {total:,.0f} baht ({status})"])
         bound = max(bound, objective) if bound is not None else objective
         record = {"step": step + 1, "total_budget": float(sum(budget.values())), "objective": objective,
                   "bound": bound, "gap": relative_gap(objective, bound), "status": status}
@@ -221,8 +245,39 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
         for y in model.years:
             record[f"units_by_{y}"] = int(((years <= y) & years.notna()).sum())
         records.append(record)
-        tell(on_progress, "frontier", _("Budget steps"), step + 1, len(totals))
     return pd.DataFrame(records), least
+
+
+@dataclass(frozen=True)
+class StepJob:
+    """What a frontier step needs wherever it runs (here, or on a Dask worker): the full-coverage
+    scenario, the solver (``plain-<solver>`` for a re-solve from scratch), its limits, and the start
+    (the minimum budget's plan, or None)."""
+
+    scenario: Scenario
+    solver: str
+    time_limit: float
+    gap: float
+    start: dict[str, float] | None
+
+
+def solve_steps(job: StepJob, steps: list[tuple[int, dict[int, float], dict[tuple[int, int], float] | None]],
+                resolve: Callable[..., SolverRun] | None = None
+                ) -> list[tuple[int, str, float | None, dict[str, float] | None]]:
+    """Solve each (step, budget by year, category ceilings or None) of a chunk: (step, status, bound,
+    values or None without a plan).
+
+    ``resolve`` is the caller's resolver (``_resolver``); without one (on a Dask worker) the model is
+    built from ``job.scenario`` and one session serves the whole chunk.
+    """
+    if resolve is None:
+        resolve = _resolver(build_model(job.scenario), job.solver, job.time_limit, job.gap)
+    out = []
+    for step, budget, ceilings in steps:
+        run = resolve(budget, job.start, ceilings)
+        found = run.status in (Status.OPTIMAL, Status.FEASIBLE)
+        out.append((step, run.status, run.bound, dict(run.values) if found else None))
+    return out
 
 
 def _resolver(model: Model, solver: str, time_limit: float, gap: float

@@ -33,9 +33,12 @@ from selector.workflows.money import frontier as sweep
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
               help="Frontier CSV to write [default: <stem>-frontier.csv beside the scenario].")
 @solver_options
+@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+              help="Solve the budget steps on an existing Dask distributed cluster, with the same results as here "
+                   "(pip install 'selector[distributed]').")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing; only write the CSV.")
 @handle_errors
-def frontier(scenario, settings, steps, out, solver, time_limit, gap, quiet, encoding):
+def frontier(scenario, settings, steps, out, solver, time_limit, gap, scheduler, quiet, encoding):
     """Sweep the total budget (each year keeping its share) and show the objective and units by year.
 
     The first row is the least total budget with which every unit is upgraded by the last year
@@ -53,7 +56,8 @@ def frontier(scenario, settings, steps, out, solver, time_limit, gap, quiet, enc
     outputs = output_files([out_path], scenario_inputs(scenario, settings))
     sc = load_scenario(scenario, settings, encoding)
     with terminal_progress(quiet) as on_progress:
-        table, least = sweep(sc, steps, solver=solver, time_limit=time_limit, gap=gap, on_progress=on_progress)
+        table, least = sweep(sc, steps, solver=solver, time_limit=time_limit, gap=gap, on_progress=on_progress,
+                             scheduler=scheduler)
     text = frontier_csv_text(table)
     with output_errors(out_path), outputs:
         write_text_atomic(out_path, "\ufeff" + text)

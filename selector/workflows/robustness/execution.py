@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from typing import Callable
+from typing import Any, Callable
 
 from selector.errors import Problem, ScenarioError, SelectorError
 from selector.workflows.robustness.engine import Job, solve_chunk
@@ -38,8 +38,11 @@ def run_local(job: Job, chunks: list[list], workers: int, progress: Callable[[in
     return results
 
 
-def run_dask(job: Job, chunks: list[list], scheduler, progress: Callable[[int], None]) -> list[tuple]:
-    """Run the chunks on an existing Dask cluster (an address such as tcp://HOST:8786, or a Client)."""
+def run_dask(job: Job, chunks: list[list], scheduler, progress: Callable[[int], None],
+             task: Callable[[Any, list], list] = solve_chunk) -> list[tuple]:
+    """Run ``task(job, chunk)`` for every chunk on an existing Dask cluster (an address such as
+    tcp://HOST:8786, or a Client); the job is sent once to every worker. The results come in the order
+    the chunks finish: a caller that needs an order sorts them (robustness by sample, frontier by step)."""
     try:
         from distributed import Client
         from distributed import as_completed as dask_completed
@@ -54,7 +57,7 @@ def run_dask(job: Job, chunks: list[list], scheduler, progress: Callable[[int], 
                                      "check the address (tcp://HOST:PORT) and that the scheduler is running")]) from exc
     try:
         [shared] = client.scatter([job], broadcast=True)
-        futures = client.map(solve_chunk, [shared] * len(chunks), chunks, pure=False)
+        futures = client.map(task, [shared] * len(chunks), chunks, pure=False)
         sizes = {f.key: len(c) for f, c in zip(futures, chunks)}
         results = []
         for future in dask_completed(futures):
