@@ -11,12 +11,12 @@ import io
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pandas as pd
 
 from selector._version import __version__
-from selector.atomic import write_text_atomic
+from selector.atomic import atomic_path
 from selector.data.csvfiles import escape_cell
 from selector.model.costs import costs_active
 from selector.outputs.audit import Overrides, reproduce_command
@@ -34,7 +34,16 @@ def _format_number(value: float) -> str:
 def schedule_csv_text(schedule: pd.DataFrame) -> str:
     """The schedule as CSV text (without BOM): numbers plain, booleans true/false, text escaped."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    write_schedule_rows(schedule, buffer)
+    return buffer.getvalue()
+
+
+def write_schedule_rows(schedule: pd.DataFrame, stream: TextIO) -> None:
+    """Write the schedule's CSV (the header, then one row at a time, CRLF) to a text stream.
+
+    Row by row, so that writing a schedule of 50,000 units to a file holds one row in memory, not
+    the whole text (a StringIO of Thai text takes four bytes a character, then its copy)."""
+    writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow([escape_cell(str(col)) for col in schedule.columns])  # a header is text like any cell
     numeric = {"cost", "pilot_score", "rollout_score"}
     for row in schedule.itertuples(index=False):
@@ -49,14 +58,16 @@ def schedule_csv_text(schedule: pd.DataFrame) -> str:
             else:
                 cells.append(escape_cell("" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)))
         writer.writerow(cells)
-    return buffer.getvalue()
 
 
 def write_schedule_csv(plan: Plan, target: str | Path) -> None:
-    """Write the schedule, UTF-8 with a BOM so that Excel shows Thai, CRLF line ends."""
+    """Write the schedule, UTF-8 with a BOM so that Excel shows Thai, CRLF line ends; streamed row by row
+    into the temporary file, which replaces ``target`` when complete."""
     if plan.schedule is None:
         raise ValueError("the plan has no schedule to write")
-    write_text_atomic(target, "\ufeff" + schedule_csv_text(plan.schedule))
+    with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
+        f.write("\ufeff")
+        write_schedule_rows(plan.schedule, f)
 
 
 def _settings_in_force(plan: Plan) -> dict[str, Any]:
@@ -136,8 +147,15 @@ def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def write_json(plan: Plan, target: str | Path, elapsed: float | None = None, overrides: Overrides | None = None) -> None:
-    text = json.dumps(plan_record(plan, elapsed, overrides), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
-    write_text_atomic(target, text)
+    """Write ``plan_record`` as indented JSON (UTF-8), streamed piece by piece into the temporary file:
+    the same bytes as ``json.dumps(record, ensure_ascii=False, indent=2) + "\\n"`` without the whole
+    text in memory (at 50,000 units it is about 100 MB, four bytes a character as a Python string)."""
+    record = plan_record(plan, elapsed, overrides)
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, allow_nan=False)
+    with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
+        for piece in encoder.iterencode(record):
+            f.write(piece)
+        f.write("\n")
 
 
 def frontier_csv_text(table: pd.DataFrame) -> str:
