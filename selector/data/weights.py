@@ -236,14 +236,18 @@ def weights_text(specs: Sequence[WeightSpec]) -> str:
     lines: list[str] = []
     for spec in specs:
         total = sum(spec.weights.values()) or 1.0
-        head = f"[weights.{spec.kind}]  method: {spec.method}"
+        head = _("[weights.{kind}]  method: {method}", kind=spec.kind, method=spec.method)
         if spec.method == "rank":
-            head += " (rank-order centroid of " + " > ".join(" = ".join(g) for g in spec.rank_order) + ")"
+            head += " " + _("(rank-order centroid of {order})",
+                            order=" > ".join(" = ".join(g) for g in spec.rank_order))
         if spec.ahp is not None:
             a = spec.ahp
-            verdict = "consistent" if a.consistent else "INCONSISTENT"
-            head += (f"  AHP: lambda_max {a.lambda_max:.4f}, CI {a.ci:.4f}, CR {a.cr:.4f} "
-                     f"({verdict}, limit {CR_LIMIT:.2f})" + ("" if spec.method == "ahp" else " [not in use]"))
+            verdict = _("consistent") if a.consistent else _("INCONSISTENT")
+            head += "  " + _("AHP: lambda_max {lambda_max}, CI {ci}, CR {cr} ({verdict}, limit {limit})",
+                             lambda_max=f"{a.lambda_max:.4f}", ci=f"{a.ci:.4f}", cr=f"{a.cr:.4f}", verdict=verdict,
+                             limit=f"{CR_LIMIT:.2f}")
+            if spec.method != "ahp":
+                head += " " + _("[not in use]")
         lines.append(head)
         width = max(len(c) for c in CRITERIA)
         for c in CRITERIA:

@@ -11,10 +11,22 @@ import pandas as pd
 from selector.atomic import write_text_atomic
 from selector.data.csvfiles import sha256_of
 from selector.data.scenario import Scenario
-from selector.i18n import _
+from selector.i18n import N_, _
 from selector.outputs.files import schedule_csv_text
 from selector.outputs.tables import COUNT, OBJECTIVE, YEAR, Provenance, Words
-from selector.workflows.replan import Replan, apply_budget
+from selector.workflows.replan import (
+    BUDGET_CUT,
+    CAPACITY,
+    DEFERRED_UNIT,
+    DONE_EARLY,
+    FAILED_PILOT,
+    FAILED_UNIT,
+    KNOCK_ON,
+    NEW_UNIT,
+    REMOVED,
+    Replan,
+    apply_budget,
+)
 
 
 def _width(text: str) -> int:
@@ -70,6 +82,17 @@ def provenance(result: Replan, scenario: Scenario, baseline, progress=None,
     return Provenance(shlex.join(command), rules, tuple(rows), result.moves)
 
 
+# The reasons are codes in the moves CSV; on the screen they are words of the chosen language.
+REASON_WORDS = {NEW_UNIT: N_("new unit"), REMOVED: N_("removed"), FAILED_PILOT: N_("failed pilot"),
+                FAILED_UNIT: N_("failed"), DEFERRED_UNIT: N_("deferred"), BUDGET_CUT: N_("budget cut"),
+                CAPACITY: N_("capacity"), KNOCK_ON: N_("knock-on"), DONE_EARLY: N_("done early")}
+
+
+def reason_words(reason: str) -> str:
+    """A move's reason code in the current language (an unknown code stays as it is)."""
+    return _(REASON_WORDS[reason]) if reason in REASON_WORDS else reason
+
+
 def moves_text(result: Replan) -> str:
     """The moves as a table for the terminal, then the removed and assumed-done units."""
     lines = []
@@ -79,10 +102,10 @@ def moves_text(result: Replan) -> str:
     else:
         counts = moves["reason"].value_counts()
         lines.append(_("{count} unit(s) moved: {reasons}", count=len(moves),
-                       reasons=", ".join(f"{counts[r]} {r}" for r in sorted(counts.index))))
+                       reasons=", ".join(f"{counts[r]} {reason_words(r)}" for r in sorted(counts.index))))
         rows = [[r.unit_id, str(r.name), "" if pd.isna(r.baseline_year) else _("FY{year}", year=r.baseline_year),
                  "" if pd.isna(r.new_year) else _("FY{year}", year=r.new_year),
-                 "" if pd.isna(r.years_moved) else f"{r.years_moved:+d}", r.reason] for r in moves.itertuples()]
+                 "" if pd.isna(r.years_moved) else f"{r.years_moved:+d}", reason_words(r.reason)] for r in moves.itertuples()]
         header = [_("unit"), _("name"), _("baseline"), _("new"), _("moved"), _("reason")]
         widths = [max(_width(x) for x in col) for col in zip(header, *rows)]
         for cells in [header, ["-" * w for w in widths]] + rows:

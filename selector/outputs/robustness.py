@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from selector.i18n import _
 from selector.outputs.files import escape_cell
 from selector.outputs.text import text_table
 from selector.workflows.robustness.stats import CORE, Robustness
@@ -50,30 +51,34 @@ def summary_text(result: Robustness, out_path=None) -> str:
     """What ``selector robustness`` prints: the borderline units first, then core and exterior, then the plan."""
     o = result.options
     m = result.measure
-    how = ("uniform weights respecting each rank order (SMAA)" if o["ranks_only"]
-           else f"Dirichlet around the chosen weights, concentration K = {o['spread']:g}")
-    lines = [f"{o['samples']} weight samples (seed {o['seed']}; {how}); gap {o['gap']:g}: "
-             f"{m('samples_optimal')} proven optimal, {m('samples_not_proven')} not proven, "
-             f"{m('samples_without_plan')} without a plan"]
+    how = (_("uniform weights respecting each rank order (SMAA)") if o["ranks_only"]
+           else _("Dirichlet around the chosen weights, concentration K = {spread}", spread=f"{o['spread']:g}"))
+    lines = [_("{samples} weight samples (seed {seed}; {how}); gap {gap}: {optimal} proven optimal, {not_proven} not "
+               "proven, {without} without a plan", samples=o["samples"], seed=o["seed"], how=how, gap=f"{o['gap']:g}",
+               optimal=m("samples_optimal"), not_proven=m("samples_not_proven"), without=m("samples_without_plan"))]
     border = result.borderline
     lines.append("")
-    lines.append(f"Borderline units ({len(border)}): pilot in 5% to 95% of the samples")
+    lines.append(_("Borderline units ({count}): pilot in 5{percent} to 95{percent} of the samples", count=len(border),
+                   percent="%"))
     if len(border):
-
+        yes = _("yes")
         rows = [[r.unit_id, r.name, r.region, f"{100 * r.acceptability:.1f}%",
-                 f"{100 * r.acceptability_low:.0f}-{100 * r.acceptability_high:.0f}%", "yes" if r.base_pilot else "",
+                 f"{100 * r.acceptability_low:.0f}-{100 * r.acceptability_high:.0f}%", yes if r.base_pilot else "",
                  f"{r.mean_year:.2f}"] for r in border.itertuples()]
-        lines += ["  " + line.rstrip() for line in
-                  text_table(["unit", "name", "region", "pilot in", "95% interval", "pilot now", "mean year"], rows, {3, 4, 6})]
+        header = [_("unit"), _("name"), _("region"), _("pilot in"), _("95{percent} interval", percent="%"),
+                  _("pilot now"), _("mean year")]
+        lines += ["  " + line.rstrip() for line in text_table(header, rows, {3, 4, 6})]
     core = result.units[result.units["class"] == CORE]
     lines.append("")
-    lines.append(f"Core pilots ({len(core)}): pilot in >= 95% of the samples: " + (", ".join(core["unit_id"]) or "none"))
-    lines.append(f"Exterior units ({m('exterior_units')}): pilot in < 5% of the samples")
-    lines.append(f"The chosen plan's {m('base_pilots')} pilots: {m('base_pilots_core')} core; "
-                 f"{100 * m('share_same_pilot_set_as_base'):.1f}% of the samples choose exactly the same pilots "
-                 f"({m('distinct_pilot_sets')} distinct pilot sets)")
-    lines.append(f"Units upgraded in the same fiscal year in >= 95% of the samples: {m('units_with_stable_year')} "
-                 f"of {m('units')}")
+    lines.append(_("Core pilots ({count}): pilot in >= 95{percent} of the samples: {units}", count=len(core),
+                   percent="%", units=", ".join(core["unit_id"]) or _("none")))
+    lines.append(_("Exterior units ({count}): pilot in < 5{percent} of the samples", count=m("exterior_units"),
+                   percent="%"))
+    lines.append(_("The chosen plan's {pilots} pilots: {core} core; {share} of the samples choose exactly the same "
+                   "pilots ({sets} distinct pilot sets)", pilots=m("base_pilots"), core=m("base_pilots_core"),
+                   share=f"{100 * m('share_same_pilot_set_as_base'):.1f}%", sets=m("distinct_pilot_sets")))
+    lines.append(_("Units upgraded in the same fiscal year in >= 95{percent} of the samples: {stable} of {units}",
+                   percent="%", stable=m("units_with_stable_year"), units=m("units")))
     if out_path is not None:
-        lines.append(f"Per-unit table written to {out_path}")
+        lines.append(_("Per-unit table written to {path}", path=out_path))
     return "\n".join(lines)

@@ -24,12 +24,14 @@ def display_width(text: str) -> int:
     return sum(1 for ch in text if unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
 
 
+def pad(text: str, width: int, right_align: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (Thai marks take none), on the left if ``right_align``."""
+    space = " " * (width - display_width(text))
+    return space + text if right_align else text + space
+
+
 def text_table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
     widths = [max(display_width(str(x)) for x in col) for col in zip(header, *rows)]
-
-    def pad(text: str, width: int, right_align: bool) -> str:
-        space = " " * (width - display_width(text))
-        return space + text if right_align else text + space
 
     def fmt(cells):
         return "  ".join(pad(str(c), w, i in right) for i, (c, w) in enumerate(zip(cells, widths)))

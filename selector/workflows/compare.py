@@ -22,6 +22,7 @@ import pandas as pd
 from selector.check import read_schedule
 from selector.data.csvfiles import read_input_text
 from selector.errors import Problem, ScenarioError
+from selector.i18n import _, ngettext
 from selector.plan import Plan
 
 MOVED_COLUMNS = ("scenario", "unit_id", "name", "region", "base_year", "year", "base_pilot", "pilot", "change",
@@ -252,15 +253,16 @@ def _change(base_year, year, base_pilot: bool, pilot: bool) -> str:
     both_known = not pd.isna(base_year) and not pd.isna(year)
     same_year = (pd.isna(base_year) and pd.isna(year)) or (both_known and int(base_year) == int(year))
     if not same_year:
-        before = "done" if pd.isna(base_year) else f"FY{int(base_year)}"
-        after = "done" if pd.isna(year) else f"FY{int(year)}"
+        before = _("done") if pd.isna(base_year) else _("FY{year}", year=int(base_year))
+        after = _("done") if pd.isna(year) else _("FY{year}", year=int(year))
         text = f"{before} -> {after}"
         if both_known:
             shift = int(year) - int(base_year)
-            text += f" ({abs(shift)} year{'s' if abs(shift) != 1 else ''} {'later' if shift > 0 else 'earlier'})"
+            text += " (" + (ngettext("{n} year later", "{n} years later", shift) if shift > 0
+                            else ngettext("{n} year earlier", "{n} years earlier", -shift)) + ")"
         words.append(text)
     if pilot != base_pilot:
-        words.append("became a pilot" if pilot else "no longer a pilot")
+        words.append(_("became a pilot") if pilot else _("no longer a pilot"))
     return "; ".join(words)
 
 

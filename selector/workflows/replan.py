@@ -223,9 +223,10 @@ def _money_reasons(scenario: Scenario, hist: History) -> list[str]:
                       short=f"{need + carried - have:,.0f}")]
         return []
     if need > have:
-        return [f"the units still to upgrade in FY{later[0]}-{later[-1]} cost {need:,.0f} baht but the budgets of "
-                f"those years add up to {have:,.0f} baht: short by {need - have:,.0f} baht (raise a budget with "
-                "--budget YEAR=BAHT or widen the horizon)"]
+        return [_("the units still to upgrade in FY{first}-{last} cost {need} baht but the budgets of those years add "
+                  "up to {have} baht: short by {short} baht (raise a budget with --budget YEAR=BAHT or widen the "
+                  "horizon)", first=later[0], last=later[-1], need=f"{need:,.0f}", have=f"{have:,.0f}",
+                  short=f"{need - have:,.0f}")]
     return []
 
 
@@ -235,14 +236,19 @@ def apply_budget(scenario: Scenario, budget: Mapping[int, float] | None, from_ye
     problems = []
     for year, amount in sorted(budget.items()):
         if int(year) < from_year:
-            problems.append(Problem("--budget", None, None, f"FY{year} is before the re-plan year FY{from_year}: its money is spent",
-                                    f"change only the budgets of FY{from_year} and later"))
+            problems.append(Problem("--budget", None, None,
+                                    _("FY{year} is before the re-plan year FY{from_year}: its money is spent",
+                                      year=year, from_year=from_year),
+                                    _("change only the budgets of FY{from_year} and later", from_year=from_year)))
         elif int(year) not in scenario.settings.years:
-            problems.append(Problem("--budget", None, None, f"FY{year} is outside the horizon",
-                                    f"use a year from {from_year} to {scenario.settings.last_year}"))
+            problems.append(Problem("--budget", None, None, _("FY{year} is outside the horizon", year=year),
+                                    _("use a year from {first} to {last}", first=from_year,
+                                      last=scenario.settings.last_year)))
         elif amount_problem(amount) is not None:
-            problems.append(Problem("--budget", None, None, f"budget {amount!r} for FY{year} is not an amount of baht "
-                                    f"from 0 to {baht(MAX_BAHT)}", "write an amount of baht, e.g. --budget 2557=111750000"))
+            problems.append(Problem("--budget", None, None,
+                                    _("budget {amount} for FY{year} is not an amount of baht from 0 to {limit}",
+                                      amount=repr(amount), year=year, limit=baht(MAX_BAHT)),
+                                    _("write an amount of baht, e.g. --budget 2557=111750000")))
     if problems:
         raise ScenarioError(problems)
     merged = dict(scenario.settings.budget)
@@ -270,9 +276,11 @@ def replan(scenario: Scenario, baseline, progress, from_year: int, stability: fl
     later_factor = s.later_factor if later_factor is None else float(later_factor)
     problems = []
     if not stability >= 0:
-        problems.append(Problem("stability", None, None, f"{stability!r} is not >= 0", "pass a number >= 0"))
+        problems.append(Problem("stability", None, None, _("{value} is not >= 0", value=repr(stability)),
+                                _("pass a number >= 0")))
     if not later_factor > 0:
-        problems.append(Problem("later_factor", None, None, f"{later_factor!r} is not > 0", "pass a number > 0"))
+        problems.append(Problem("later_factor", None, None, _("{value} is not > 0", value=repr(later_factor)),
+                                _("pass a number > 0")))
     if problems:
         raise ScenarioError(problems)
     tell(on_progress, "history", _("Reading the baseline and what happened"))
@@ -300,8 +308,8 @@ def replan(scenario: Scenario, baseline, progress, from_year: int, stability: fl
     run = SOLVERS[solver](model.prob, time_limit, gap, verbose)
     if run.status in (Status.INFEASIBLE, Status.NO_SOLUTION):
         reasons = [] if run.status == Status.NO_SOLUTION else (basic_reasons(derived, deep=True) or [
-            "the rules together leave no feasible re-plan (the stability weight never makes a plan infeasible); "
-            "try raising the budgets of the remaining years with --budget YEAR=BAHT"])
+            _("the rules together leave no feasible re-plan (the stability weight never makes a plan infeasible); "
+              "try raising the budgets of the remaining years with --budget YEAR=BAHT")])
         plan = Plan(derived, run.status, None, None, None, None, run.solver, run.version, run.seconds, build_seconds, reasons,
                     options=options)
         return Replan(plan, hist, stability, later_factor)

@@ -22,6 +22,7 @@ from selector.cli.common import (
 from selector.cli.progress import terminal_progress
 from selector.i18n import _
 from selector.outputs.files import frontier_csv_text
+from selector.outputs.text import display_width, pad
 from selector.workflows.money import frontier as sweep
 
 
@@ -64,15 +65,18 @@ def frontier(scenario, settings, steps, out, solver, time_limit, gap, scheduler,
     if quiet:
         return
     years = sc.settings.years
+    split = ", ".join(_("FY{year} {amount}", year=y, amount=f"{v:,.0f}") for y, v in least.budget.items())
     echo(_("Least total budget for every unit by FY{year}: {total} baht (no plan below {lower}; {status}); split "
            "{split}", year=years[-1], total=f"{least.total:,.0f}", lower=f"{least.lower:,.0f}", status=least.status,
-           split=", ".join(_("FY{year} {amount}", year=y, amount=f"{v:,.0f}") for y, v in least.budget.items())))
-    head = f"{'step':>4}  {'total budget':>15}  {'objective':>11}  {'status':<9}" + "".join(f"  {'by FY' + str(y):>8}" for y in years)
+           split=split))
+    labels = [_("step"), _("total budget"), _("objective"), _("status")] + [_("by FY{year}", year=y) for y in years]
+    head = (f"{pad(labels[0], 4, True)}  {pad(labels[1], 15, True)}  {pad(labels[2], 11, True)}  {pad(labels[3], 9)}"
+            + "".join(f"  {pad(label, 8, True)}" for label in labels[4:]))
     echo(head)
-    echo("-" * len(head))
+    echo("-" * display_width(head))
     for r in table.to_dict(orient="records"):
         echo(f"{r['step']:>4}  {r['total_budget']:>15,.0f}  {r['objective']:>11.4f}  {r['status']:<9}"
-                   + "".join(f"  {r[f'units_by_{y}']:>8}" for y in years))
+             + "".join(f"  {r[f'units_by_{y}']:>8}" for y in years))
     echo(_("Frontier written to {path} ({seconds} s)", path=out_path, seconds=f"{time.perf_counter() - started:.1f}"))
 
 

@@ -85,8 +85,8 @@ def robustness_command(scenario, settings, samples, seed, spread, ranks_only, wo
             echo(methods.to_string(index=False))
             echo("")
             shown = table.drop(columns=[c for c in table.columns if c.startswith("year_")])
-            echo(shown.replace({True: "pilot", False: ""}).to_string(index=False))
-            echo(f"Written to {out_path}")
+            echo(shown.replace({True: _("pilot"), False: ""}).to_string(index=False))
+            echo(_("Written to {path}", path=out_path))
         if (methods["status"] == Status.INFEASIBLE).any():
             sys.exit(EXIT_INFEASIBLE)
         if (methods["status"] != Status.OPTIMAL).any():
@@ -103,8 +103,9 @@ def robustness_command(scenario, settings, samples, seed, spread, ranks_only, wo
         write_text_atomic(out_path, "\ufeff" + units_csv_text(result))
     if not quiet:
         echo(summary_text(result, out_path))
-        echo(f"{samples} samples in {result.options['seconds']:.1f} s "
-                   f"({samples / max(result.options['seconds'], 1e-9):.1f} samples/s)", err=True)
+        seconds = result.options["seconds"]
+        echo(_("{samples} samples in {seconds} s ({rate} samples/s)", samples=samples, seconds=f"{seconds:.1f}",
+               rate=f"{samples / max(seconds, 1e-9):.1f}"), err=True)
     if result.measure("samples_optimal") < samples:
         sys.exit(EXIT_NOT_PROVEN)
 
