@@ -24,6 +24,11 @@ def _amount(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+def number_text(value: float) -> str:
+    """A number as an option's value that reads back as the same float: ``0.001``, ``30``, else its repr."""
+    return f"{value:g}" if float(value) == float(f"{value:g}") else repr(float(value))
+
+
 @dataclass(frozen=True)
 class Overrides:
     """What a command was told beyond its input files: each field ``None`` (or empty) when not given.
@@ -54,7 +59,7 @@ class Overrides:
             out.append(("--pilots", f"{lo}:{hi}"))
         for option, value in (("--gap", self.gap), ("--time-limit", self.time_limit)):
             if value is not None:
-                out.append((option, f"{value:g}" if float(value) == float(f"{value:g}") else repr(float(value))))
+                out.append((option, number_text(value)))
         if self.solver is not None:
             out.append(("--solver", self.solver))
         if self.encoding is not None:

@@ -12,6 +12,7 @@ from selector.atomic import write_text_atomic
 from selector.data.csvfiles import sha256_of
 from selector.data.scenario import Scenario
 from selector.i18n import N_, _
+from selector.outputs.audit import Overrides, number_text
 from selector.outputs.files import schedule_csv_text
 from selector.outputs.tables import COUNT, OBJECTIVE, YEAR, Provenance, Words
 from selector.workflows.replan import (
@@ -35,7 +36,7 @@ def _width(text: str) -> int:
 
 
 def provenance(result: Replan, scenario: Scenario, baseline, progress=None,
-               budget: Mapping[int, float] | None = None):
+               budget: Mapping[int, float] | None = None, overrides: Overrides | None = None):
     """How ``result`` was made, for its workbook and report (``selector.outputs.submission.write_plan_files``).
 
     ``scenario``, ``baseline``, ``progress`` and ``budget`` are what ``replan`` was given. The
@@ -43,6 +44,10 @@ def provenance(result: Replan, scenario: Scenario, baseline, progress=None,
     scenario that freezes the past years, the baseline and progress files with their SHA-256, the
     stability settings, the objective before and after the penalty for moves, and the command that
     reproduces the re-plan; the moves get a sheet of their own.
+
+    ``overrides`` are the command line's other choices (``--gap``, ``--time-limit``, ``--solver``,
+    ``--encoding``; ``--budget`` again): each is listed as a row, as for a solve, and is in the command,
+    which therefore gives the same schedule and moves again. Without it, only ``budget`` is known.
     """
     import os
     import shlex
@@ -58,7 +63,9 @@ def provenance(result: Replan, scenario: Scenario, baseline, progress=None,
             return str(Path(path).resolve())
 
     hist = result.history
-    rules = apply_budget(scenario, budget, hist.from_year)
+    if overrides is None:
+        overrides = Overrides(budget=budget or {})
+    rules = apply_budget(scenario, budget if budget is not None else dict(overrides.budget), hist.from_year)
     rows: list[tuple[str, object, str | None]] = [("a_replan_from", hist.from_year, YEAR)]
     command = ["selector", "replan", Path(scenario.csv_path).name if scenario.csv_path else "UNITS.csv"]
     for key, source, flag in (("a_baseline", baseline, "--baseline"), ("a_progress", progress, "--progress")):
@@ -72,14 +79,14 @@ def provenance(result: Replan, scenario: Scenario, baseline, progress=None,
     command += ["--from", str(hist.from_year)]
     if scenario.settings_sha256:
         command += ["--settings", where(scenario.settings_path)]
-    for year, amount in sorted((budget or {}).items()):
-        command += ["--budget", f"{int(year)}={float(amount):.0f}" if float(amount).is_integer() else f"{int(year)}={amount}"]
-    command += ["--stability", f"{result.stability:g}", "--later-factor", f"{result.later_factor:g}"]
+    for option, value in overrides.options():  # --budget, --gap, --time-limit, --solver, --encoding as given
+        command += [option, value]
+    command += ["--stability", number_text(result.stability), "--later-factor", number_text(result.later_factor)]
     rows += [("a_stability", result.stability, "General"), ("a_later_factor", result.later_factor, "General")]
     if result.objective is not None:
         rows += [("a_plain_objective", result.objective, OBJECTIVE), ("a_penalty", result.penalty, "General"),
                  ("a_moves_count", len(result.moves), COUNT)]
-    return Provenance(shlex.join(command), rules, tuple(rows), result.moves)
+    return Provenance(shlex.join(command), rules, tuple(rows), result.moves, overrides)
 
 
 # The reasons are codes in the moves CSV; on the screen they are words of the chosen language.

@@ -117,3 +117,39 @@ def test_export_takes_the_overrides_shows_them_and_refuses_a_schedule_that_break
     assert not (default_copy / "refused.xlsx").exists()
     bad = run("export", "base.csv", "--scenario", "dlt-offices.csv", "--pilots", "x", "--xlsx", "bad.xlsx")
     assert bad.exit_code == 2 and "is not MIN:MAX" in bad.stderr
+
+
+def test_the_recorded_replan_command_records_every_override_and_gives_the_same_schedule_and_moves(default_copy):
+    """`replan` with every override it takes (the solver's too): the workbook lists each one and the report
+    carries the same command; run from the inputs' folder, that command writes the same schedule and moves bytes."""
+    shutil.copy(DEFAULT_CSV.with_name("dlt-offices-progress-2557.csv"), default_copy / "progress 2557.csv")
+    assert run("solve", "dlt-offices.csv", "--out", "baseline.csv", "-q").exit_code == 0
+    options = ["--settings", "dlt-offices.toml", "--budget", "2557=111750000", "--budget", "2558=198750000",
+               "--stability", "1.5", "--later-factor", "2.25", "--gap", "0.001", "--time-limit", "30",
+               "--solver", "HiGHS", "--encoding", "utf-8"]
+    first = run("replan", "dlt-offices.csv", "--baseline", "baseline.csv", "--progress", "progress 2557.csv",
+                "--from", "2557", *options, "--out", "first.csv", "--moves", "first-moves.csv",
+                "--xlsx", "first.xlsx", "--report", "first.html", "--lang", "en")
+    assert first.exit_code == 0, first.output
+    assert "budget cut" in first.stdout  # the cut moved units: the moves file is not empty
+    rows = [(row[0].value, row[1].value) for row in openpyxl.load_workbook("first.xlsx")["Assumptions"].iter_rows()]
+    items = dict(rows)
+    command = items["Command to reproduce"]
+    assert f"<td>{command}</td>" in (default_copy / "first.html").read_text(encoding="utf-8").replace("&#x27;", "'")
+    argv = shlex.split(command)
+    assert argv[:3] == ["selector", "replan", "dlt-offices.csv"]
+    recorded = dict(zip(argv[3::2], argv[4::2]))
+    assert recorded == {"--baseline": "baseline.csv", "--progress": "progress 2557.csv", "--from": "2557",
+                        "--settings": "dlt-offices.toml", "--budget": "2558=198750000", "--gap": "0.001",
+                        "--time-limit": "30", "--solver": "highs", "--encoding": "utf-8", "--stability": "1.5",
+                        "--later-factor": "2.25"}
+    assert argv.count("--budget") == 2 and "2557=111750000" in argv
+    overrides = [(key.removeprefix("Command-line override "), value) for key, value in rows
+                 if key and key.startswith("Command-line override ")]
+    assert overrides == [("--settings", "dlt-offices.toml"), ("--budget", "2557=111750000"),
+                         ("--budget", "2558=198750000"), ("--gap", "0.001"), ("--time-limit", "30"),
+                         ("--solver", "highs"), ("--encoding", "utf-8")]
+    again = run(*argv[1:], "--out", "again.csv", "--moves", "again-moves.csv", "--quiet")
+    assert again.exit_code == 0, again.output
+    assert (default_copy / "again.csv").read_bytes() == (default_copy / "first.csv").read_bytes()
+    assert (default_copy / "again-moves.csv").read_bytes() == (default_copy / "first-moves.csv").read_bytes()

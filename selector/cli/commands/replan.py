@@ -11,6 +11,7 @@ import click
 from selector.cli.common import (
     InputFile,
     Number,
+    command_overrides,
     echo,
     echo_written,
     exit_code_for,
@@ -86,6 +87,8 @@ def replan(scenario, baseline, progress, from_year, settings, budgets, stability
     outputs = output_files(targets, inputs)
     sc = load_scenario(scenario, settings, encoding)
     new_budgets = parse_budget(budgets) if budgets else None
+    audit = command_overrides(budgets, settings=settings, encoding=encoding, gap=gap, time_limit=time_limit,
+                              solver=solver)
     with terminal_progress(quiet) as on_progress:
         result = run_replan(sc, baseline, progress, from_year, stability, later_factor, new_budgets,
                             solver=solver, time_limit=time_limit, gap=gap, on_progress=on_progress)
@@ -102,7 +105,7 @@ def replan(scenario, baseline, progress, from_year, settings, budgets, stability
             write_moves_csv(result, moves_path)
         if xlsx_path or report_path:
             write_plan_files(result.plan, xlsx_path, report_path, lang,
-                             provenance=provenance(result, sc, baseline, progress, new_budgets))
+                             provenance=provenance(result, sc, baseline, progress, new_budgets, audit))
     if not quiet:
         echo(summary_text(result.plan, out_path, elapsed))
         echo("")
