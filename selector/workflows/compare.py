@@ -75,8 +75,8 @@ def _read_record(path: Path) -> PlanFacts:
         budget = {int(y): float(v) for y, v in settings["budget"].items()}
         years = tuple(range(int(settings["horizon"]["first_year"]), int(settings["horizon"]["last_year"]) + 1))
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        raise ScenarioError([Problem(name, None, None, f"is not a selector --json record ({exc})",
-                                     "pass the file written by selector solve --json, or the schedule CSV")])
+        raise ScenarioError([Problem(name, None, None, _("is not a selector --json record ({error})", error=exc),
+                                     _("pass the file written by selector solve --json, or the schedule CSV"))])
     rows = [{k: ("" if v is None else str(v).lower() if isinstance(v, bool) else str(v)) for k, v in u.items()}
             for u in units]
     facts = _facts_from_rows(rows, name, first_line=None)
@@ -93,14 +93,16 @@ def _facts_from_rows(rows: list[dict[str, str]], name: str, first_line: int | No
         try:
             years.append(int(text) if text != "" else None)
         except ValueError:
-            problems.append(Problem(name, line, "fiscal_year", f"'{text}' is not a fiscal year", "write a year such as 2556"))
+            problems.append(Problem(name, line, "fiscal_year", _("'{text}' is not a fiscal year", text=text),
+                                    _("write a year such as 2556")))
             years.append(None)
         word = row.get("pilot", "").lower()
         if word not in ("true", "false"):
-            problems.append(Problem(name, line, "pilot", f"'{row.get('pilot')}' is not true or false", "write true or false"))
+            problems.append(Problem(name, line, "pilot", _("'{text}' is not true or false", text=row.get("pilot")),
+                                    _("write true or false")))
         pilots.append(word == "true")
     if not rows:
-        problems.append(Problem(name, None, None, "has no units", "pass a schedule written by selector solve"))
+        problems.append(Problem(name, None, None, _("has no units"), _("pass a schedule written by selector solve")))
     if problems:
         raise ScenarioError(problems)
     schedule = pd.DataFrame(rows)
@@ -206,11 +208,11 @@ def _check_same_units(names: tuple[str, ...], facts: tuple[PlanFacts, ...]) -> N
     for name, f in zip(names[1:], facts[1:]):
         other = set(f.schedule["unit_id"])
         for uid in sorted(base - other)[:5]:
-            problems.append(Problem(name, None, "unit_id", f"unit '{uid}' of {names[0]} is missing",
-                                    "compare plans of the same units"))
+            problems.append(Problem(name, None, "unit_id", _("unit '{unit}' of {name} is missing", unit=uid, name=names[0]),
+                                    _("compare plans of the same units")))
         for uid in sorted(other - base)[:5]:
-            problems.append(Problem(name, None, "unit_id", f"unit '{uid}' is not in {names[0]}",
-                                    "compare plans of the same units"))
+            problems.append(Problem(name, None, "unit_id", _("unit '{unit}' is not in {name}", unit=uid, name=names[0]),
+                                    _("compare plans of the same units")))
     if problems:
         raise ScenarioError(problems)
 

@@ -196,7 +196,7 @@ def explain_unit(scenario: Scenario, unit_id: str, schedule: str | Path | None =
     done = bool(row["done"])
     phase = "done" if done else "unscheduled" if y is None else ("pilot" if y == s.first_year else f"wave {y - s.first_year}")
     if done:
-        reasons, binding = ["already meets the standard (done): never scheduled"], []
+        reasons, binding = [_("already meets the standard (done): never scheduled")], []
     else:
         reasons, binding = facts.reasons(unit_id)
     explanation = Explanation(

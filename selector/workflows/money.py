@@ -122,8 +122,8 @@ def minimum_budget(scenario: Scenario, *, solver: str | None = None, time_limit:
     model.prob.setObjective(pulp.LpAffineExpression([(total, -1.0 / MILLION)]))  # max -T, in millions
     run = SOLVERS[options.solver](model.prob, options.time_limit, options.gap, False)
     if run.status not in (Status.OPTIMAL, Status.FEASIBLE):
-        raise InfeasibleError([f"no budget lets every unit be upgraded by FY{s.last_year} ({run.status}); "
-                               "run `selector solve` on the scenario to see which other rule stands in the way"])
+        raise InfeasibleError([_("no budget lets every unit be upgraded by FY{year} ({status}); run `selector solve` on the scenario "
+                                 "to see which other rule stands in the way", year=s.last_year, status=run.status)])
     schedule = schedule_from_values(model, run.values)
     # The least T that pays the plan found, year by year (exact arithmetic, not the solver's tolerance).
     needed = _needed_total(model, schedule, shares)
@@ -183,7 +183,7 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
         ceilings = {key: most for key in category_shares}
     run = resolve(saturation, None, ceilings)
     if run.status not in (Status.OPTIMAL, Status.FEASIBLE):
-        raise InfeasibleError([f"no plan upgrades every unit even without budget limits ({run.status})"])
+        raise InfeasibleError([_("no plan upgrades every unit even without budget limits ({status})", status=run.status)])
     free = schedule_from_values(model, run.values)
     saturated = _needed_total(model, free, shares)
     saturated = max(float(math.ceil(saturated)), least.total)
@@ -235,7 +235,8 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
         elif best is not None:  # the solver stopped without a plan: the last plan still holds
             objective, schedule, status = best[0], best[1], Status.FEASIBLE
         else:
-            raise InfeasibleError([f"no plan at the minimum budget of {total:,.0f} baht ({status})"])
+            raise InfeasibleError([_("no plan at the minimum budget of {total} baht ({status})", total=f"{total:,.0f}",
+                                     status=status)])
         bound = max(bound, objective) if bound is not None else objective
         record = {"step": step + 1, "total_budget": float(sum(budget.values())), "objective": objective,
                   "bound": bound, "gap": relative_gap(objective, bound), "status": status}

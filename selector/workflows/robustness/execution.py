@@ -6,6 +6,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Callable
 
 from selector.errors import Problem, ScenarioError, SelectorError
+from selector.i18n import _
 from selector.workflows.robustness.engine import Job, solve_chunk
 
 
@@ -47,14 +48,14 @@ def run_dask(job: Job, chunks: list[list], scheduler, progress: Callable[[int], 
         from distributed import Client
         from distributed import as_completed as dask_completed
     except ImportError as exc:
-        raise SelectorError("--scheduler needs Dask distributed: pip install 'selector[distributed]'") from exc
+        raise SelectorError(_("--scheduler needs Dask distributed: pip install 'selector[distributed]'")) from exc
     own = not isinstance(scheduler, Client)
     try:
         client = Client(scheduler) if own else scheduler
     except (OSError, TimeoutError, ValueError) as exc:
 
-        raise ScenarioError([Problem("--scheduler", None, None, f"cannot reach the Dask scheduler {scheduler} ({exc})",
-                                     "check the address (tcp://HOST:PORT) and that the scheduler is running")]) from exc
+        raise ScenarioError([Problem("--scheduler", None, None, _("cannot reach the Dask scheduler {scheduler} ({error})", scheduler=scheduler, error=exc),
+                                     _("check the address (tcp://HOST:PORT) and that the scheduler is running"))]) from exc
     try:
         [shared] = client.scatter([job], broadcast=True)
         futures = client.map(task, [shared] * len(chunks), chunks, pure=False)

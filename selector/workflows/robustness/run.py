@@ -35,6 +35,7 @@ from selector.data.scenario import Scenario
 from selector.data.settings import normalised_weights
 from selector.errors import InfeasibleError, NoPlanInTimeError, Problem, ScenarioError, SelectorError
 from selector.fields import CRITERIA
+from selector.i18n import _
 from selector.solve import solve
 from selector.solvers.options import SolveOptions
 from selector.status import Status
@@ -60,19 +61,20 @@ def robustness(scenario: Scenario, samples: int = 500, seed: int = 0, spread: fl
     """
 
     if samples < 1:
-        raise SelectorError("samples must be at least 1")
+        raise SelectorError(_("samples must be at least 1"))
     if not ranks_only and not spread > 0:
-        raise SelectorError("spread must be > 0")
+        raise SelectorError(_("spread must be > 0"))
     settings = scenario.settings
     if settings.coverage != "all":
 
         raise ScenarioError([Problem(scenario.settings_path or "<settings>", None, "[plan] coverage",
-                                     f'robustness samples plans that upgrade every unit, not coverage = "{settings.coverage}"',
-                                     'run it with coverage = "all" (a copy of the TOML without [plan] coverage)')])
+                                     _('robustness samples plans that upgrade every unit, not coverage = "{coverage}"',
+                                       coverage=settings.coverage),
+                                     _('run it with coverage = "all" (a copy of the TOML without [plan] coverage)'))])
     if solver is not None and solver.lower() != "highs":
-        raise ScenarioError([Problem("--solver", None, None, f"robustness samples are solved by HiGHS, not {solver}",
-                                     "leave out --solver, or use --compare-methods, which solves with any solver")])
-    _, time_limit, gap = SolveOptions.resolve(settings, solver="highs", time_limit=time_limit, gap=gap).as_tuple()
+        raise ScenarioError([Problem("--solver", None, None, _("robustness samples are solved by HiGHS, not {solver}", solver=solver),
+                                     _("leave out --solver, or use --compare-methods, which solves with any solver"))])
+    _solver, time_limit, gap = SolveOptions.resolve(settings, solver="highs", time_limit=time_limit, gap=gap).as_tuple()
     workers = (os.cpu_count() or 1) if workers is None else max(1, int(workers))
     reasons = basic_reasons(scenario)
     if reasons:
@@ -81,12 +83,12 @@ def robustness(scenario: Scenario, samples: int = 500, seed: int = 0, spread: fl
     started = time.perf_counter()
     base_solver = SampleSolver(scenario, gap, time_limit)
     base_p, base_r = (weight_vector(settings.weight_spec(k).weights) for k in WEIGHT_SETS)
-    status, _, _, base_years, _ = base_solver.solve(base_p, base_r)
+    status, *_values, base_years, _pilots = base_solver.solve(base_p, base_r)
     if status == Status.INFEASIBLE:
-        raise InfeasibleError(basic_reasons(scenario, deep=True) or ["the rules together leave no feasible plan"])
+        raise InfeasibleError(basic_reasons(scenario, deep=True) or [_("the rules together leave no feasible plan")])
     if status == Status.NO_SOLUTION:
-        raise NoPlanInTimeError(f"no plan was found within the time limit of {time_limit:g} s under the chosen "
-                                "weights; nothing is proven either way. Raise --time-limit")
+        raise NoPlanInTimeError(_("no plan was found within the time limit of {seconds} s under the chosen weights; "
+                                  "nothing is proven either way. Raise --time-limit", seconds=f"{time_limit:g}"))
 
     drawn = sample_weights(scenario, samples, seed, spread, ranks_only)
     items = [(s, drawn["pilot"][s], drawn["rollout"][s]) for s in range(samples)]
