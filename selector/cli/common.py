@@ -384,7 +384,8 @@ class InputFile(click.ParamType):
             os.stat(value)
         except OSError as exc:
             problem = open_problem(str(value), exc)
-            self.fail(clean_text(f"{value}: {problem.message}. Fix: {problem.fix}"), param, ctx)
+            self.fail(clean_text(_("{where}: {message}. Fix: {fix}", where=value, message=problem.message,
+                                   fix=problem.fix)), param, ctx)
         if os.path.isdir(value):
             self.fail(clean_text(_("{path}: is a folder, not a file", path=value)), param, ctx)
         return value

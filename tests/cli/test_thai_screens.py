@@ -161,3 +161,12 @@ def test_thai_output_has_no_english_sentence(folder, name):
     keep = kept_words(folder)
     found = english_sentences(result.stdout, keep) + english_sentences(result.stderr, keep)
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("name", ["alternatives", "weights", "robustness", "frontier"])
+def test_a_missing_scenario_is_told_in_thai_past_clicks_own_words(tmp_path, name):
+    """Click's usage line stays English (see docs/development.md); the problem and its fix are Thai."""
+    result = CliRunner().invoke(main, [name, str(tmp_path / "none.csv"), "--lang", "th"])
+    assert result.exit_code == 2
+    problem = result.stderr.strip().splitlines()[-1]
+    assert "none.csv: ไม่มีอยู่" in problem and "วิธีแก้: " in problem and "Fix:" not in problem, problem

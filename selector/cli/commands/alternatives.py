@@ -10,6 +10,7 @@ import click
 from selector.atomic import write_text_atomic
 from selector.cli.common import (
     EXIT_NOT_PROVEN,
+    InputFile,
     check_provinces,
     command_overrides,
     echo_written,
@@ -40,7 +41,7 @@ def schedule_paths(out_path: Path, count: int) -> list[Path]:
 
 
 @click.command("alternatives")
-@click.argument("scenario", type=click.Path(exists=True, dir_okay=False))
+@click.argument("scenario", type=InputFile())
 @input_options
 @click.option("--count", "-k", type=click.IntRange(min=1, max=100), default=5, show_default=True,
               help="Most plans to find (the optimum is plan 1).")
