@@ -16,7 +16,16 @@ from typing import Sequence
 from selector.atomic import write_text_atomic
 from selector.outputs.fonts import chart_rc
 from selector.outputs.maps import figure_svg, has_provinces, province_map, province_small_multiples
-from selector.outputs.tables import Column, PlanTables, Provenance, Table, display_value, format_value, plan_tables
+from selector.outputs.tables import (
+    Column,
+    PlanTables,
+    Provenance,
+    Table,
+    display_value,
+    format_value,
+    plan_tables,
+    spending_tables,
+)
 from selector.outputs.words import TEXT, date_text, fiscal_period
 from selector.plan import Plan
 
@@ -161,6 +170,16 @@ def map_sections(plan: Plan, lang: str) -> list[str]:
             f'{figure_svg(province_small_multiples(plan, lang=lang, title=""))}</section>']
 
 
+def spending_sections(plan: Plan, lang: str) -> list[str]:
+    """Spending by fiscal year and category, and the commitments each start year carries into each fiscal
+    year (docs/costs.md): the tables of the workbook's *Spending* and *Commitments* sheets
+    (``spending_tables``, one source for both). None when no cost rule applies (the report is then as before)."""
+    esc = html.escape
+    return [f"<section><h2>{esc(table.name)}</h2>\n{table_html(table, None, 'small')}\n"
+            + "".join(f'<p class="meta">{esc(note)}</p>' for note in table.notes) + "</section>"
+            for table in spending_tables(plan, lang)]
+
+
 # ---------------------------------------------------------------------------------------------
 # The page
 
@@ -201,6 +220,7 @@ def report_html(plan: Plan, lang: str = "th", day: dt.date | None = None, tables
         f'<section class="chart"><h2>{esc(t["h_phase_chart"])}</h2>{phase_chart_svg(plan, lang)}</section>',
         *map_sections(plan, lang),
         f'<section class="chart"><h2>{esc(t["h_budget_chart"])}</h2>{budget_chart_svg(plan, lang)}</section>',
+        *spending_sections(plan, lang),
         f"<section><h2>{esc(t['h_pilots'])}</h2>",
         table_html(tables.pilots, ["unit_id", "name", "region", "pilot_score", "rank", "reason"], "small",
                    {"region": regions}),
