@@ -9,7 +9,8 @@
 
 With ``[budget.<category>]`` ceilings (docs/costs.md) the categories are scaled together with the
 total: each ceiling keeps its share of the total budget (ceiling_{c,y} / sum_y budget_y), so a
-frontier step at total T has ceilings share_{c,y} T. With cost profiles or running costs the money a
+frontier step at total T has ceilings share_{c,y} T. ``hold_categories=True`` (``selector frontier
+--hold-categories``) keeps them at the scenario's own ceilings instead while the total is scaled. With cost profiles or running costs the money a
 plan needs in a year is its spending that year, not the cost of the units started in it.
 """
 
@@ -78,8 +79,9 @@ def _category_row(model: Model, k: int, year: int) -> pulp.LpConstraint:
     return model.prob.get_constraint_by_name(f"category_{k}_{year}")
 
 
-def _needed_total(model: Model, schedule: pd.DataFrame, shares: dict[int, float]) -> float:
-    """The least total T (same shares, categories scaled with it) that pays the schedule, year by year."""
+def _needed_total(model: Model, schedule: pd.DataFrame, shares: dict[int, float],
+                  hold_categories: bool = False) -> float:
+    """The least total T (same shares, categories scaled with it unless held) that pays the schedule, year by year."""
     if model.costs is None:
         spent = schedule.dropna(subset=["fiscal_year"]).groupby("fiscal_year")["cost"].sum()
         return max((float(spent.get(y, 0.0)) / shares[y] for y in model.years if shares[y] > 0), default=0.0)
@@ -87,7 +89,7 @@ def _needed_total(model: Model, schedule: pd.DataFrame, shares: dict[int, float]
               if not pd.isna(y) and u in model.units.index}
     table = spending_table(model.scenario, starts).set_index("fiscal_year")
     needed = max((float(table.at[y, "total"]) / shares[y] for y in model.years if shares[y] > 0), default=0.0)
-    for (k, y), share in _category_shares(model.scenario).items():
+    for (k, y), share in ({} if hold_categories else _category_shares(model.scenario)).items():
         if share > 0:
             needed = max(needed, float(table.at[y, model.scenario.settings.categories[k].name]) / share)
     return needed
@@ -98,12 +100,13 @@ def _full_coverage(scenario: Scenario) -> Scenario:
 
 
 def minimum_budget(scenario: Scenario, *, solver: str | None = None, time_limit: float | None = None,
-                   gap: float = 1e-3) -> MinimumBudget:
+                   gap: float = 1e-3, hold_categories: bool = False) -> MinimumBudget:
     """min T  s.t. sum_u cost_u x[u,y] <= share_y T for every year y, and every other rule of the model.
 
     share_y = budget_y / sum of the budgets (the scenario's own split). Solved as a MIP to the
     relative ``gap`` (default 0.1%); the total is then rounded up to whole baht per year. With
-    categories each ceiling row becomes spending_{c,y} <= share_{c,y} T too (module docstring).
+    categories each ceiling row becomes spending_{c,y} <= share_{c,y} T too (module docstring), unless
+    ``hold_categories``: the ceilings then stay the scenario's own.
     """
 
     s = scenario.settings
@@ -115,18 +118,21 @@ def minimum_budget(scenario: Scenario, *, solver: str | None = None, time_limit:
         row = budget_row(model, year)
         row.addInPlace(pulp.LpAffineExpression([(total, -shares[year])]))
         row.changeRHS(0)
-    for (k, year), share in _category_shares(scenario).items():
+    for (k, year), share in ({} if hold_categories else _category_shares(scenario)).items():
         row = _category_row(model, k, year)
         row.addInPlace(pulp.LpAffineExpression([(total, -share)]))
         row.changeRHS(0)
     model.prob.setObjective(pulp.LpAffineExpression([(total, -1.0 / MILLION)]))  # max -T, in millions
     run = SOLVERS[options.solver](model.prob, options.time_limit, options.gap, False)
     if run.status not in (Status.OPTIMAL, Status.FEASIBLE):
+        held = [_("the category ceilings were held at the scenario's own; without --hold-categories they grow "
+                  "with the total")] if hold_categories and s.categories else []
         raise InfeasibleError([_("no budget lets every unit be upgraded by FY{year} ({status}); run `selector solve` on the scenario "
-                                 "to see which other rule stands in the way", year=s.last_year, status=run.status)])
+                                 "to see which other rule stands in the way", year=s.last_year, status=run.status),
+                               *held])
     schedule = schedule_from_values(model, run.values)
     # The least T that pays the plan found, year by year (exact arithmetic, not the solver's tolerance).
-    needed = _needed_total(model, schedule, shares)
+    needed = _needed_total(model, schedule, shares, hold_categories)
     budget = {y: math.ceil(shares[y] * needed - 1e-9) for y in model.years}
     lower = -run.bound * MILLION if run.bound is not None else 0.0
     return MinimumBudget(float(sum(budget.values())), min(lower, float(sum(budget.values()))), run.status,
@@ -139,7 +145,8 @@ def minimum_budget(scenario: Scenario, *, solver: str | None = None, time_limit:
 
 def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, time_limit: float | None = None,
              gap: float | None = None, on_progress: OnProgress = None,
-             reuse: bool = True, scheduler: Any = None, chunk_size: int = 4) -> tuple[pd.DataFrame, MinimumBudget]:
+             reuse: bool = True, scheduler: Any = None, chunk_size: int = 4,
+             hold_categories: bool = False) -> tuple[pd.DataFrame, MinimumBudget]:
     """The best objective and the units upgraded by each year, over ``steps`` total budgets.
 
     From T_min (``minimum_budget``) to T_sat, evenly spaced, each year getting its share of the
@@ -159,18 +166,19 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
     so a solve depends only on the model and its start). ``on_progress`` is told each phase
     (``minimum``, ``saturation``) and each budget step done (``frontier``, with ``done`` of ``total``).
     ``reuse=False`` solves every step from scratch instead (no session, no start): the baseline of
-    ``benchmarks/resolves.py``.
+    ``benchmarks/resolves.py``. The category ceilings grow with the total unless ``hold_categories``:
+    they then stay the scenario's own at every step, saturation included (docs/costs.md).
     """
 
     s = scenario.settings
     solver, time_limit, gap = SolveOptions.resolve(s, solver=solver, time_limit=time_limit, gap=gap).as_tuple()
     shares = _shares(scenario)
     tell(on_progress, "minimum", _("Finding the least total budget that upgrades every unit"))
-    least = minimum_budget(scenario, solver=solver, time_limit=time_limit)
+    least = minimum_budget(scenario, solver=solver, time_limit=time_limit, hold_categories=hold_categories)
     tell(on_progress, "saturation", _("Finding the budget beyond which more money changes nothing"))
     model = build_model(_full_coverage(scenario))
     resolve = _resolver(model, solver if reuse else f"plain-{solver}", time_limit, gap)
-    category_shares = _category_shares(scenario)
+    category_shares = {} if hold_categories else _category_shares(scenario)
 
     # Saturation: solve with every budget too large to bind, then price the plan found.
     huge = float(model.units["cost"].sum()) / min((v for v in shares.values() if v > 0), default=1.0) + 1.0
@@ -185,7 +193,7 @@ def frontier(scenario: Scenario, steps: int = 10, *, solver: str | None = None, 
     if run.status not in (Status.OPTIMAL, Status.FEASIBLE):
         raise InfeasibleError([_("no plan upgrades every unit even without budget limits ({status})", status=run.status)])
     free = schedule_from_values(model, run.values)
-    saturated = _needed_total(model, free, shares)
+    saturated = _needed_total(model, free, shares, hold_categories)
     saturated = max(float(math.ceil(saturated)), least.total)
 
     totals = [least.total] if steps == 1 else [

@@ -16,12 +16,14 @@ import itertools
 import textwrap
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 import selector
 from selector.check import check_schedule
+from selector.cli import main
 from selector.outputs.files import write_schedule_csv
 from tests.model.test_rules import solve, years_of
 
@@ -264,3 +266,47 @@ def test_minimum_budget_scales_the_categories_with_the_total(write_scenario):
     table, _ = selector.frontier(scenario, steps=2)
     assert list(table["total_budget"]) == [96.0, 104.0]
     assert list(table["objective"]) == [pytest.approx(4.5), pytest.approx(7.0)]
+
+
+def test_frontier_holds_the_categories_when_told(write_scenario, tmp_path):
+    """Budget 20/30/20 (total 70, shares 2/7, 3/7, 2/7); an investment ceiling of 4/8/4 (shares 4/70,
+    8/70, 4/70); A (the pilot, always in 2555) has no investment part, B and C 4 baht each.
+    Scaled together (the default): B and C's investment must fit a ceiling share_{c,y} T, in 2557
+    (4 <= 4T/70), in 2556 both (8 <= 8T/70) or one there and one in 2557: T >= 70 in every plan, so the
+    minimum is the scenario's own 70 (20/30/20), where B and C both start in 2556 (4.5 + 2 + 0.5 = 7.0);
+    the frontier is flat at 70. Held at 4/8/4: only the budget rows scale; A alone in 2555 needs
+    10 <= 2T/7, T >= 35 (budgets 10/15/10), where one of B and C must wait for 2557: B in 2556, C in 2557,
+    6.75. The best plan (B and C in 2556: 20 <= 3T/7, investment 8 <= 8) needs T = 46.67, rounded up to
+    47; the last step's budgets are rounded down per year, 13 + 20 + 13 = 46, and still pay it."""
+    text = toml((20, 30, 20)).replace("[pilots]", "[budget.investment]\n2555 = 4\n2556 = 8\n2557 = 4\n[pilots]")
+    csv_path = write_scenario(units(",cost_investment", A=",0", B=",4", C=",4"), text)
+    scenario = selector.load(csv_path)
+    scaled, least = selector.frontier(scenario, steps=2)
+    assert least.budget == {2555: 20, 2556: 30, 2557: 20}
+    assert list(scaled["total_budget"]) == [70.0, 70.0]
+    assert list(scaled["objective"]) == [pytest.approx(7.0), pytest.approx(7.0)]
+    held, least = selector.frontier(scenario, steps=2, hold_categories=True)
+    assert least.budget == {2555: 10, 2556: 15, 2557: 10} and least.status == "optimal"
+    assert list(held["total_budget"]) == [35.0, 46.0]
+    assert list(held["objective"]) == [pytest.approx(6.75), pytest.approx(7.0)]
+    assert list(held["units_by_2556"]) == [2, 3]
+    assert selector.minimum_budget(scenario, hold_categories=True).total == 35
+    out = tmp_path / "held.csv"
+    result = CliRunner().invoke(main, ["frontier", str(csv_path), "--steps", "2", "--hold-categories",
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Least total budget for every unit by FY2557: 35 baht" in result.stdout
+    assert [line.split(",")[1] for line in out.read_text(encoding="utf-8-sig").splitlines()[1:]] == ["35", "46"]
+
+
+def test_held_categories_that_no_budget_can_lift_say_so(write_scenario):
+    """The scenario of the minimum-budget test above: held at 4 a year, the investment of 2556 is at least
+    0.5 (8 + 3) + 4 = 9.5 whoever pilots (docstring there), so no total budget gives full coverage; the
+    error says the ceilings were held (exit 3, no traceback)."""
+    rules = '[costs]\nprofile = [0.5, 0.5]\nrunning_category = "investment"\n'
+    text = toml((10, 20, 10), rules).replace("[pilots]", "[budget.investment]\n2555 = 4\n2556 = 4\n2557 = 4\n[pilots]")
+    csv_path = write_scenario(units(",cost_investment,running_cost", A=",8,1", B=",8,", C=",3,"), text)
+    result = CliRunner().invoke(main, ["frontier", str(csv_path), "--steps", "2", "--hold-categories"])
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    assert "the category ceilings were held at the scenario's own" in result.stderr
+    assert not (csv_path.parent / "s-frontier.csv").exists()

@@ -33,17 +33,21 @@ from selector.workflows.money import frontier as sweep
               help="Number of total budgets, evenly spaced from the minimum to where more money changes nothing.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
               help="Frontier CSV to write [default: <stem>-frontier.csv beside the scenario].")
+@click.option("--hold-categories", is_flag=True,
+              help="Keep the [budget.<category>] ceilings at the scenario's own while the total is scaled "
+                   "[default: they grow with it, each keeping its share].")
 @solver_options
 @click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
               help="Solve the budget steps on an existing Dask distributed cluster, with the same results as here "
                    "(pip install 'selector[distributed]').")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing; only write the CSV.")
 @handle_errors
-def frontier(scenario, settings, steps, out, solver, time_limit, gap, scheduler, quiet, encoding):
+def frontier(scenario, settings, steps, out, hold_categories, solver, time_limit, gap, scheduler, quiet, encoding):
     """Sweep the total budget (each year keeping its share) and show the objective and units by year.
 
     The first row is the least total budget with which every unit is upgraded by the last year
-    (an exact minimisation, within 0.1%); the last is where more money changes nothing.
+    (an exact minimisation, within 0.1%); the last is where more money changes nothing. The category
+    ceilings ([budget.<category>]) grow with the total unless --hold-categories keeps them fixed.
 
     \b
     Example:
@@ -58,7 +62,7 @@ def frontier(scenario, settings, steps, out, solver, time_limit, gap, scheduler,
     sc = load_scenario(scenario, settings, encoding)
     with terminal_progress(quiet) as on_progress:
         table, least = sweep(sc, steps, solver=solver, time_limit=time_limit, gap=gap, on_progress=on_progress,
-                             scheduler=scheduler)
+                             scheduler=scheduler, hold_categories=hold_categories)
     text = frontier_csv_text(table)
     with output_errors(out_path), outputs:
         write_text_atomic(out_path, "\ufeff" + text)
