@@ -32,7 +32,16 @@ from selector.data.csvfiles import (
     text_problem,
     visible,
 )
-from selector.data.settings import Locator, Settings, amount_problem, freeze, load_settings, parse_settings, suggest
+from selector.data.settings import (
+    Category,
+    Locator,
+    Settings,
+    amount_problem,
+    freeze,
+    load_settings,
+    parse_settings,
+    suggest,
+)
 from selector.data.validate import (
     check_budget_overrides,
     check_pilot_limits,
@@ -109,8 +118,12 @@ class Scenario:
         (``budget={2556: 104.8e6}``); ``weights`` replaces whole weight sets
         (``weights={"pilot": {"success": 0.5, "risk": 0.5}}``); ``pilots=(min, max)`` sets the pilot
         limits (``max`` None: the default 10%); any other keyword is a ``Settings`` field
-        (``pilot_emphasis=2``, ``max_units_per_year=60``, ``time_limit=10``...). Every value is
-        checked like the TOML; raises ``ScenarioError`` listing every problem.
+        (``pilot_emphasis=2``, ``max_units_per_year=60``, ``time_limit=10``...), the costs of
+        docs/costs.md included: ``cost_profile=(0.6, 0.4)``, ``pilot_profile``, ``profiles={"building":
+        (0.6, 0.4)}``, ``after_horizon="charge"`` with ``budget_after=40e6``, ``running_category``, and
+        ``categories={"investment": {2556: 60e6, 2557: 70e6, "profile": (0.5, 0.5)}}`` (replaces every
+        ``[budget.<category>]``; ``budget=`` keeps them). Every value is checked like the TOML, and the
+        units against the new settings like the CSV; raises ``ScenarioError`` listing every problem.
         """
         changes = dict(settings)
         if budget is not None:
@@ -152,6 +165,11 @@ _TOML_KEYS = {
     "fairness_max_completion_gap": ("fairness", "max_completion_gap"),
     "mentors_column": ("mentors", "column"), "mentors_lag": ("mentors", "lag"),
     "mentors_max_mentors": ("mentors", "max_mentors"), "mentor_column": ("mentors", "mentor_column"),
+    # costs over fiscal years (docs/costs.md); categories= replaces every [budget.<category>] table
+    "cost_profile": ("costs", "profile"), "pilot_profile": ("costs", "pilot_profile"),
+    "profiles": ("costs", "profiles"), "after_horizon": ("costs", "after_horizon"),
+    "running_category": ("costs", "running_category"), "budget_after": ("budget", "after"),
+    "categories": ("budget", None),
 }
 _VARIANT = "Scenario.with_"
 
@@ -174,6 +192,11 @@ def _validated_changes(current: Settings, changes: Mapping[str, Any]) -> dict[st
         if key == "budget":  # the years change; [budget] after and the [budget.<category>] tables stay
             layout["budget"] = {**{str(y): v for y, v in value.items()},
                                 **{k: v for k, v in layout["budget"].items() if not str(k).isdigit()}}
+        elif key == "categories":  # [budget] after and the years stay
+            layout["budget"] = {**{k: v for k, v in layout["budget"].items() if not isinstance(v, dict)},
+                                **_categories_layout(value)}
+        elif key == "profiles":
+            layout.setdefault("costs", {})["profiles"] = {str(k): _plain(v) for k, v in dict(value).items()}
         elif section == "weights":
             layout["weights"][toml_key] = dict(value)
         elif key == "max_units":
@@ -184,7 +207,7 @@ def _validated_changes(current: Settings, changes: Mapping[str, Any]) -> dict[st
             table = layout
             for part in section.split("."):
                 table = table.setdefault(part, {})
-            table[toml_key] = list(value) if isinstance(value, tuple) else dict(value) if isinstance(value, Mapping) else value
+            table[toml_key] = _plain(value)
     layout = {section: {k: v for k, v in table.items() if v is not None} if isinstance(table, dict) else table
               for section, table in layout.items()}
     parsed, problems = parse_settings(layout, _VARIANT)
@@ -192,6 +215,25 @@ def _validated_changes(current: Settings, changes: Mapping[str, Any]) -> dict[st
     if problems:
         raise ScenarioError(problems)
     return {key: getattr(parsed, key) for key in changes}
+
+
+def _plain(value: Any) -> Any:
+    """A variant's value as the TOML would give it: tuples as lists, mappings as dicts (nested)."""
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _categories_layout(value: Any) -> dict[str, Any]:
+    """The [budget.<category>] tables of ``categories=``: a mapping name -> {year: ceiling, "profile": [...]}
+    (the TOML's layout), or the ``Category`` objects of a scenario's settings."""
+    if isinstance(value, (tuple, list)) and all(isinstance(c, Category) for c in value):
+        value = {c.name: {**c.amounts, **({"profile": c.profile} if c.profile else {})} for c in value}
+    if not isinstance(value, Mapping):
+        return {"categories": value}  # reported by the TOML's rules as a key that is not a fiscal year
+    return {str(name): _plain(table) for name, table in value.items()}
 
 
 def default_settings_path(csv_path: Path) -> Path:
