@@ -299,6 +299,22 @@ def test_frontier_holds_the_categories_when_told(write_scenario, tmp_path):
     assert [line.split(",")[1] for line in out.read_text(encoding="utf-8-sig").splitlines()[1:]] == ["35", "46"]
 
 
+def test_held_categories_on_a_dask_cluster_give_the_local_frontier(write_scenario):
+    """A worker builds its own model from the scenario, so the held ceilings are the scenario's there too:
+    the frontier of the test above (35 -> 46 baht, with T = 41 in the middle), byte for byte."""
+    distributed = pytest.importorskip("distributed")
+    from selector.outputs.files import frontier_csv_text
+
+    text = toml((20, 30, 20)).replace("[pilots]", "[budget.investment]\n2555 = 4\n2556 = 8\n2557 = 4\n[pilots]")
+    scenario = selector.load(write_scenario(units(",cost_investment", A=",0", B=",4", C=",4"), text))
+    local, _ = selector.frontier(scenario, steps=3, hold_categories=True)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        remote, _ = selector.frontier(scenario, steps=3, hold_categories=True, scheduler=client, chunk_size=2)
+    assert list(local["total_budget"]) == [35.0, 39.0, 46.0]  # T = 41 in the middle: 11 + 17 + 11
+    assert frontier_csv_text(remote) == frontier_csv_text(local)
+
+
 def test_held_categories_that_no_budget_can_lift_say_so(write_scenario):
     """The scenario of the minimum-budget test above: held at 4 a year, the investment of 2556 is at least
     0.5 (8 + 3) + 4 = 9.5 whoever pilots (docstring there), so no total budget gives full coverage; the
