@@ -64,7 +64,7 @@ def read_results(path: str | Path, monitoring: Monitoring, unit_ids: Iterable[st
     if raw is None:
         raise ScenarioError(problems + read_problems)
     if is_workbook(path) or raw[:4] == b"PK\x03\x04":  # its first sheet, read as the CSV would be
-        book, read_problems = open_workbook(Path(path), name)
+        book, read_problems = open_workbook(Path(path), name, raw)
         rows, sheet_problems = sheet_rows(book) if book is not None else ([], [])
         read_problems += sheet_problems
     else:

@@ -34,6 +34,7 @@ Errors name the sheet and the cell as Excel does: ``plan.xlsx, units!D7, column 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import re
 import tomllib
@@ -100,10 +101,10 @@ class SheetFacts:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
-def sheet_facts(path: Path, sheet: str) -> SheetFacts:
-    """Read the XML of ``sheet`` for formulas without values, hidden rows and merged cells."""
+def sheet_facts(raw: bytes, sheet: str) -> SheetFacts:
+    """Read the XML of ``sheet`` (in the workbook's bytes) for formulas without values, hidden rows and merged cells."""
     facts = SheetFacts()
-    with zipfile.ZipFile(path) as book:
+    with zipfile.ZipFile(io.BytesIO(raw)) as book:
         workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
         targets = {r.get("Id"): r.get("Target") for r in rels}
@@ -138,11 +139,11 @@ def _workbook_problem(raw: bytes, name: str, suffix: str) -> Problem | None:
     return None
 
 
-def _grid(path: Path, sheet: str) -> list[list[Any]]:
+def _grid(book: "Workbook", sheet: str) -> list[list[Any]]:
     """The sheet's cells from A1 as Python values (None for an empty cell), through pandas and calamine."""
     import pandas as pd
 
-    frame = pd.read_excel(path, sheet_name=sheet, header=None, engine="calamine", dtype=object)
+    frame = pd.read_excel(book.excel, sheet_name=sheet, header=None, dtype=object)
     return [[None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in row]
             for row in frame.itertuples(index=False, name=None)]
 
@@ -155,28 +156,35 @@ class Workbook:
     name: str
     sheets: list[str]
     notes: list[str] = field(default_factory=list)
+    raw: bytes = field(default=b"", repr=False)  # the bytes read once, checked (regular file, size): all parsing reads these
+    excel: Any = field(default=None, repr=False)  # the pandas ExcelFile over ``raw``, parsed once for every sheet
 
     def sheet_named(self, candidates: tuple[str, ...]) -> str | None:
         lowered = {s.strip().lower(): s for s in self.sheets}
         return next((lowered[c] for c in candidates if c in lowered), None)
 
 
-def open_workbook(path: Path, name: str) -> tuple[Workbook | None, list[Problem]]:
-    """The workbook's sheets, or a problem when it cannot be read (too big, an .xls, not a workbook)."""
-    raw, problems = read_input_bytes(path, name)
+def open_workbook(path: Path, name: str, raw: bytes | None = None) -> tuple[Workbook | None, list[Problem]]:
+    """The workbook's sheets, or a problem when it cannot be read (too big, an .xls, not a workbook).
+
+    The file is read once (``read_input_bytes``, or the ``raw`` bytes a caller already read that way);
+    the sheets and their XML are parsed from those bytes, never from the path again."""
     if raw is None:
-        return None, problems
+        raw, problems = read_input_bytes(path, name)
+        if raw is None:
+            return None, problems
     refused = _workbook_problem(raw, name, path.suffix.lower())
     if refused is not None:
         return None, [refused]
     try:
         import pandas as pd
 
-        sheets = list(pd.ExcelFile(path, engine="calamine").sheet_names)
+        excel = pd.ExcelFile(io.BytesIO(raw), engine="calamine")
+        sheets = list(excel.sheet_names)
     except Exception as exc:  # a damaged file: calamine's own words say what is wrong
         return None, [Problem(name, None, None, _("cannot be read as a workbook ({reason})", reason=exc),
                               _("open it in Excel and save it again as 'Excel Workbook (.xlsx)'"))]
-    return Workbook(path, name, sheets), []
+    return Workbook(path, name, sheets, raw=raw, excel=excel), []
 
 
 def _fill_merged(grid: list[list[Any]], facts: SheetFacts) -> list[str]:
@@ -262,8 +270,8 @@ def sheet_rows(book: Workbook, sheet: str | None = None) -> tuple[list[list[str]
     header aliases), such as the results of a monitoring round.
     """
     chosen = sheet or book.sheets[0]
-    grid = _grid(book.path, chosen)
-    facts = sheet_facts(book.path, chosen)
+    grid = _grid(book, chosen)
+    facts = sheet_facts(book.raw, chosen)
     problems = _unsaved_formula_problems(book.name, chosen, facts, grid)
     _fill_merged(grid, facts)
     width = max((len(row) for row in grid), default=0)
@@ -290,8 +298,8 @@ def read_units_sheet(book: Workbook, sheet: str | None = None) -> tuple[UnitsShe
         return None, [Problem(name, None, None, _("has no sheet named '{sheet}'", sheet=sheet),
                               _("give --sheet one of: {sheets}", sheets=", ".join(book.sheets)))]
     chosen = sheet or book.sheet_named(UNITS_SHEETS) or book.sheets[0]
-    grid = _grid(book.path, chosen)
-    facts = sheet_facts(book.path, chosen)
+    grid = _grid(book, chosen)
+    facts = sheet_facts(book.raw, chosen)
     problems = _unsaved_formula_problems(name, chosen, facts, grid=None)
     filled = _fill_merged(grid, facts)
     if not any(v is not None for row in grid for v in row):
@@ -390,14 +398,14 @@ def read_rules_sheet(book: Workbook) -> tuple[RulesSheet | None, list[Problem]]:
     sheet = book.sheet_named(RULES_SHEETS)
     if sheet is None:
         return None, []
-    facts = sheet_facts(book.path, sheet)
+    facts = sheet_facts(book.raw, sheet)
     problems = [Problem(book.name, _cell_index(ref)[0] + 1, None,
                         _("is a formula without a saved value (the file was never calculated and saved by Excel)"),
                         _("open the file in Excel and save it, or copy the column and paste it as values"),
                         cell=sheet_reference(sheet, ref)) for ref in facts.unsaved_formulas]
     data: dict[str, Any] = {}
     rows: dict[str, int] = {}
-    for number, row in enumerate(_grid(book.path, sheet), start=1):
+    for number, row in enumerate(_grid(book, sheet), start=1):
         key = cell_text(row[0]) if row else ""
         value = row[1] if len(row) > 1 else None
         if not key or key.startswith("#") or key.lower() in RULES_HEADERS[0]:
